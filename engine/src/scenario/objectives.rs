@@ -1,0 +1,48 @@
+//! The drill's objectives: what the teams are scored on.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Condition, Minutes};
+
+/// One objective, met or missed at the end of the drill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// Stable id.
+    pub id: String,
+    /// What the teams read ("Restore payroll within 4 h").
+    pub description: String,
+    /// The team it scores; shared by all teams when absent.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Relative weight, 1 to 100.
+    pub weight: u32,
+    /// The capability it exercises, for the report's P/S/M/U ratings ("Containment").
+    #[serde(default)]
+    pub capability: Option<String>,
+    /// How it is decided.
+    pub goal: Goal,
+}
+
+/// How an objective is decided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Goal {
+    /// The condition comes to hold, by the deadline when one is given.
+    Reach {
+        /// The condition.
+        condition: Condition,
+        /// Latest drill time.
+        #[serde(default)]
+        by: Option<Minutes>,
+    },
+    /// The condition never holds during the drill.
+    Avoid(Condition),
+    /// The condition holds when the drill ends.
+    HoldAtEnd(Condition),
+    /// Total business cost stays below this amount.
+    CostBelow(u64),
+    /// Data exfiltrated stays below this many gigabytes.
+    ExfiltrationBelow(f64),
+    /// Data lost to restores and failovers stays below this, summed over systems.
+    DataLossBelow(Minutes),
+}

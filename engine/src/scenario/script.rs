@@ -1,0 +1,198 @@
+//! What happens to the teams outside their own actions: disaster events, injects
+//! (the master scenario events list of exercise practice), their triggers and conditions.
+
+use serde::{Deserialize, Serialize};
+
+use super::Minutes;
+
+/// When an event or inject fires.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// At this drill time.
+    At(Minutes),
+    /// At the first tick on which the condition holds.
+    When(Condition),
+    /// Only when the facilitator fires it, or a decision's consequence does.
+    Manual,
+}
+
+/// A state of the drill, read at the end of the previous tick.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Condition {
+    /// The drill clock has reached this time.
+    After(Minutes),
+    /// The system is in this state.
+    State {
+        /// System id.
+        system: String,
+        /// The state.
+        is: SystemState,
+    },
+    /// The attacker holds a foothold on the system.
+    Compromised(String),
+    /// The stage has succeeded at least once.
+    StageSucceeded(String),
+    /// A team has completed this action (on this target, when given).
+    ActionDone {
+        /// Action id.
+        action: String,
+        /// Target id; any target when absent.
+        #[serde(default)]
+        target: Option<String>,
+    },
+    /// A team believes the system is compromised.
+    TeamKnowsCompromised {
+        /// Team id.
+        team: String,
+        /// System id.
+        system: String,
+    },
+    /// The inject has fired.
+    InjectFired(String),
+    /// A scenario flag is set.
+    Flag(String),
+    /// Every condition holds.
+    All(Vec<Condition>),
+    /// At least one condition holds.
+    Any(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+}
+
+/// The operational state of a system as conditions and consequences name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SystemState {
+    /// Available and healthy.
+    Online,
+    /// Available with reduced performance (running at the DR site, a dependency degraded).
+    Degraded,
+    /// Unavailable: powered off, failed, or something it needs is unavailable.
+    Down,
+    /// Cut off the network.
+    Isolated,
+    /// Data encrypted by the attacker.
+    Encrypted,
+    /// Wiped or physically lost; must be rebuilt or failed over.
+    Destroyed,
+}
+
+/// A disaster or other happening outside the attacker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// When it happens.
+    pub trigger: Trigger,
+    /// What happens.
+    pub kind: EventKind,
+    /// How long until it resolves by itself; forever when absent.
+    #[serde(default)]
+    pub lasts: Option<Minutes>,
+}
+
+/// What a disaster event does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    /// Every system at the site goes down.
+    PowerLoss(String),
+    /// Every system at the (cloud) site becomes unavailable.
+    RegionOutage(String),
+    /// The system fails and must be repaired, restored or failed over.
+    HardwareFailure(String),
+    /// The system's data is corrupted, and so are its online backups taken since.
+    DataCorruption(String),
+    /// The link between two zones fails.
+    LinkFailure {
+        /// Zone id.
+        from: String,
+        /// Zone id.
+        to: String,
+    },
+}
+
+/// A message to one or more teams.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    /// Stable id.
+    pub id: String,
+    /// One-line title shown in the inbox.
+    pub title: String,
+    /// When it is delivered.
+    pub trigger: Trigger,
+    /// Team ids it is addressed to.
+    pub audience: Vec<String>,
+    /// The message.
+    pub text: String,
+    /// The response the facilitator expects, and by when.
+    #[serde(default)]
+    pub expects: Option<Expectation>,
+    /// A choice the addressed team must make.
+    #[serde(default)]
+    pub decision: Option<Decision>,
+}
+
+/// A response expected to an inject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The action id expected.
+    pub action: String,
+    /// On this target, when given.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Time allowed from delivery.
+    pub within: Minutes,
+}
+
+/// A decision an inject asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The team that decides (one of the audience).
+    pub team: String,
+    /// The options.
+    pub choices: Vec<Choice>,
+    /// Time allowed; when it runs out the default choice is taken.
+    #[serde(default)]
+    pub within: Option<Minutes>,
+    /// The choice id taken when time runs out.
+    #[serde(default)]
+    pub default: Option<String>,
+}
+
+/// One option of a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// Stable id, unique within the decision.
+    pub id: String,
+    /// What the team reads.
+    pub label: String,
+    /// What taking it does.
+    #[serde(default)]
+    pub consequences: Vec<Consequence>,
+}
+
+/// What a decision's choice does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Consequence {
+    /// Set a scenario flag.
+    SetFlag(String),
+    /// Deliver another inject now.
+    FireInject(String),
+    /// Start a disaster event now.
+    StartEvent(String),
+    /// Force a system into a state (`Down`, `Online` or `Destroyed`).
+    SetState {
+        /// System id.
+        system: String,
+        /// The state.
+        state: SystemState,
+    },
+    /// A one-off cost (a fine, a ransom, overtime).
+    Cost(u64),
+}

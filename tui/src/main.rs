@@ -1,0 +1,9 @@
+//! The `tabletop` binary: parses the command line and dispatches to a subcommand.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}
