@@ -112,7 +112,10 @@ pub fn check_bytes(name: &str, bytes: &[u8]) -> Checked {
             ),
         );
     }
-    let options = ron::Options::default().with_recursion_limit(MAX_NESTING);
+    // Implicit `Some` lets authors write `replication: (site: ...)` as well as `Some((...))`.
+    let options = ron::Options::default()
+        .with_recursion_limit(MAX_NESTING)
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     match options.from_str::<Scenario>(text) {
         Ok(scenario) => {
             let items = validate::validate(&scenario, text);
@@ -140,7 +143,13 @@ fn syntax_error(text: &str, e: &SpannedError) -> Diagnostic {
         let next = text[start..].chars().next().map_or(1, char::len_utf8);
         location.span = start..start + next;
     }
-    let (code, message, help) = describe(&e.code);
+    let (code, message, mut help) = describe(&e.code);
+    // A file cut short often fails on its last, partial word: say so rather than let the
+    // author hunt for a typo.
+    let rest = text.get(start..).unwrap_or_default().trim();
+    if code != "truncated" && rest.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        help = Some("the file ends here: is it truncated?".into());
+    }
     error(code, message, Some(location), help)
 }
 

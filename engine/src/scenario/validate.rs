@@ -49,6 +49,14 @@ pub(crate) fn validate(scenario: &Scenario, text: &str) -> Vec<Diagnostic> {
 
 type Ids<'a> = BTreeSet<&'a str>;
 
+/// Why a stage can never start.
+#[derive(Debug, Clone)]
+struct DeadStage {
+    why: String,
+    /// False when it only waits on another dead stage, which gets the diagnostic instead.
+    root: bool,
+}
+
 struct Ctx<'a> {
     s: &'a Scenario,
     text: &'a str,
@@ -65,7 +73,7 @@ struct Ctx<'a> {
     injects: Ids<'a>,
     flags: BTreeSet<&'a str>,
     /// Stages that can never start, with the reason why.
-    dead_stages: BTreeMap<&'a str, String>,
+    dead_stages: BTreeMap<&'a str, DeadStage>,
 }
 
 fn ids<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a str) -> Ids<'a> {
@@ -165,7 +173,7 @@ impl<'a> Ctx<'a> {
             self.error(
                 "out-of-range",
                 path,
-                format!("{what} is {value}, outside {lo} to {hi}"),
+                format!("`{what}` is {value}; it must be between {lo:?} and {hi:?}"),
                 None,
             );
         }
@@ -814,7 +822,14 @@ impl<'a> Ctx<'a> {
         self.find_dead_stages();
         let dead = self.dead_stages.clone();
         for (i, st) in adv.stages.iter().enumerate() {
-            if let Some(why) = dead.get(st.id.as_str()) {
+            // Report root causes only: a stage waiting on a dead stage, or one whose targets
+            // name unknown ids, already has its own diagnostic.
+            let unknown_target = st.targets.ids.iter().any(|t| !self.systems.contains(t.as_str()))
+                || st.targets.zones.iter().any(|z| !self.zones.contains(z.as_str()));
+            if unknown_target {
+                continue;
+            }
+            if let Some(DeadStage { why, root: true }) = dead.get(st.id.as_str()) {
                 self.error(
                     "never-triggers",
                     vec![F("adversary"), F("stages"), I(i), F("id")],
@@ -862,7 +877,7 @@ impl<'a> Ctx<'a> {
         let zone_of: BTreeMap<&str, &str> =
             self.s.estate.systems.iter().map(|x| (x.id.as_str(), x.zone.as_str())).collect();
         let mut live: BTreeSet<&str> = BTreeSet::new();
-        let mut reason: BTreeMap<&str, String> = BTreeMap::new();
+        let mut reason: BTreeMap<&str, DeadStage> = BTreeMap::new();
         loop {
             let mut changed = false;
             let mut footholds: BTreeSet<&str> = BTreeSet::new();
@@ -884,6 +899,7 @@ impl<'a> Ctx<'a> {
                 if live.contains(st.id.as_str()) {
                     continue;
                 }
+                let mut root = true;
                 let why = if st.earliest > duration {
                     Some(format!(
                         "its earliest start {} is after the drill ends ({})",
@@ -893,6 +909,7 @@ impl<'a> Ctx<'a> {
                 } else if self.targets_match(&st.targets) == 0 {
                     Some("its targets match no system".to_owned())
                 } else if let Some(a) = st.after.iter().find(|a| !live.contains(a.as_str())) {
+                    root = false;
                     Some(format!("it waits for stage `{a}`, which never succeeds"))
                 } else {
                     st.requires.iter().find_map(|r| match r {
@@ -917,8 +934,8 @@ impl<'a> Ctx<'a> {
                         live.insert(&st.id);
                         changed = true;
                     }
-                    Some(w) => {
-                        reason.insert(&st.id, w);
+                    Some(why) => {
+                        reason.insert(&st.id, DeadStage { why, root });
                     }
                 }
             }
@@ -959,7 +976,7 @@ impl<'a> Ctx<'a> {
             Condition::StageSucceeded(st) => self
                 .dead_stages
                 .get(st.as_str())
-                .map(|w| format!("stage `{st}` can never start ({w})")),
+                .map(|d| format!("stage `{st}` can never start ({})", d.why)),
             Condition::Flag(f) if !self.flags.contains(f.as_str()) => {
                 Some(format!("flag `{f}` is never set by any decision or action"))
             }
@@ -1140,7 +1157,9 @@ impl<'a> Ctx<'a> {
                         .iter()
                         .filter(|t| inj.audience.contains(&t.id))
                         .any(|t| t.actions.contains(&exp.action));
-                    if !able && !inj.audience.is_empty() {
+                    let audience_known =
+                        inj.audience.iter().all(|t| self.teams.contains(t.as_str()));
+                    if !able && !inj.audience.is_empty() && audience_known {
                         self.error(
                             "impossible-expectation",
                             [epath.clone(), vec![F("action")]].concat(),

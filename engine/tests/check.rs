@@ -1,0 +1,137 @@
+//! One test per class of problem `tabletop check` reports: each breaks a valid scenario
+//! in one way and snapshots the diagnostics (text, file, line and column, help).
+
+use tabletop_engine::scenario::{self, Severity};
+
+const BASE: &str = include_str!("fixtures/base.ron");
+
+/// Checks `text` and renders its diagnostics as `file:line:col: severity: message (help)`.
+fn diagnose(text: &[u8]) -> String {
+    scenario::check_bytes("scenario.ron", text).diagnostics.to_string()
+}
+
+/// The base scenario with `from` replaced by `to` (which must occur exactly once).
+fn broken(from: &str, to: &str) -> String {
+    assert_eq!(BASE.matches(from).count(), 1, "`{from}` must occur once in base.ron");
+    BASE.replacen(from, to, 1)
+}
+
+#[test]
+fn base_scenario_is_clean() {
+    let checked = scenario::check_bytes("base.ron", BASE.as_bytes());
+    assert_eq!(checked.diagnostics.to_string(), "");
+    assert!(checked.scenario.is_some());
+}
+
+macro_rules! case {
+    ($name:ident, $from:expr, $to:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(diagnose(broken($from, $to).as_bytes()));
+        }
+    };
+}
+
+// Syntax and types, reported by the parser with its position.
+case!(syntax_error, "title: \"Base\",", "title: \"Base\" summary_typo");
+case!(unknown_field, "internet_facing: true", "internet_facng: true");
+case!(missing_field, "title: \"Base\",", "");
+case!(unknown_variant, "kind: Database, zone", "kind: Databse, zone");
+case!(wrong_type, "capacity: 2,\n            actions: [\"isolate\", \"restore", "capacity: \"two\",\n            actions: [\"isolate\", \"restore");
+case!(bad_duration, "duration: \"8h\"", "duration: \"8 hours\"");
+case!(unsupported_format, "format: 1", "format: 7");
+
+// References between parts of the scenario.
+case!(unknown_dependency, "depends_on: [\"db01\"]", "depends_on: [\"db-01\"]");
+case!(unknown_link_zone, "(from: \"corp\", to: \"dmz\"", "(from: \"corp\", to: \"dmzz\"");
+case!(unknown_audience, "audience: [\"it\"]", "audience: [\"itops\"]");
+case!(unknown_target, "targets: (ids: [\"web01\"])", "targets: (ids: [\"web1\"])");
+case!(unknown_team_action, "actions: [\"investigate\", \"isolate\"]", "actions: [\"investigate\", \"isolat\"]");
+case!(duplicate_id, "(id: \"dc01\", name: \"DC\"", "(id: \"db01\", name: \"DC\"");
+case!(dependency_cycle, "depends_on: [\"dc01\"]", "depends_on: [\"dc01\", \"web01\"]");
+case!(self_dependency, "depends_on: [\"dc01\"]", "depends_on: [\"db01\"]");
+case!(replica_same_site, "(site: \"dr\", rpo", "(site: \"hq\", rpo");
+case!(objective_refers_to_nothing, "goal: Avoid(State(system: \"db01\"", "goal: Avoid(State(system: \"db02\"");
+
+// Things that can never happen.
+case!(inject_after_the_end, "trigger: At(\"01:00\")", "trigger: At(\"09:00\")");
+case!(stage_never_starts, "after: [\"dump\"],", "after: [\"dump\"], earliest: \"10h\",");
+case!(stage_needs_unstolen_credential, "effects: [StealCredential(\"da\")]", "effects: [Foothold(Admin)]");
+case!(stage_targets_nothing, "targets: (kinds: [Database], pick: All)", "targets: (kinds: [Email], pick: All)");
+case!(flag_never_set, "trigger: When(State(system: \"db01\", is: Encrypted))", "trigger: When(Flag(\"breach-declared\"))");
+case!(impossible_expectation, "expects: Some((action: \"isolate\"", "expects: Some((action: \"investigate\"");
+case!(decider_not_told, "audience: [\"it\", \"security\"]", "audience: [\"it\"]");
+
+// Values out of range.
+case!(success_out_of_range, "success: 0.9", "success: 1.9");
+case!(zero_capacity, "role: ItOps, capacity: 2", "role: ItOps, capacity: 0");
+case!(weight_out_of_range, "weight: 5", "weight: 500");
+
+// ATT&CK technique ids.
+case!(unknown_technique, "technique: \"T1003.001\"", "technique: \"T1003.01\"");
+case!(revoked_technique_warns, "technique: \"T1566.001\"", "technique: \"T1086\"");
+
+// New actions must be complete.
+case!(incomplete_new_action, "    teams: [", "    actions: [(id: \"notify_regulator\", duration: \"30m\")],\n    teams: [");
+
+#[test]
+fn every_mistake_is_reported_at_once() {
+    let text = broken("depends_on: [\"db01\"]", "depends_on: [\"db-01\"]")
+        .replacen("success: 0.9", "success: 1.9", 1)
+        .replacen("audience: [\"it\"]", "audience: [\"itops\"]", 1);
+    let checked = scenario::check_bytes("three.ron", text.as_bytes());
+    assert_eq!(checked.diagnostics.error_count(), 3, "{}", checked.diagnostics);
+    assert!(checked.scenario.is_none());
+}
+
+#[test]
+fn warnings_do_not_make_a_scenario_invalid() {
+    let text = broken("technique: \"T1566.001\"", "technique: \"T1086\"");
+    let checked = scenario::check_bytes("warn.ron", text.as_bytes());
+    assert!(checked.diagnostics.items.iter().all(|d| d.severity == Severity::Warning));
+    assert!(checked.scenario.is_some());
+}
+
+// Hostile bytes: each ends in one clear diagnostic, never a panic or a hang.
+#[test]
+fn empty_file() {
+    insta::assert_snapshot!(diagnose(b""));
+}
+
+#[test]
+fn truncated_file() {
+    insta::assert_snapshot!(diagnose(&BASE.as_bytes()[..BASE.len() / 2]));
+}
+
+#[test]
+fn binary_file() {
+    insta::assert_snapshot!(diagnose(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0]));
+}
+
+#[test]
+fn invalid_utf8() {
+    let mut bytes = BASE.as_bytes().to_vec();
+    let at = BASE.find("Base\"").expect("title in base") + 1;
+    bytes[at] = 0xff;
+    insta::assert_snapshot!(diagnose(&bytes));
+}
+
+#[test]
+fn huge_file() {
+    let mut bytes = BASE.as_bytes().to_vec();
+    bytes.resize(50 * 1024 * 1024, b' ');
+    insta::assert_snapshot!(diagnose(&bytes));
+}
+
+#[test]
+fn brackets_thousands_deep() {
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    insta::assert_snapshot!(diagnose(deep.as_bytes()));
+}
+
+#[test]
+fn conditions_thousands_deep() {
+    let deep = format!("{}Flag(\"x\"){}", "Not(".repeat(3000), ")".repeat(3000));
+    let text = broken("When(State(system: \"db01\", is: Encrypted))", &format!("When({deep})"));
+    insta::assert_snapshot!(diagnose(text.as_bytes()));
+}
