@@ -2,6 +2,14 @@
 //! and scoring. No terminal code; every client (the TUI, the headless runner, a future
 //! network server) uses the façade exported here.
 
+mod drill;
+pub mod log;
+pub mod model;
 pub mod scenario;
+pub mod sim;
+pub mod view;
+
+pub use drill::{Drill, ENGINE_VERSION, Outcome};
+pub use model::{Command, Event, Rejection, Seat, TimedEvent};
 
 pub use scenario::{Checked, Diagnostic, Diagnostics, Scenario, Severity};

@@ -37,7 +37,11 @@ case!(syntax_error, "title: \"Base\",", "title: \"Base\" summary_typo");
 case!(unknown_field, "internet_facing: true", "internet_facng: true");
 case!(missing_field, "title: \"Base\",", "");
 case!(unknown_variant, "kind: Database, zone", "kind: Databse, zone");
-case!(wrong_type, "capacity: 2,\n            actions: [\"isolate\", \"restore", "capacity: \"two\",\n            actions: [\"isolate\", \"restore");
+case!(
+    wrong_type,
+    "capacity: 2,\n            actions: [\"isolate\", \"restore",
+    "capacity: \"two\",\n            actions: [\"isolate\", \"restore"
+);
 case!(bad_duration, "duration: \"8h\"", "duration: \"8 hours\"");
 case!(unsupported_format, "format: 1", "format: 7");
 
@@ -46,20 +50,44 @@ case!(unknown_dependency, "depends_on: [\"db01\"]", "depends_on: [\"db-01\"]");
 case!(unknown_link_zone, "(from: \"corp\", to: \"dmz\"", "(from: \"corp\", to: \"dmzz\"");
 case!(unknown_audience, "audience: [\"it\"]", "audience: [\"itops\"]");
 case!(unknown_target, "targets: (ids: [\"web01\"])", "targets: (ids: [\"web1\"])");
-case!(unknown_team_action, "actions: [\"investigate\", \"isolate\"]", "actions: [\"investigate\", \"isolat\"]");
+case!(
+    unknown_team_action,
+    "actions: [\"investigate\", \"isolate\"]",
+    "actions: [\"investigate\", \"isolat\"]"
+);
 case!(duplicate_id, "(id: \"dc01\", name: \"DC\"", "(id: \"db01\", name: \"DC\"");
 case!(dependency_cycle, "depends_on: [\"dc01\"]", "depends_on: [\"dc01\", \"web01\"]");
 case!(self_dependency, "depends_on: [\"dc01\"]", "depends_on: [\"db01\"]");
 case!(replica_same_site, "(site: \"dr\", rpo", "(site: \"hq\", rpo");
-case!(objective_refers_to_nothing, "goal: Avoid(State(system: \"db01\"", "goal: Avoid(State(system: \"db02\"");
+case!(
+    objective_refers_to_nothing,
+    "goal: Avoid(State(system: \"db01\"",
+    "goal: Avoid(State(system: \"db02\""
+);
 
 // Things that can never happen.
 case!(inject_after_the_end, "trigger: At(\"01:00\")", "trigger: At(\"09:00\")");
 case!(stage_never_starts, "after: [\"dump\"],", "after: [\"dump\"], earliest: \"10h\",");
-case!(stage_needs_unstolen_credential, "effects: [StealCredential(\"da\")]", "effects: [Foothold(Admin)]");
-case!(stage_targets_nothing, "targets: (kinds: [Database], pick: All)", "targets: (kinds: [Email], pick: All)");
-case!(flag_never_set, "trigger: When(State(system: \"db01\", is: Encrypted))", "trigger: When(Flag(\"breach-declared\"))");
-case!(impossible_expectation, "expects: Some((action: \"isolate\"", "expects: Some((action: \"investigate\"");
+case!(
+    stage_needs_unstolen_credential,
+    "effects: [StealCredential(\"da\")]",
+    "effects: [Foothold(Admin)]"
+);
+case!(
+    stage_targets_nothing,
+    "targets: (kinds: [Database], pick: All)",
+    "targets: (kinds: [Email], pick: All)"
+);
+case!(
+    flag_never_set,
+    "trigger: When(State(system: \"db01\", is: Encrypted))",
+    "trigger: When(Flag(\"breach-declared\"))"
+);
+case!(
+    impossible_expectation,
+    "expects: Some((action: \"isolate\"",
+    "expects: Some((action: \"investigate\""
+);
 case!(decider_not_told, "audience: [\"it\", \"security\"]", "audience: [\"it\"]");
 
 // Values out of range.
@@ -72,7 +100,11 @@ case!(unknown_technique, "technique: \"T1003.001\"", "technique: \"T1003.01\"");
 case!(revoked_technique_warns, "technique: \"T1566.001\"", "technique: \"T1086\"");
 
 // New actions must be complete.
-case!(incomplete_new_action, "    teams: [", "    actions: [(id: \"notify_regulator\", duration: \"30m\")],\n    teams: [");
+case!(
+    incomplete_new_action,
+    "    teams: [",
+    "    actions: [(id: \"notify_regulator\", duration: \"30m\")],\n    teams: ["
+);
 
 #[test]
 fn every_mistake_is_reported_at_once() {

@@ -25,7 +25,9 @@ fn every_bundled_scenario_and_the_documented_example_check_clean() {
     let mut files: Vec<String> = fs::read_dir(root().join("scenarios"))
         .expect("scenarios/ exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "ron") && !p.to_string_lossy().contains(".playbook."))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "ron") && !p.to_string_lossy().contains(".playbook.")
+        })
         .map(|p| p.display().to_string())
         .collect();
     assert!(!files.is_empty(), "scenarios/ has no scenario");
@@ -102,8 +104,16 @@ fn hostile_inputs_end_in_a_diagnostic_and_exit_1() {
         ("truncated.ron", BASE.as_bytes()[..BASE.len() / 3].to_vec(), "truncated"),
         ("binary.ron", (0..=255u8).cycle().take(4096).collect(), "not UTF-8"),
         ("huge.ron", huge, "larger than 4 MiB"),
-        ("deep.ron", format!("{}{}", "(".repeat(100_000), ")".repeat(100_000)).into_bytes(), "error"),
-        ("types.ron", BASE.replacen("capacity: 2", "capacity: [2]", 1).into_bytes(), "expected integer"),
+        (
+            "deep.ron",
+            format!("{}{}", "(".repeat(100_000), ")".repeat(100_000)).into_bytes(),
+            "error",
+        ),
+        (
+            "types.ron",
+            BASE.replacen("capacity: 2", "capacity: [2]", 1).into_bytes(),
+            "expected integer",
+        ),
     ];
     for (name, bytes, expect) in cases {
         let path = scratch(name, &bytes);

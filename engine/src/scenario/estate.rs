@@ -174,6 +174,10 @@ pub struct Backup {
     pub immutable: bool,
     /// How long a restore from it takes.
     pub restore_time: Minutes,
+    /// Already holds the attacker's persistence (taken during the intruder's dwell time):
+    /// restoring it re-infects the system.
+    #[serde(default)]
+    pub infected: bool,
 }
 
 /// Replication of a system to a disaster-recovery site.

@@ -1,0 +1,376 @@
+//! The façade every client uses: start a drill, submit commands for seats, advance the
+//! clock, read a seat's view or the truth, and read the events since a point.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+
+use crate::log::{Body, Header, LOG_FORMAT, LogWriter, sha256_hex};
+use crate::model::{
+    ActionRun, Attack, Clock, Command, CommandQueue, Compiled, Compromise, Entities, Event, Flags,
+    Knowledge, Ledger, OpState, PendingRequest, RecordedEvents, Rejection, Seat, SystemFacts,
+    Tally, TeamState, TimedEvent,
+};
+use crate::scenario::{Minutes, Scenario, SystemState};
+use crate::sim::{ScriptState, build_world, tick_schedule, validate_command};
+use crate::view::{
+    DecisionView, KnownSystem, RequestView, RunningAction, SeatView, TrueSystem, TruthView,
+};
+
+/// The engine's version, written into every log.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// One drill of a scenario.
+pub struct Drill {
+    world: World,
+    schedule: Schedule,
+    compiled: Arc<Compiled>,
+    seed: u64,
+    next_command: u64,
+    log: Option<LogWriter<Box<dyn Write + Send>>>,
+    log_error: Option<String>,
+    logged_events: usize,
+}
+
+/// How a drill turned out, for `run` and reports.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Outcome {
+    /// Drill time reached.
+    pub ended_at: Minutes,
+    /// Whether the drill ran to its end.
+    pub complete: bool,
+    /// Business cost (downtime and one-off costs).
+    pub cost: u64,
+    /// Currency.
+    pub currency: String,
+    /// Systems unavailable at the end: (id, state).
+    pub systems_down: Vec<(String, SystemState)>,
+    /// Minutes of data lost per system, where any.
+    pub data_lost: Vec<(String, u32)>,
+    /// Gigabytes exfiltrated.
+    pub exfiltrated_gb: f64,
+    /// The key events, in order.
+    pub timeline: Vec<TimedEvent>,
+}
+
+impl Drill {
+    /// Starts a drill of a validated scenario with a seed.
+    pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
+        let compiled = Arc::new(Compiled::new(scenario));
+        let world = build_world(compiled.clone(), seed);
+        Drill {
+            world,
+            schedule: tick_schedule(),
+            compiled,
+            seed,
+            next_command: 0,
+            log: None,
+            log_error: None,
+            logged_events: 0,
+        }
+    }
+
+    /// Starts recording the drill to `out`, header first; `name` and `text` are the
+    /// scenario file's name and contents, which make the log self-contained.
+    pub fn record_to(
+        &mut self,
+        out: Box<dyn Write + Send>,
+        name: &str,
+        text: &str,
+    ) -> std::io::Result<()> {
+        let header = Header {
+            format: LOG_FORMAT,
+            engine: ENGINE_VERSION.to_owned(),
+            seed: self.seed,
+            scenario_name: name.to_owned(),
+            scenario_sha256: sha256_hex(text.as_bytes()),
+            scenario: text.to_owned(),
+        };
+        self.log = Some(LogWriter::new(out, header)?);
+        self.flush_events();
+        Ok(())
+    }
+
+    /// Continues recording into an existing log (for `resume`).
+    pub fn continue_recording(&mut self, writer: LogWriter<Box<dyn Write + Send>>) {
+        self.log = Some(writer);
+        self.logged_events = self.world.resource::<RecordedEvents>().0.len();
+    }
+
+    /// The first error writing the log, if any (the drill goes on; the client should say so).
+    pub fn log_error(&self) -> Option<&str> {
+        self.log_error.as_deref()
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.compiled.scenario
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Drill time now (the next tick to simulate).
+    pub fn now(&self) -> Minutes {
+        self.world.resource::<Clock>().now
+    }
+
+    /// When the drill ends.
+    pub fn end(&self) -> Minutes {
+        self.world.resource::<Clock>().end
+    }
+
+    /// Whether the drill has reached its end.
+    pub fn is_over(&self) -> bool {
+        let c = self.world.resource::<Clock>();
+        c.now >= c.end
+    }
+
+    /// Submits a command for a seat. It applies at the start of the next tick; a refusal
+    /// says why in words the UI can show.
+    pub fn submit(&mut self, seat: &Seat, command: Command) -> Result<u64, Rejection> {
+        validate_command(&mut self.world, seat, &command)?;
+        self.next_command += 1;
+        let id = self.next_command;
+        let at = self.now();
+        self.write(Body::Command { at, seat: seat.clone(), id, command: command.clone() });
+        self.world.resource_mut::<CommandQueue>().0.push((seat.clone(), command, id));
+        Ok(id)
+    }
+
+    /// Advances the drill by up to `ticks` ticks (stops at the end).
+    pub fn advance(&mut self, ticks: u32) {
+        for _ in 0..ticks {
+            if self.is_over() {
+                break;
+            }
+            self.schedule.run(&mut self.world);
+            self.flush_events();
+        }
+    }
+
+    /// Advances until the drill time reaches `t` (or the end).
+    pub fn advance_to(&mut self, t: Minutes) {
+        while self.now() < t && !self.is_over() {
+            self.advance(1);
+        }
+    }
+
+    /// Runs the drill to its end.
+    pub fn run_to_end(&mut self) {
+        let end = self.end();
+        self.advance_to(end);
+    }
+
+    /// Every event from index `cursor` on; pass the length seen so far to get what is new.
+    pub fn events_since(&self, cursor: usize) -> &[TimedEvent] {
+        let all = &self.world.resource::<RecordedEvents>().0;
+        all.get(cursor..).unwrap_or_default()
+    }
+
+    fn write(&mut self, body: Body) {
+        if let Some(log) = &mut self.log
+            && let Err(e) = log.append(body)
+        {
+            self.log_error.get_or_insert_with(|| e.to_string());
+        }
+    }
+
+    fn flush_events(&mut self) {
+        if self.log.is_none() {
+            return;
+        }
+        let new: Vec<TimedEvent> = self.events_since(self.logged_events).to_vec();
+        self.logged_events += new.len();
+        for e in new {
+            self.write(Body::Event(e));
+        }
+    }
+
+    /// What a team's seat sees; `None` for an unknown team.
+    pub fn view(&mut self, team: &str) -> Option<SeatView> {
+        let c = self.compiled.clone();
+        let t = c.team(team)?;
+        let info = &c.teams[t as usize];
+        let clock = *self.world.resource::<Clock>();
+        let entity = self.world.resource::<Entities>().teams[t as usize];
+        let knowledge = self.world.get::<Knowledge>(entity)?.clone();
+        let busy = self.world.get::<TeamState>(entity)?.busy;
+        let systems = c
+            .systems
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| info.sees_zone[s.zone as usize])
+            .map(|(i, s)| KnownSystem {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                kind: s.kind,
+                zone: c.zones[s.zone as usize].clone(),
+                site: c.sites[s.site as usize].clone(),
+                criticality: s.criticality,
+                state: knowledge.systems[i].state,
+                compromise: knowledge.systems[i].compromise,
+            })
+            .collect();
+        let mut running: Vec<RunningAction> = self
+            .world
+            .query::<&ActionRun>()
+            .iter(&self.world)
+            .filter(|r| r.team == t)
+            .map(|r| RunningAction {
+                id: r.id,
+                action: r.action.clone(),
+                target: r.target.clone(),
+                started: r.started,
+                completes: r.completes,
+            })
+            .collect();
+        running.sort_by_key(|r| r.id);
+        let mut requests: Vec<PendingRequest> =
+            self.world.query::<&PendingRequest>().iter(&self.world).cloned().collect();
+        requests.sort_by_key(|r| r.id);
+        let view_of = |r: &PendingRequest| RequestView {
+            id: r.id,
+            from: c.teams[r.from as usize].id.clone(),
+            to: c.teams[r.to as usize].id.clone(),
+            action: r.action.clone(),
+            target: r.target.clone(),
+            note: r.note.clone(),
+            sent: r.sent,
+            expires: r.expires,
+        };
+        let script = self.world.resource::<ScriptState>();
+        let decisions = script
+            .decisions
+            .iter()
+            .filter(|d| d.choice.is_none())
+            .filter_map(|d| {
+                let inject = &c.scenario.injects[d.inject as usize];
+                let decision = inject.decision.as_ref().filter(|x| x.team == info.id)?;
+                Some(DecisionView {
+                    inject: inject.id.clone(),
+                    choices: decision
+                        .choices
+                        .iter()
+                        .map(|ch| (ch.id.clone(), ch.label.clone()))
+                        .collect(),
+                    deadline: d.deadline,
+                })
+            })
+            .collect();
+        Some(SeatView {
+            team: info.id.clone(),
+            name: info.name.clone(),
+            role: info.role,
+            now: clock.now,
+            end: clock.end,
+            capacity: info.capacity,
+            busy,
+            actions: info.actions.clone(),
+            systems,
+            running,
+            requests_in: requests.iter().filter(|r| r.to == t).map(view_of).collect(),
+            requests_out: requests.iter().filter(|r| r.from == t).map(view_of).collect(),
+            inbox: knowledge.inbox,
+            decisions,
+        })
+    }
+
+    /// The truth, for the facilitator.
+    pub fn truth(&mut self) -> TruthView {
+        let c = self.compiled.clone();
+        let clock = *self.world.resource::<Clock>();
+        let entities = self.world.resource::<Entities>().systems.clone();
+        let systems = entities
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &e)| {
+                let f = self.world.get::<SystemFacts>(e)?;
+                let op = self.world.get::<OpState>(e)?;
+                let cmp = self.world.get::<Compromise>(e)?;
+                Some(TrueSystem {
+                    id: c.systems[i].id.clone(),
+                    state: op.state,
+                    available: op.available,
+                    foothold: cmp.foothold,
+                    persistence: cmp.persistence,
+                    evidence: f.evidence.intact || f.evidence.collected,
+                    data_lost: f.data_lost,
+                })
+            })
+            .collect();
+        let attack = self.world.resource::<Attack>();
+        let stages_succeeded = c
+            .scenario
+            .adversary
+            .iter()
+            .flat_map(|a| a.stages.iter().enumerate())
+            .filter(|(i, _)| attack.succeeded.get(*i).copied().unwrap_or(false))
+            .map(|(_, s)| s.id.clone())
+            .collect();
+        let ledger = self.world.resource::<Ledger>();
+        TruthView {
+            now: clock.now,
+            end: clock.end,
+            systems,
+            stages_succeeded,
+            stolen_credentials: attack.stolen.iter().cloned().collect(),
+            cost: ledger.total(),
+            cost_rate: ledger.cost_rate,
+            exfiltrated_gb: ledger.exfiltrated_gb,
+            flags: self.world.resource::<Flags>().0.iter().cloned().collect(),
+        }
+    }
+
+    /// How the drill stands (or ended).
+    pub fn outcome(&mut self) -> Outcome {
+        let truth = self.truth();
+        let timeline = self.events_since(0).iter().filter(|e| is_key(&e.event)).cloned().collect();
+        Outcome {
+            ended_at: truth.now,
+            complete: self.is_over(),
+            cost: truth.cost,
+            currency: self.compiled.scenario.meta.currency.clone(),
+            systems_down: truth
+                .systems
+                .iter()
+                .filter(|s| !s.available)
+                .map(|s| (s.id.clone(), s.state))
+                .collect(),
+            data_lost: truth
+                .systems
+                .iter()
+                .filter(|s| s.data_lost > 0)
+                .map(|s| (s.id.clone(), s.data_lost))
+                .collect(),
+            exfiltrated_gb: truth.exfiltrated_gb,
+            timeline,
+        }
+    }
+
+    /// Actions and requests handed out so far (for tests and tools).
+    pub fn tally(&self) -> (u64, u64) {
+        let t = self.world.resource::<Tally>();
+        (t.next_action, t.next_request)
+    }
+
+    /// Direct access to the world, for tests that set up state the rules alone would take
+    /// long to reach. Clients never need it.
+    #[doc(hidden)]
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+}
+
+fn is_key(e: &Event) -> bool {
+    !matches!(
+        e,
+        Event::Observed { .. }
+            | Event::ActionStarted { .. }
+            | Event::Alert { true_positive: false, .. }
+            | Event::Exfiltrated { .. }
+    )
+}

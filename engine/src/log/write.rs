@@ -1,0 +1,39 @@
+//! Appending records to a drill log, flushed one by one so a crash loses nothing accepted.
+
+use std::io::{self, Write};
+
+use super::{Body, Record, sha256_hex};
+
+/// Writes a drill log, chaining each line to the one before.
+pub struct LogWriter<W: Write> {
+    out: W,
+    seq: u64,
+    prev: String,
+}
+
+impl<W: Write> LogWriter<W> {
+    /// Starts a log with its first record (the header).
+    pub fn new(out: W, header: super::Header) -> io::Result<Self> {
+        let mut writer = LogWriter { out, seq: 0, prev: String::new() };
+        writer.append(Body::Header(header))?;
+        Ok(writer)
+    }
+
+    /// Continues an existing log after its last good record (for `resume`).
+    pub fn continuing(out: W, next_seq: u64, prev: String) -> Self {
+        LogWriter { out, seq: next_seq, prev }
+    }
+
+    /// Appends one record and flushes it.
+    pub fn append(&mut self, body: Body) -> io::Result<()> {
+        let record = Record { seq: self.seq, prev: std::mem::take(&mut self.prev), body };
+        let rec = serde_json::to_string(&record).map_err(io::Error::other)?;
+        let hash = sha256_hex(rec.as_bytes());
+        let line = format!("{{\"rec\":{rec},\"hash\":\"{hash}\"}}\n");
+        self.out.write_all(line.as_bytes())?;
+        self.out.flush()?;
+        self.seq += 1;
+        self.prev = hash;
+        Ok(())
+    }
+}

@@ -1,0 +1,165 @@
+//! What seats send to a drill, and why a command can be refused.
+
+use serde::{Deserialize, Serialize};
+
+/// Who sends a command or reads a view: a team's seat, or the facilitator.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Seat {
+    /// The seat of the team with this id.
+    Team(String),
+    /// The facilitator, who sees the truth and runs the clock.
+    Facilitator,
+}
+
+impl std::fmt::Display for Seat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Seat::Team(t) => f.write_str(t),
+            Seat::Facilitator => f.write_str("facilitator"),
+        }
+    }
+}
+
+/// Id of an action a team started, unique within a drill.
+pub type ActionId = u64;
+/// Id of a request between teams, unique within a drill.
+pub type RequestId = u64;
+
+/// A command from a seat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Start an action of the team's catalogue on a target (a system, zone or credential id;
+    /// none for organisation-wide actions).
+    Start {
+        /// Action id.
+        action: String,
+        /// Target id.
+        #[serde(default)]
+        target: Option<String>,
+    },
+    /// Stop an action in progress; it has no effect and frees its capacity.
+    Cancel {
+        /// The id the action was started with.
+        action: ActionId,
+    },
+    /// Ask another team to take an action (security asks IT to isolate a server).
+    Request {
+        /// The team asked.
+        to: String,
+        /// Action id.
+        action: String,
+        /// Target id.
+        #[serde(default)]
+        target: Option<String>,
+        /// Why, in the asking team's words.
+        #[serde(default)]
+        note: String,
+    },
+    /// Accept (and start) or decline a request addressed to this team.
+    Answer {
+        /// The request.
+        request: RequestId,
+        /// Accept when true.
+        accept: bool,
+    },
+    /// Answer an inject's decision.
+    Decide {
+        /// The inject id.
+        inject: String,
+        /// The choice id.
+        choice: String,
+    },
+    /// Facilitator: deliver an inject now.
+    FireInject {
+        /// The inject id.
+        inject: String,
+    },
+    /// Facilitator: start a disaster event now.
+    StartEvent {
+        /// The event id.
+        event: String,
+    },
+    /// Facilitator: a note for the after-action review.
+    Note {
+        /// The note.
+        text: String,
+    },
+}
+
+/// Why a command was refused; `Display` gives the sentence the UI shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rejection {
+    /// The seat is not a team of this scenario.
+    UnknownSeat(String),
+    /// The action id is not in the scenario's catalogue.
+    UnknownAction(String),
+    /// The team may not take this action.
+    NotAllowed {
+        /// Team id.
+        team: String,
+        /// Action id.
+        action: String,
+    },
+    /// The command needs a target and has none, or the target does not exist.
+    BadTarget(String),
+    /// A precondition of the action does not hold.
+    Precondition(String),
+    /// The team has no free capacity.
+    NoCapacity {
+        /// Capacity in use.
+        busy: u32,
+        /// Total capacity.
+        capacity: u32,
+    },
+    /// The same action is already running on the target.
+    AlreadyRunning,
+    /// No such action in progress for this team.
+    UnknownActionRun(ActionId),
+    /// No such open request for this team.
+    UnknownRequest(RequestId),
+    /// No such inject, decision or choice.
+    UnknownInject(String),
+    /// The decision was already taken.
+    AlreadyDecided(String),
+    /// No such event.
+    UnknownEvent(String),
+    /// Only the facilitator may do this.
+    FacilitatorOnly,
+    /// The facilitator does not act in the estate.
+    NotATeam,
+    /// The drill is over.
+    DrillOver,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rejection::UnknownSeat(s) => write!(f, "there is no team `{s}` in this scenario"),
+            Rejection::UnknownAction(a) => write!(f, "there is no action `{a}`"),
+            Rejection::NotAllowed { team, action } => {
+                write!(f, "team `{team}` may not `{action}`; ask a team that may")
+            }
+            Rejection::BadTarget(why) => f.write_str(why),
+            Rejection::Precondition(why) => f.write_str(why),
+            Rejection::NoCapacity { busy, capacity } => {
+                write!(
+                    f,
+                    "no free capacity ({busy} of {capacity} in use); wait or cancel an action"
+                )
+            }
+            Rejection::AlreadyRunning => {
+                f.write_str("that action is already running on the target")
+            }
+            Rejection::UnknownActionRun(id) => write!(f, "no action #{id} in progress"),
+            Rejection::UnknownRequest(id) => write!(f, "no open request #{id} for this team"),
+            Rejection::UnknownInject(i) => write!(f, "no open decision `{i}`"),
+            Rejection::AlreadyDecided(i) => write!(f, "decision `{i}` was already taken"),
+            Rejection::UnknownEvent(e) => write!(f, "there is no event `{e}`"),
+            Rejection::FacilitatorOnly => f.write_str("only the facilitator may do that"),
+            Rejection::NotATeam => f.write_str("the facilitator does not act in the estate"),
+            Rejection::DrillOver => f.write_str("the drill is over"),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {}

@@ -1,0 +1,239 @@
+//! Components of the simulation's entities: systems, teams, actions in progress, requests
+//! and attack stages.
+
+use bevy_ecs::prelude::Component;
+use serde::{Deserialize, Serialize};
+
+use super::{ActionId, RequestId, SysIx, TeamIx};
+use crate::scenario::{Minutes, Privilege, SystemState};
+
+/// One backup of a system, as it stands now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupState {
+    /// Scenario id.
+    pub id: String,
+    /// When it was taken, in minutes relative to the drill's start (negative: before it).
+    pub taken_at: i64,
+    /// Deleted or encrypted by the attacker.
+    pub destroyed: bool,
+    /// Off the network: out of the attacker's reach.
+    pub offline: bool,
+    /// Write-once: out of the attacker's reach.
+    pub immutable: bool,
+    /// How long a restore from it takes.
+    pub restore_time: Minutes,
+    /// Holds the attacker's persistence.
+    pub infected: bool,
+}
+
+/// Forensic evidence on a system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Still there to be found (lost on power-off, reimage, restore).
+    pub intact: bool,
+    /// Preserved by evidence collection: survives what destroys it on the host.
+    pub collected: bool,
+}
+
+/// The operational facts of a system: what the teams and the attacker change directly.
+#[derive(Debug, Clone, PartialEq, Component, Serialize, Deserialize)]
+pub struct SystemFacts {
+    /// Index in the compiled scenario.
+    pub ix: SysIx,
+    /// Powered on.
+    pub powered: bool,
+    /// Cut off the network by a team.
+    pub isolated: bool,
+    /// Hardware has failed.
+    pub hardware_failed: bool,
+    /// Data encrypted by the attacker.
+    pub encrypted: bool,
+    /// Wiped: nothing left to run until restored.
+    pub wiped: bool,
+    /// Data corrupted by a disaster event.
+    pub corrupted: bool,
+    /// Running at its DR site.
+    pub failed_over: bool,
+    /// Forced down by a decision's consequence.
+    pub forced_down: bool,
+    /// Known vulnerabilities closed.
+    pub patched: bool,
+    /// Command-and-control traffic blocked at the perimeter.
+    pub c2_blocked: bool,
+    /// Backups left.
+    pub backups: Vec<BackupState>,
+    /// Forensic evidence.
+    pub evidence: Evidence,
+    /// Minutes of data lost to restores and failovers so far.
+    pub data_lost: u32,
+}
+
+/// The attacker's hold on a system (the truth; teams see only what they learn).
+#[derive(Debug, Clone, PartialEq, Default, Component, Serialize, Deserialize)]
+pub struct Compromise {
+    /// Foothold and its privilege.
+    pub foothold: Option<Privilege>,
+    /// Persistence planted: survives a restore from a backup taken after it.
+    pub persistence: bool,
+    /// Command and control established.
+    pub c2: bool,
+    /// When the attacker first got in.
+    pub since: Option<Minutes>,
+    /// Ransomware staged: re-encrypts the system after a restore unless evicted.
+    pub payload: bool,
+    /// The attacker encrypted this system at some point (survives eviction, for backups
+    /// that carry the infection back).
+    pub ransomed: bool,
+    /// Exfiltration rate while C2 holds, gigabytes per hour.
+    pub exfil_rate: f64,
+}
+
+impl Compromise {
+    /// Whether the attacker still holds anything on the system.
+    pub fn present(&self) -> bool {
+        self.foothold.is_some() || self.persistence
+    }
+}
+
+/// Derived state of a system, settled by the propagate phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Component, Serialize, Deserialize)]
+pub struct OpState {
+    /// The state shown (most severe first).
+    pub state: SystemState,
+    /// Serving its users.
+    pub available: bool,
+    /// Since when it is in this state.
+    pub since: Minutes,
+}
+
+/// A team's live state.
+#[derive(Debug, Clone, PartialEq, Component)]
+pub struct TeamState {
+    /// Index in the compiled scenario.
+    pub ix: TeamIx,
+    /// Capacity in use by actions in progress.
+    pub busy: u32,
+}
+
+/// What a team believes about one system, and since when.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Observed {
+    /// The state it last saw, and when it learned it.
+    pub state: Option<(SystemState, Minutes)>,
+    /// Its belief about compromise: confirmed (true) or cleared (false), when, and how.
+    pub compromise: Option<(bool, Minutes, super::FindingSource)>,
+}
+
+/// Something in a team's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InboxItem {
+    /// An inject delivered to the team.
+    Inject {
+        /// Delivered at.
+        at: Minutes,
+        /// Inject id.
+        id: String,
+    },
+    /// An alert about a system.
+    Alert {
+        /// Raised at.
+        at: Minutes,
+        /// Alert id.
+        id: u64,
+        /// System id.
+        system: String,
+        /// What it says.
+        summary: String,
+    },
+}
+
+/// Everything a team knows. A seat's view is built from this alone.
+#[derive(Debug, Clone, PartialEq, Default, Component, Serialize, Deserialize)]
+pub struct Knowledge {
+    /// Per system, in scenario order.
+    pub systems: Vec<Observed>,
+    /// Injects and alerts, oldest first.
+    pub inbox: Vec<InboxItem>,
+    /// Flags the team knows are set (decisions it took or was told of).
+    pub flags: Vec<String>,
+}
+
+/// An action in progress.
+#[derive(Debug, Clone, PartialEq, Component)]
+pub struct ActionRun {
+    /// Its id.
+    pub id: ActionId,
+    /// The team doing it.
+    pub team: TeamIx,
+    /// Action id.
+    pub action: String,
+    /// Target id, as given.
+    pub target: Option<String>,
+    /// Started at.
+    pub started: Minutes,
+    /// Completes at.
+    pub completes: Minutes,
+    /// Capacity it holds.
+    pub capacity: u32,
+    /// The request it answers, if any.
+    pub request: Option<RequestId>,
+    /// The backup chosen when a restore started.
+    pub backup: Option<String>,
+}
+
+/// A request from one team to another, awaiting an answer.
+#[derive(Debug, Clone, PartialEq, Component)]
+pub struct PendingRequest {
+    /// Its id.
+    pub id: RequestId,
+    /// Asking team.
+    pub from: TeamIx,
+    /// Asked team.
+    pub to: TeamIx,
+    /// Action id.
+    pub action: String,
+    /// Target id.
+    pub target: Option<String>,
+    /// Why.
+    pub note: String,
+    /// Sent at.
+    pub sent: Minutes,
+    /// Expires at.
+    pub expires: Minutes,
+}
+
+/// Where an attack stage stands.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum StageStatus {
+    /// Preconditions not met yet.
+    Waiting,
+    /// Running until the given time.
+    Running {
+        /// Completes at.
+        until: Minutes,
+    },
+    /// Waiting to retry at the given time.
+    Retrying {
+        /// Retry at.
+        at: Minutes,
+    },
+    /// Done.
+    Succeeded,
+    /// Given up for good.
+    Abandoned,
+}
+
+/// An attack stage of the campaign.
+#[derive(Debug, Clone, PartialEq, Component)]
+pub struct StageRun {
+    /// Index in the adversary's stage list.
+    pub ix: u32,
+    /// Where it stands.
+    pub status: StageStatus,
+    /// Systems it acts on in its current attempt.
+    pub targets: Vec<SysIx>,
+    /// When its current run raises its next alert, if before it completes.
+    pub next_alert: Option<Minutes>,
+    /// Attempts so far.
+    pub attempts: u32,
+}

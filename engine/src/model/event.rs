@@ -1,0 +1,280 @@
+//! What happens in a drill: the engine's events, recorded in the drill log in order.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ActionId, RequestId};
+use crate::scenario::{Minutes, Privilege, SystemState};
+
+/// How a team came to know about a compromise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FindingSource {
+    /// An investigation of the system.
+    Investigation,
+    /// An alert.
+    Alert,
+    /// Another team shared it.
+    Shared,
+}
+
+/// One event, stamped with the drill time it happened at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimedEvent {
+    /// Drill time.
+    pub at: Minutes,
+    /// What happened.
+    pub event: Event,
+}
+
+/// Something that happened in the drill (the truth: seats see projections of it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A team started an action.
+    ActionStarted {
+        /// Action run id.
+        id: ActionId,
+        /// Team id.
+        team: String,
+        /// Action id.
+        action: String,
+        /// Target id.
+        target: Option<String>,
+        /// When it will complete.
+        completes: Minutes,
+        /// The request it answers, if any.
+        request: Option<RequestId>,
+    },
+    /// An action completed and took effect.
+    ActionCompleted {
+        /// Action run id.
+        id: ActionId,
+        /// Team id.
+        team: String,
+        /// Action id.
+        action: String,
+        /// Target id.
+        target: Option<String>,
+    },
+    /// An action completed without effect.
+    ActionFailed {
+        /// Action run id.
+        id: ActionId,
+        /// Team id.
+        team: String,
+        /// Action id.
+        action: String,
+        /// Target id.
+        target: Option<String>,
+        /// Why, for people.
+        reason: String,
+    },
+    /// A team cancelled an action in progress.
+    ActionCancelled {
+        /// Action run id.
+        id: ActionId,
+        /// Team id.
+        team: String,
+    },
+    /// A system's state changed.
+    StateChanged {
+        /// System id.
+        system: String,
+        /// Before.
+        from: SystemState,
+        /// After.
+        to: SystemState,
+    },
+    /// Data was lost to a restore or failover.
+    DataLost {
+        /// System id.
+        system: String,
+        /// Minutes of writes lost.
+        minutes: u32,
+    },
+    /// Forensic evidence on a system was destroyed.
+    EvidenceDestroyed {
+        /// System id.
+        system: String,
+        /// By which action.
+        by: String,
+    },
+    /// The attacker got back onto a restored system through persistence in the backup.
+    Reinfected {
+        /// System id.
+        system: String,
+    },
+    /// A restored system was encrypted again because the attacker was never evicted.
+    ReEncrypted {
+        /// System id.
+        system: String,
+    },
+    /// One team asked another to act.
+    RequestSent {
+        /// Request id.
+        id: RequestId,
+        /// Asking team.
+        from: String,
+        /// Asked team.
+        to: String,
+        /// Action id.
+        action: String,
+        /// Target id.
+        target: Option<String>,
+        /// Why.
+        note: String,
+    },
+    /// A request was accepted or declined.
+    RequestAnswered {
+        /// Request id.
+        id: RequestId,
+        /// Accepted when true.
+        accepted: bool,
+    },
+    /// A request went unanswered until it expired.
+    RequestExpired {
+        /// Request id.
+        id: RequestId,
+    },
+    /// A disaster event began.
+    DisasterStarted {
+        /// Event id.
+        event: String,
+    },
+    /// A disaster event ended by itself.
+    DisasterEnded {
+        /// Event id.
+        event: String,
+    },
+    /// A scenario flag was set.
+    FlagSet {
+        /// Flag.
+        flag: String,
+    },
+    /// A one-off cost (a fine, a ransom).
+    CostIncurred {
+        /// Amount.
+        amount: u64,
+        /// Why.
+        reason: String,
+    },
+    /// A team's monitoring saw a system's state.
+    Observed {
+        /// Team id.
+        team: String,
+        /// System id.
+        system: String,
+        /// The state seen.
+        state: SystemState,
+    },
+    /// A team learned whether a system is compromised.
+    Finding {
+        /// Team id.
+        team: String,
+        /// System id.
+        system: String,
+        /// Compromised (true) or found clean (false).
+        compromised: bool,
+        /// How.
+        source: FindingSource,
+    },
+    /// The attacker gained a foothold.
+    Compromised {
+        /// System id.
+        system: String,
+        /// Privilege.
+        privilege: Privilege,
+        /// By which stage.
+        stage: String,
+    },
+    /// An attack stage started a run.
+    StageStarted {
+        /// Stage id.
+        stage: String,
+        /// ATT&CK technique id.
+        technique: String,
+        /// Targets.
+        targets: Vec<String>,
+    },
+    /// An attack stage succeeded.
+    StageSucceeded {
+        /// Stage id.
+        stage: String,
+        /// Targets it acted on.
+        targets: Vec<String>,
+    },
+    /// An attack stage failed or was blocked.
+    StageBlocked {
+        /// Stage id.
+        stage: String,
+        /// Why.
+        reason: String,
+    },
+    /// The attacker obtained a credential.
+    CredentialStolen {
+        /// Credential id.
+        credential: String,
+    },
+    /// Credentials issued by a system were reset; stolen ones stopped working.
+    CredentialsReset {
+        /// Issuing system id.
+        system: String,
+        /// Stolen credentials voided.
+        voided: Vec<String>,
+    },
+    /// Data left the organisation.
+    Exfiltrated {
+        /// System id.
+        system: String,
+        /// Gigabytes this tick.
+        gb: f64,
+    },
+    /// An alert reached a team.
+    Alert {
+        /// Alert id.
+        id: u64,
+        /// Team id.
+        team: String,
+        /// System the alert is about.
+        system: String,
+        /// What it says.
+        summary: String,
+        /// Raised by real attacker activity (the truth; not shown to the team).
+        true_positive: bool,
+    },
+    /// An inject was delivered.
+    InjectDelivered {
+        /// Inject id.
+        inject: String,
+        /// Team ids.
+        teams: Vec<String>,
+    },
+    /// A decision was taken.
+    DecisionTaken {
+        /// Inject id.
+        inject: String,
+        /// Choice id.
+        choice: String,
+        /// Team id, or `timeout` when the default was taken.
+        by: String,
+    },
+    /// An inject's expected response came in time.
+    ExpectationMet {
+        /// Inject id.
+        inject: String,
+    },
+    /// An inject's expected response did not come in time.
+    ExpectationMissed {
+        /// Inject id.
+        inject: String,
+    },
+    /// A facilitator note.
+    Note {
+        /// The note.
+        text: String,
+    },
+    /// The drill ended.
+    DrillEnded {
+        /// Total business cost.
+        cost: u64,
+    },
+}

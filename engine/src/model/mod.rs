@@ -1,0 +1,20 @@
+//! ECS data only: the compiled scenario, components, resources, events and commands.
+//! No systems and no I/O live here.
+
+mod command;
+mod compiled;
+mod components;
+mod event;
+mod resources;
+
+pub use command::{ActionId, Command, Rejection, RequestId, Seat};
+pub use compiled::{Compiled, LinkInfo, SysIx, SystemInfo, TeamInfo, TeamIx};
+pub use components::{
+    ActionRun, BackupState, Compromise, Evidence, InboxItem, Knowledge, Observed, OpState,
+    PendingRequest, StageRun, StageStatus, SystemFacts, TeamState,
+};
+pub use event::{Event, FindingSource, TimedEvent};
+pub use resources::{
+    Attack, Clock, CommandQueue, Done, Entities, Flags, Ledger, Network, RecordedEvents, SimRng,
+    Tally,
+};

@@ -1,0 +1,67 @@
+//! The account and emit phases: deadlines, request expiry and decision time-outs; then the
+//! tick's events are stamped and recorded, and the clock moves on.
+
+use bevy_ecs::prelude::*;
+
+use super::effects::TickEvents;
+use super::script::ScriptState;
+use crate::model::{Clock, Compiled, Event, Ledger, PendingRequest, RecordedEvents, TimedEvent};
+use crate::scenario::Minutes;
+
+/// The account phase.
+pub fn account(
+    mut commands: Commands,
+    c: Res<Compiled>,
+    clock: Res<Clock>,
+    ledger: Res<Ledger>,
+    mut script: ResMut<ScriptState>,
+    mut events: ResMut<TickEvents>,
+    requests: Query<(Entity, &PendingRequest)>,
+) {
+    let now = clock.now;
+    let mut expired: Vec<(u64, Entity)> =
+        requests.iter().filter(|(_, r)| r.expires <= now).map(|(e, r)| (r.id, e)).collect();
+    expired.sort_unstable();
+    for (id, e) in expired {
+        events.0.push(Event::RequestExpired { id });
+        commands.entity(e).despawn();
+    }
+    let script = &mut *script;
+    for exp in script.expectations.iter_mut().filter(|e| e.outcome.is_none() && e.deadline <= now) {
+        exp.outcome = Some(false);
+        events.0.push(Event::ExpectationMissed {
+            inject: c.scenario.injects[exp.inject as usize].id.clone(),
+        });
+    }
+    for d in script
+        .decisions
+        .iter_mut()
+        .filter(|d| d.choice.is_none() && d.deadline.is_some_and(|t| t <= now))
+    {
+        let inject = &c.scenario.injects[d.inject as usize];
+        if let Some(default) = inject.decision.as_ref().and_then(|x| x.default.clone()) {
+            d.choice = Some(default.clone());
+            events.0.push(Event::DecisionTaken {
+                inject: inject.id.clone(),
+                choice: default.clone(),
+                by: "timeout".into(),
+            });
+            script.pending_choices.push((d.inject, default));
+        }
+    }
+    if Minutes(now.0 + clock.tick.0) >= clock.end {
+        events.0.push(Event::DrillEnded { cost: ledger.total() });
+    }
+}
+
+/// The emit phase: the tick's events go to the record, stamped with its time, and the
+/// clock moves forward one tick.
+pub fn emit(
+    mut clock: ResMut<Clock>,
+    mut tick: ResMut<TickEvents>,
+    mut record: ResMut<RecordedEvents>,
+) {
+    let at = clock.now;
+    record.0.extend(tick.0.drain(..).map(|event| TimedEvent { at, event }));
+    clock.now = Minutes(clock.now.0 + clock.tick.0).min(clock.end);
+}

@@ -1,0 +1,459 @@
+//! Commands from seats: validation when submitted (so a refusal can be shown at once) and
+//! application by the commands phase at the start of the next tick.
+
+use bevy_ecs::prelude::*;
+
+use super::effects::TickEvents;
+use super::script::ScriptState;
+use crate::model::{
+    ActionRun, Clock, Command, CommandQueue, Compiled, Entities, Event, Flags, PendingRequest,
+    Rejection, Seat, SystemFacts, Tally, TeamIx, TeamState,
+};
+use crate::scenario::{ActionDef, Minutes, Requirement, TargetKind};
+
+/// How long a request waits for an answer before it expires.
+pub const REQUEST_EXPIRY: Minutes = Minutes(60);
+
+/// Checks a command against the world as it stands, counting commands already queued for
+/// the next tick. Returns the team index for team commands.
+pub fn validate(world: &mut World, seat: &Seat, command: &Command) -> Result<(), Rejection> {
+    let Some(c) = world.get_resource::<Compiled>() else { return Err(Rejection::DrillOver) };
+    let clock = world.get_resource::<Clock>().copied();
+    if clock.is_some_and(|k| k.now >= k.end) {
+        return Err(Rejection::DrillOver);
+    }
+    let team = match seat {
+        Seat::Team(t) => Some(c.team(t).ok_or_else(|| Rejection::UnknownSeat(t.clone()))?),
+        Seat::Facilitator => None,
+    };
+    match (command, team) {
+        (Command::FireInject { inject }, None) => c
+            .scenario
+            .injects
+            .iter()
+            .any(|i| &i.id == inject)
+            .then_some(())
+            .ok_or_else(|| Rejection::UnknownInject(inject.clone())),
+        (Command::StartEvent { event }, None) => c
+            .scenario
+            .events
+            .iter()
+            .any(|e| &e.id == event)
+            .then_some(())
+            .ok_or_else(|| Rejection::UnknownEvent(event.clone())),
+        (Command::Note { .. }, None) => Ok(()),
+        (
+            Command::FireInject { .. } | Command::StartEvent { .. } | Command::Note { .. },
+            Some(_),
+        ) => Err(Rejection::FacilitatorOnly),
+        (_, None) => Err(Rejection::NotATeam),
+        (Command::Start { action, target }, Some(t)) => {
+            validate_start(world, t, action, target.as_deref(), true)
+        }
+        (Command::Request { to, action, target, .. }, Some(t)) => {
+            let c = world.get_resource::<Compiled>().ok_or(Rejection::DrillOver)?;
+            let to_ix = c.team(to).ok_or_else(|| Rejection::UnknownSeat(to.clone()))?;
+            if to_ix == t {
+                return Err(Rejection::BadTarget("a team cannot send a request to itself".into()));
+            }
+            // Preconditions are checked when the asked team accepts; capacity too.
+            validate_start(world, to_ix, action, target.as_deref(), false)
+        }
+        (Command::Cancel { action }, Some(t)) => {
+            let mut q = world.query::<&ActionRun>();
+            let running = q.iter(world).any(|r| r.id == *action && r.team == t);
+            let queued_cancel = queued(world).iter().any(|(s, cmd, _)| seat == s && cmd == command);
+            (running && !queued_cancel).then_some(()).ok_or(Rejection::UnknownActionRun(*action))
+        }
+        (Command::Answer { request, accept }, Some(t)) => {
+            let mut q = world.query::<&PendingRequest>();
+            let req = q.iter(world).find(|r| r.id == *request && r.to == t).cloned();
+            let Some(req) = req else { return Err(Rejection::UnknownRequest(*request)) };
+            let answered = queued(world).iter().any(
+                |(_, cmd, _)| matches!(cmd, Command::Answer { request: r, .. } if r == request),
+            );
+            if answered {
+                return Err(Rejection::UnknownRequest(*request));
+            }
+            if *accept {
+                validate_start(world, t, &req.action, req.target.as_deref(), true)?;
+            }
+            Ok(())
+        }
+        (Command::Decide { inject, choice }, Some(t)) => {
+            let c = world.get_resource::<Compiled>().ok_or(Rejection::DrillOver)?;
+            let team_id = c.teams[t as usize].id.clone();
+            let (ix, inj) = c
+                .scenario
+                .injects
+                .iter()
+                .enumerate()
+                .find(|(_, i)| &i.id == inject)
+                .ok_or_else(|| Rejection::UnknownInject(inject.clone()))?;
+            let decision = inj
+                .decision
+                .as_ref()
+                .filter(|d| d.team == team_id)
+                .ok_or_else(|| Rejection::UnknownInject(inject.clone()))?;
+            if !decision.choices.iter().any(|ch| &ch.id == choice) {
+                return Err(Rejection::UnknownInject(format!("{inject}: {choice}")));
+            }
+            let script = world.get_resource::<ScriptState>().ok_or(Rejection::DrillOver)?;
+            let open = script.decisions.iter().find(|d| d.inject == ix as u32);
+            match open {
+                None => Err(Rejection::UnknownInject(inject.clone())),
+                Some(d) if d.choice.is_some() => Err(Rejection::AlreadyDecided(inject.clone())),
+                Some(_) => {
+                    let dup = queued(world).iter().any(|(_, cmd, _)| matches!(cmd, Command::Decide { inject: i, .. } if i == inject));
+                    if dup { Err(Rejection::AlreadyDecided(inject.clone())) } else { Ok(()) }
+                }
+            }
+        }
+    }
+}
+
+fn queued(world: &World) -> Vec<(Seat, Command, u64)> {
+    world.get_resource::<CommandQueue>().map(|q| q.0.clone()).unwrap_or_default()
+}
+
+/// Checks that team `t` may start `action` on `target` now.
+fn validate_start(
+    world: &mut World,
+    t: TeamIx,
+    action: &str,
+    target: Option<&str>,
+    now: bool,
+) -> Result<(), Rejection> {
+    let c = world.get_resource::<Compiled>().ok_or(Rejection::DrillOver)?.clone();
+    let def = c.action(action).ok_or_else(|| Rejection::UnknownAction(action.to_owned()))?;
+    let team = &c.teams[t as usize];
+    if !team.actions.iter().any(|a| a == action) {
+        return Err(Rejection::NotAllowed { team: team.id.clone(), action: action.to_owned() });
+    }
+    check_target(&c, def, target)?;
+    if !now {
+        return Ok(());
+    }
+    if let (TargetKind::System, Some(id)) = (def.target, target)
+        && let Some(ix) = c.system(id)
+    {
+        let entities = world.get_resource::<Entities>().ok_or(Rejection::DrillOver)?;
+        let entity = entities.systems[ix as usize];
+        let flags = world.get_resource::<Flags>().map(|f| f.0.clone()).unwrap_or_default();
+        let facts = world.get::<SystemFacts>(entity).ok_or(Rejection::DrillOver)?;
+        check_requirements(&c, def, ix, facts, &flags)?;
+    }
+    let queued = queued(world);
+    let same = |a: &str, tg: Option<&str>| a == action && tg == target;
+    let mut runs = world.query::<&ActionRun>();
+    if runs.iter(world).any(|r| r.team == t && same(&r.action, r.target.as_deref()))
+        || queued.iter().any(|(s, cmd, _)| {
+            *s == Seat::Team(team.id.clone())
+                && matches!(cmd, Command::Start { action: a, target: tg } if same(a, tg.as_deref()))
+        })
+    {
+        return Err(Rejection::AlreadyRunning);
+    }
+    let busy: u32 = runs.iter(world).filter(|r| r.team == t).map(|r| r.capacity).sum();
+    let pending: u32 = queued
+        .iter()
+        .filter(|(s, _, _)| *s == Seat::Team(team.id.clone()))
+        .filter_map(|(_, cmd, _)| match cmd {
+            Command::Start { action, .. } => c.action(action).map(|d| d.capacity),
+            Command::Answer { accept: true, request } => {
+                let mut q = world.query::<&PendingRequest>();
+                q.iter(world)
+                    .find(|r| r.id == *request)
+                    .and_then(|r| c.action(&r.action))
+                    .map(|d| d.capacity)
+            }
+            _ => None,
+        })
+        .sum();
+    if busy + pending + def.capacity > team.capacity {
+        return Err(Rejection::NoCapacity { busy: busy + pending, capacity: team.capacity });
+    }
+    Ok(())
+}
+
+fn check_target(c: &Compiled, def: &ActionDef, target: Option<&str>) -> Result<(), Rejection> {
+    let missing = || Rejection::BadTarget(format!("`{}` needs a target", def.id));
+    match def.target {
+        TargetKind::Organisation => Ok(()),
+        TargetKind::System => {
+            let id = target.ok_or_else(missing)?;
+            let ix = c
+                .system(id)
+                .ok_or_else(|| Rejection::BadTarget(format!("there is no system `{id}`")))?;
+            let kind = c.systems[ix as usize].kind;
+            if !def.applies_to.is_empty() && !def.applies_to.contains(&kind) {
+                return Err(Rejection::BadTarget(format!(
+                    "`{}` does not apply to {id}, a {kind:?}",
+                    def.id
+                )));
+            }
+            Ok(())
+        }
+        TargetKind::Zone => {
+            let id = target.ok_or_else(missing)?;
+            c.zone(id)
+                .map(|_| ())
+                .ok_or_else(|| Rejection::BadTarget(format!("there is no zone `{id}`")))
+        }
+        TargetKind::Credential => {
+            let id = target.ok_or_else(missing)?;
+            c.scenario
+                .estate
+                .credentials
+                .iter()
+                .any(|x| x.id == id)
+                .then_some(())
+                .ok_or_else(|| Rejection::BadTarget(format!("there is no credential `{id}`")))
+        }
+    }
+}
+
+/// Checks an action's preconditions on a system, saying which one fails.
+pub fn check_requirements(
+    c: &Compiled,
+    def: &ActionDef,
+    ix: u32,
+    f: &SystemFacts,
+    flags: &std::collections::BTreeSet<String>,
+) -> Result<(), Rejection> {
+    let id = &c.systems[ix as usize].id;
+    for r in &def.requires {
+        let (ok, why) = match r {
+            Requirement::Isolated => (f.isolated, format!("{id} is not isolated")),
+            Requirement::NotIsolated => (!f.isolated, format!("{id} is already isolated")),
+            Requirement::PoweredOn => (f.powered, format!("{id} is powered off")),
+            Requirement::PoweredOff => (!f.powered, format!("{id} is already powered on")),
+            Requirement::HasBackup => (
+                f.backups.iter().any(|b| !b.destroyed),
+                if f.backups.is_empty() {
+                    format!("{id} has no backup")
+                } else {
+                    format!("every backup of {id} was destroyed")
+                },
+            ),
+            Requirement::HasReplication => (
+                c.systems[ix as usize].replication.is_some() && !f.failed_over,
+                if f.failed_over {
+                    format!("{id} already runs at its DR site")
+                } else {
+                    format!("{id} is not replicated to a DR site")
+                },
+            ),
+            Requirement::FailedOver => (f.failed_over, format!("{id} is not failed over")),
+            Requirement::NotDestroyed => (!f.wiped, format!("{id} is destroyed; restore it first")),
+            Requirement::EvidenceCollected => {
+                (f.evidence.collected, format!("no evidence was collected from {id}"))
+            }
+            Requirement::Flag(flag) => {
+                (flags.contains(flag), format!("`{flag}` has not happened yet"))
+            }
+        };
+        if !ok {
+            return Err(Rejection::Precondition(why));
+        }
+    }
+    Ok(())
+}
+
+/// The commands phase: applies the queue in the order commands were accepted.
+#[allow(clippy::too_many_arguments)]
+pub fn apply_commands(
+    mut commands: Commands,
+    c: Res<Compiled>,
+    clock: Res<Clock>,
+    entities: Res<Entities>,
+    mut queue: ResMut<CommandQueue>,
+    mut tally: ResMut<Tally>,
+    mut script: ResMut<ScriptState>,
+    mut events: ResMut<TickEvents>,
+    mut teams: Query<&mut TeamState>,
+    runs: Query<(Entity, &ActionRun)>,
+    requests: Query<(Entity, &PendingRequest)>,
+    facts: Query<&SystemFacts>,
+) {
+    let now = clock.now;
+    for (seat, command, _) in std::mem::take(&mut queue.0) {
+        let team = match &seat {
+            Seat::Team(t) => c.team(t),
+            Seat::Facilitator => None,
+        };
+        match command {
+            Command::Start { action, target } => {
+                if let Some(t) = team {
+                    start(
+                        &mut commands,
+                        &c,
+                        now,
+                        &entities,
+                        &mut tally,
+                        &mut events.0,
+                        &mut teams,
+                        &facts,
+                        t,
+                        action,
+                        target,
+                        None,
+                    );
+                }
+            }
+            Command::Cancel { action } => {
+                if let Some((e, run)) = runs.iter().find(|(_, r)| r.id == action) {
+                    if let Ok(mut ts) = teams.get_mut(entities.teams[run.team as usize]) {
+                        ts.busy = ts.busy.saturating_sub(run.capacity);
+                    }
+                    events.0.push(Event::ActionCancelled {
+                        id: run.id,
+                        team: c.teams[run.team as usize].id.clone(),
+                    });
+                    commands.entity(e).despawn();
+                }
+            }
+            Command::Request { to, action, target, note } => {
+                let (Some(from), Some(to_ix)) = (team, c.team(&to)) else { continue };
+                tally.next_request += 1;
+                let id = tally.next_request;
+                events.0.push(Event::RequestSent {
+                    id,
+                    from: c.teams[from as usize].id.clone(),
+                    to: to.clone(),
+                    action: action.clone(),
+                    target: target.clone(),
+                    note: note.clone(),
+                });
+                commands.spawn(PendingRequest {
+                    id,
+                    from,
+                    to: to_ix,
+                    action,
+                    target,
+                    note,
+                    sent: now,
+                    expires: Minutes(now.0 + REQUEST_EXPIRY.0),
+                });
+            }
+            Command::Answer { request, accept } => {
+                let Some((e, req)) = requests.iter().find(|(_, r)| r.id == request) else {
+                    continue;
+                };
+                events.0.push(Event::RequestAnswered { id: request, accepted: accept });
+                if accept {
+                    start(
+                        &mut commands,
+                        &c,
+                        now,
+                        &entities,
+                        &mut tally,
+                        &mut events.0,
+                        &mut teams,
+                        &facts,
+                        req.to,
+                        req.action.clone(),
+                        req.target.clone(),
+                        Some(request),
+                    );
+                }
+                commands.entity(e).despawn();
+            }
+            Command::Decide { inject, choice } => {
+                let Some(ix) = c.scenario.injects.iter().position(|i| i.id == inject) else {
+                    continue;
+                };
+                if let Some(d) = script
+                    .decisions
+                    .iter_mut()
+                    .find(|d| d.inject == ix as u32 && d.choice.is_none())
+                {
+                    d.choice = Some(choice.clone());
+                    events.0.push(Event::DecisionTaken {
+                        inject,
+                        choice: choice.clone(),
+                        by: seat.to_string(),
+                    });
+                    script.pending_choices.push((ix as u32, choice));
+                }
+            }
+            Command::FireInject { inject } => {
+                if let Some(ix) = c.scenario.injects.iter().position(|i| i.id == inject) {
+                    script.manual_injects.push(ix as u32);
+                }
+            }
+            Command::StartEvent { event } => {
+                if let Some(ix) = c.scenario.events.iter().position(|e| e.id == event) {
+                    script.manual_events.push(ix as u32);
+                }
+            }
+            Command::Note { text } => events.0.push(Event::Note { text }),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn start(
+    commands: &mut Commands,
+    c: &Compiled,
+    now: Minutes,
+    entities: &Entities,
+    tally: &mut Tally,
+    events: &mut Vec<Event>,
+    teams: &mut Query<&mut TeamState>,
+    facts: &Query<&SystemFacts>,
+    team: TeamIx,
+    action: String,
+    target: Option<String>,
+    request: Option<u64>,
+) {
+    let Some(def) = c.action(&action) else { return };
+    let mut duration = def.duration;
+    let mut backup = None;
+    if let Some(ix) = target.as_deref().and_then(|t| c.system(t)) {
+        let info = &c.systems[ix as usize];
+        let f = facts.get(entities.systems[ix as usize]).ok();
+        for effect in &def.effects {
+            match effect {
+                crate::scenario::ActionEffect::FailOver => {
+                    duration.0 += info.replication.map_or(0, |(_, _, rto)| rto);
+                }
+                crate::scenario::ActionEffect::RestoreBackup => {
+                    // The newest surviving backup: least data lost.
+                    if let Some(b) = f.and_then(|f| {
+                        f.backups.iter().filter(|b| !b.destroyed).max_by_key(|b| b.taken_at)
+                    }) {
+                        duration.0 += b.restore_time.0;
+                        backup = Some(b.id.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    tally.next_action += 1;
+    let id = tally.next_action;
+    if let Ok(mut ts) = teams.get_mut(entities.teams[team as usize]) {
+        ts.busy += def.capacity;
+    }
+    let completes = Minutes(now.0 + duration.0.max(1));
+    events.push(Event::ActionStarted {
+        id,
+        team: c.teams[team as usize].id.clone(),
+        action: action.clone(),
+        target: target.clone(),
+        completes,
+        request,
+    });
+    commands.spawn(ActionRun {
+        id,
+        team,
+        action,
+        target,
+        started: now,
+        completes,
+        capacity: def.capacity,
+        request,
+        backup,
+    });
+}

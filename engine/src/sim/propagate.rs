@@ -1,0 +1,234 @@
+//! Settles derived state: which zones reach each other, which systems are available (through
+//! their dependencies and the network), and the cost of what is down. Only what changed is
+//! recomputed: systems marked dirty, in dependency order, and their dependants when their
+//! own availability changed.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use bevy_ecs::prelude::*;
+
+use super::detect::Monitoring;
+use super::effects::{Dirty, TickEvents, site_up};
+use crate::model::{
+    Clock, Compiled, Entities, Event, Ledger, Network, OpState, SysIx, SystemFacts, SystemInfo,
+};
+use crate::scenario::SystemState;
+
+/// Each system's depth in the dependency graph (what it needs comes first), so one pass
+/// in rank order settles every dirty system once. `check` rejects cycles; should one reach
+/// here anyway, its members get the depth at which the walk stopped.
+#[derive(Debug, Clone, Resource)]
+pub struct Ranks {
+    /// Per system.
+    pub rank: Vec<u32>,
+    /// The zone a failed-over system runs in: the first zone of each site.
+    pub site_zone: Vec<Option<u32>>,
+}
+
+impl Ranks {
+    /// Computes ranks for a compiled scenario.
+    pub fn new(c: &Compiled) -> Self {
+        let n = c.systems.len();
+        let mut rank = vec![0u32; n];
+        let mut indegree: Vec<usize> = c.systems.iter().map(|s| s.depends_on.len()).collect();
+        let mut ready: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
+        while let Some(i) = ready.pop() {
+            for &d in &c.systems[i].dependants {
+                let d = d as usize;
+                rank[d] = rank[d].max(rank[i] + 1);
+                indegree[d] -= 1;
+                if indegree[d] == 0 {
+                    ready.push(d);
+                }
+            }
+        }
+        let site_zone = (0..c.sites.len() as u32)
+            .map(|s| c.zone_site.iter().position(|&z| z == s).map(|z| z as u32))
+            .collect();
+        Ranks { rank, site_zone }
+    }
+}
+
+/// Sites that are down (power loss, region outage), counted so overlapping events nest.
+#[derive(Debug, Clone, Resource)]
+pub struct SiteState {
+    /// Per site: how many events hold it down.
+    pub down: Vec<u32>,
+}
+
+/// Whether a system can run at all, leaving dependencies and the network aside.
+pub fn runs(info: &SystemInfo, f: &SystemFacts, site_down: &[u32]) -> bool {
+    let placed = match (f.failed_over, info.replication) {
+        (true, Some((dr, _, _))) => site_up(site_down, dr),
+        _ => !f.hardware_failed && site_up(site_down, info.site),
+    };
+    placed && f.powered && !f.isolated && !f.encrypted && !f.wiped && !f.corrupted && !f.forced_down
+}
+
+fn zone_of(info: &SystemInfo, f: &SystemFacts, ranks: &Ranks) -> u32 {
+    match (f.failed_over, info.replication) {
+        (true, Some((dr, _, _))) => {
+            ranks.site_zone.get(dr as usize).copied().flatten().unwrap_or(info.zone)
+        }
+        _ => info.zone,
+    }
+}
+
+/// Recomputes zone reachability from the links that carry traffic now; true if it changed.
+pub fn recompute_network(
+    c: &Compiled,
+    network: &mut Network,
+    facts: impl Fn(SysIx) -> bool,
+) -> bool {
+    let n = c.zones.len();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    for (i, l) in c.links.iter().enumerate() {
+        let up = !network.link_failed[i]
+            && !network.zone_isolated[l.a as usize]
+            && !network.zone_isolated[l.b as usize]
+            && l.via.is_none_or(&facts);
+        if up {
+            let (ra, rb) = (find(&mut parent, l.a), find(&mut parent, l.b));
+            if ra != rb {
+                parent[ra.max(rb) as usize] = ra.min(rb);
+            }
+        }
+    }
+    let component: Vec<u32> = (0..n as u32).map(|z| find(&mut parent, z)).collect();
+    network.dirty = false;
+    let changed = component != network.component;
+    network.component = component;
+    changed
+}
+
+/// Marks every system dirty and settles, for a freshly built world.
+pub fn settle_all(world: &mut World) {
+    if let Some(mut dirty) = world.get_resource_mut::<Dirty>() {
+        for i in 0..dirty.marked.len() as u32 {
+            dirty.mark(i);
+        }
+    }
+    if let Some(mut network) = world.get_resource_mut::<Network>() {
+        network.dirty = true;
+    }
+    let _ = world.run_system_cached(propagate);
+}
+
+/// The propagate phase: network first, then availability in dependency order.
+#[allow(clippy::too_many_arguments)]
+pub fn propagate(
+    c: Res<Compiled>,
+    entities: Res<Entities>,
+    ranks: Res<Ranks>,
+    sites: Res<SiteState>,
+    clock: Res<Clock>,
+    mut network: ResMut<Network>,
+    mut dirty: ResMut<Dirty>,
+    mut ledger: ResMut<Ledger>,
+    mut events: ResMut<TickEvents>,
+    mut monitoring: ResMut<Monitoring>,
+    mut systems: Query<(&SystemFacts, &mut OpState)>,
+) {
+    if dirty.systems.is_empty() && !network.dirty {
+        return;
+    }
+    if !network.dirty {
+        network.dirty = dirty.systems.iter().any(|&i| !c.systems[i as usize].carries.is_empty());
+    }
+    if network.dirty {
+        let runs_now = |ix: SysIx| {
+            systems
+                .get(entities.systems[ix as usize])
+                .is_ok_and(|(f, _)| runs(&c.systems[ix as usize], f, &sites.down))
+        };
+        if recompute_network(&c, &mut network, runs_now) {
+            for (i, s) in c.systems.iter().enumerate() {
+                if !s.depends_on.is_empty() {
+                    dirty.mark(i as u32);
+                }
+            }
+        }
+    }
+    let dirty = &mut *dirty;
+    let mut heap: BinaryHeap<Reverse<(u32, SysIx)>> =
+        dirty.systems.drain(..).map(|i| Reverse((ranks.rank[i as usize], i))).collect();
+    while let Some(Reverse((_, ix))) = heap.pop() {
+        dirty.marked[ix as usize] = false;
+        let info = &c.systems[ix as usize];
+        let Ok((f, op)) = systems.get(entities.systems[ix as usize]) else { continue };
+        let zone = zone_of(info, f, &ranks);
+        let mut available = runs(info, f, &sites.down);
+        let mut degraded = f.failed_over;
+        for &d in &info.depends_on {
+            let Ok((df, dop)) = systems.get(entities.systems[d as usize]) else { continue };
+            let dinfo = &c.systems[d as usize];
+            available &= dop.available && network.reaches(zone, zone_of(dinfo, df, &ranks));
+            degraded |= dop.state == SystemState::Degraded;
+        }
+        let state = if f.wiped {
+            SystemState::Destroyed
+        } else if f.encrypted {
+            SystemState::Encrypted
+        } else if f.isolated {
+            SystemState::Isolated
+        } else if !available {
+            SystemState::Down
+        } else if degraded {
+            SystemState::Degraded
+        } else {
+            SystemState::Online
+        };
+        let before = *op;
+        if before.state == state && before.available == available {
+            continue;
+        }
+        if let Ok((_, mut op)) = systems.get_mut(entities.systems[ix as usize]) {
+            *op = OpState {
+                state,
+                available,
+                since: if before.state == state { before.since } else { clock.now },
+            };
+        }
+        if before.available != available {
+            if available {
+                ledger.cost_rate -= info.criticality.min(ledger.cost_rate);
+            } else {
+                ledger.cost_rate += info.criticality;
+            }
+        }
+        if before.state != state {
+            events.0.push(Event::StateChanged {
+                system: info.id.clone(),
+                from: before.state,
+                to: state,
+            });
+            monitoring.changed(clock.now, ix);
+        }
+        for &d in &info.dependants {
+            if !dirty.marked[d as usize] {
+                dirty.marked[d as usize] = true;
+                heap.push(Reverse((ranks.rank[d as usize], d)));
+            }
+        }
+    }
+}
+
+/// Accrues the cost of what is down over this tick.
+pub fn accrue_cost(clock: Res<Clock>, mut ledger: ResMut<Ledger>) {
+    ledger.downtime_x60 =
+        ledger.downtime_x60.saturating_add(ledger.cost_rate * u64::from(clock.tick.0));
+}
+
+/// Settles a world outside the schedule (after direct state set-up in tests and tools).
+pub fn settle(world: &mut World) {
+    let _ = world.run_system_cached(propagate);
+}

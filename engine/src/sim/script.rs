@@ -1,0 +1,311 @@
+//! The script phase: disaster events and injects whose time or condition has come, the
+//! consequences of decisions taken, and events that end by themselves.
+
+use bevy_ecs::prelude::*;
+
+use super::conditions::{CondCtx, SysSnapshot, holds};
+use super::effects::{Dirty, TickEvents, destroy_evidence, set_flag};
+use super::propagate::SiteState;
+use crate::model::{
+    Attack, Clock, Compiled, Compromise, Done, Entities, Event, Flags, InboxItem, Knowledge,
+    Ledger, Network, OpState, SystemFacts, TeamState,
+};
+use crate::scenario::{Consequence, EventKind, Minutes, SystemState, Trigger};
+
+/// An inject's expected response, waiting to be met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenExpectation {
+    /// Inject index.
+    pub inject: u32,
+    /// Latest time.
+    pub deadline: Minutes,
+    /// Met (true) or missed (false) once decided.
+    pub outcome: Option<bool>,
+}
+
+/// An inject's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenDecision {
+    /// Inject index.
+    pub inject: u32,
+    /// When the default is taken.
+    pub deadline: Option<Minutes>,
+    /// The choice taken.
+    pub choice: Option<String>,
+}
+
+/// Where the scenario's script stands.
+#[derive(Debug, Clone, Resource)]
+pub struct ScriptState {
+    /// Per event: has fired.
+    pub event_fired: Vec<bool>,
+    /// Events that end by themselves: (when, event index).
+    pub event_ends: Vec<(Minutes, u32)>,
+    /// Per inject: has fired.
+    pub inject_fired: Vec<bool>,
+    /// Events started by hand or by a consequence, for this tick.
+    pub manual_events: Vec<u32>,
+    /// Injects fired by hand or by a consequence, for this tick.
+    pub manual_injects: Vec<u32>,
+    /// Expected responses.
+    pub expectations: Vec<OpenExpectation>,
+    /// Decisions asked for.
+    pub decisions: Vec<OpenDecision>,
+    /// Choices taken and not yet applied: (inject index, choice id).
+    pub pending_choices: Vec<(u32, String)>,
+}
+
+impl ScriptState {
+    /// Nothing fired yet.
+    pub fn new(c: &Compiled) -> Self {
+        ScriptState {
+            event_fired: vec![false; c.scenario.events.len()],
+            event_ends: Vec::new(),
+            inject_fired: vec![false; c.scenario.injects.len()],
+            manual_events: Vec::new(),
+            manual_injects: Vec::new(),
+            expectations: Vec::new(),
+            decisions: Vec::new(),
+            pending_choices: Vec::new(),
+        }
+    }
+}
+
+/// The script phase.
+#[allow(clippy::too_many_arguments)]
+pub fn fire_script(
+    c: Res<Compiled>,
+    clock: Res<Clock>,
+    entities: Res<Entities>,
+    attack: Res<Attack>,
+    done: Res<Done>,
+    mut script: ResMut<ScriptState>,
+    mut sites: ResMut<SiteState>,
+    mut network: ResMut<Network>,
+    mut dirty: ResMut<Dirty>,
+    mut events: ResMut<TickEvents>,
+    mut flags: ResMut<Flags>,
+    mut ledger: ResMut<Ledger>,
+    mut systems: Query<(&mut SystemFacts, &OpState, &Compromise)>,
+    mut teams: Query<(&TeamState, &mut Knowledge)>,
+) {
+    let now = clock.now;
+    let script = &mut *script;
+
+    // Consequences of decisions taken since the last tick.
+    for (inject, choice) in std::mem::take(&mut script.pending_choices) {
+        let Some(decision) =
+            c.scenario.injects.get(inject as usize).and_then(|i| i.decision.as_ref())
+        else {
+            continue;
+        };
+        let Some(choice) = decision.choices.iter().find(|ch| ch.id == choice) else { continue };
+        for cons in &choice.consequences {
+            match cons {
+                Consequence::SetFlag(f) => set_flag(&mut flags, f, &mut events.0),
+                Consequence::FireInject(id) => {
+                    if let Some(i) = c.scenario.injects.iter().position(|x| &x.id == id) {
+                        script.manual_injects.push(i as u32);
+                    }
+                }
+                Consequence::StartEvent(id) => {
+                    if let Some(i) = c.scenario.events.iter().position(|x| &x.id == id) {
+                        script.manual_events.push(i as u32);
+                    }
+                }
+                Consequence::SetState { system, state } => {
+                    let Some(ix) = c.system(system) else { continue };
+                    let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix as usize]) else {
+                        continue;
+                    };
+                    match state {
+                        SystemState::Destroyed => f.wiped = true,
+                        SystemState::Online => f.forced_down = false,
+                        _ => f.forced_down = true,
+                    }
+                    dirty.mark(ix);
+                }
+                Consequence::Cost(amount) => {
+                    ledger.one_off = ledger.one_off.saturating_add(*amount);
+                    events.0.push(Event::CostIncurred {
+                        amount: *amount,
+                        reason: format!("decision `{}`", choice.id),
+                    });
+                }
+            }
+        }
+    }
+
+    // Events that end by themselves.
+    let (ending, still): (Vec<_>, Vec<_>) =
+        script.event_ends.iter().partition(|(at, _)| *at <= now);
+    script.event_ends = still;
+    for (_, ev) in ending {
+        let event = &c.scenario.events[ev as usize];
+        match &event.kind {
+            EventKind::PowerLoss(site) | EventKind::RegionOutage(site) => {
+                if let Some(s) = c.site(site) {
+                    sites.down[s as usize] = sites.down[s as usize].saturating_sub(1);
+                    mark_site(&c, s, &mut dirty);
+                }
+            }
+            EventKind::HardwareFailure(sys) => {
+                if let Some(ix) = c.system(sys)
+                    && let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix as usize])
+                {
+                    f.hardware_failed = false;
+                    dirty.mark(ix);
+                }
+            }
+            EventKind::DataCorruption(_) => {}
+            EventKind::LinkFailure { from, to } => {
+                for (li, l) in c.links.iter().enumerate() {
+                    if link_between(&c, l.a, l.b, from, to) {
+                        network.link_failed[li] = false;
+                        network.dirty = true;
+                    }
+                }
+            }
+        }
+        events.0.push(Event::DisasterEnded { event: event.id.clone() });
+    }
+
+    // What fires this tick: read everything first, then act.
+    let (to_start, to_deliver) = {
+        let snapshot = |ix: u32| {
+            systems.get(entities.systems[ix as usize]).ok().map(|(f, op, cmp)| SysSnapshot {
+                state: op.state,
+                available: op.available,
+                isolated: f.isolated,
+                encrypted: f.encrypted,
+                wiped: f.wiped,
+                compromised: cmp.present(),
+            })
+        };
+        let knows = |t: u32, s: u32| {
+            teams
+                .get(entities.teams[t as usize])
+                .ok()
+                .and_then(|(_, k)| k.systems.get(s as usize).and_then(|o| o.compromise))
+                .is_some_and(|(yes, _, _)| yes)
+        };
+        let ctx = CondCtx {
+            compiled: &c,
+            now,
+            system: &snapshot,
+            team_knows: &knows,
+            succeeded: &attack.succeeded,
+            done: &done.0,
+            inject_fired: &script.inject_fired,
+            flags: &flags.0,
+        };
+        let due = |t: &Trigger| match t {
+            Trigger::At(at) => *at <= now,
+            Trigger::When(cond) => holds(cond, &ctx),
+            Trigger::Manual => false,
+        };
+        let mut to_start: Vec<u32> = (0..c.scenario.events.len())
+            .filter(|&i| !script.event_fired[i] && due(&c.scenario.events[i].trigger))
+            .map(|i| i as u32)
+            .collect();
+        to_start.append(&mut script.manual_events);
+        let mut to_deliver: Vec<u32> = (0..c.scenario.injects.len())
+            .filter(|&i| !script.inject_fired[i] && due(&c.scenario.injects[i].trigger))
+            .map(|i| i as u32)
+            .collect();
+        to_deliver.append(&mut script.manual_injects);
+        (to_start, to_deliver)
+    };
+
+    for ev in to_start {
+        let event = &c.scenario.events[ev as usize];
+        script.event_fired[ev as usize] = true;
+        events.0.push(Event::DisasterStarted { event: event.id.clone() });
+        match &event.kind {
+            EventKind::PowerLoss(site) | EventKind::RegionOutage(site) => {
+                let Some(s) = c.site(site) else { continue };
+                sites.down[s as usize] += 1;
+                mark_site(&c, s, &mut dirty);
+                if matches!(event.kind, EventKind::PowerLoss(_)) {
+                    for (ix, info) in c.systems.iter().enumerate() {
+                        if info.site == s
+                            && let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix])
+                            && !f.failed_over
+                        {
+                            destroy_evidence(&mut f, &info.id, "power loss", &mut events.0);
+                        }
+                    }
+                }
+            }
+            EventKind::HardwareFailure(sys) | EventKind::DataCorruption(sys) => {
+                let Some(ix) = c.system(sys) else { continue };
+                let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix as usize]) else {
+                    continue;
+                };
+                if matches!(event.kind, EventKind::HardwareFailure(_)) {
+                    f.hardware_failed = true;
+                } else {
+                    f.corrupted = true;
+                }
+                dirty.mark(ix);
+            }
+            EventKind::LinkFailure { from, to } => {
+                for (li, l) in c.links.iter().enumerate() {
+                    if link_between(&c, l.a, l.b, from, to) {
+                        network.link_failed[li] = true;
+                        network.dirty = true;
+                    }
+                }
+            }
+        }
+        if let Some(lasts) = event.lasts {
+            script.event_ends.push((Minutes(now.0 + lasts.0), ev));
+        }
+    }
+
+    for inj in to_deliver {
+        let inject = &c.scenario.injects[inj as usize];
+        script.inject_fired[inj as usize] = true;
+        let mut audience = Vec::new();
+        for (ti, team) in c.teams.iter().enumerate() {
+            if !inject.audience.contains(&team.id) {
+                continue;
+            }
+            if let Ok((_, mut k)) = teams.get_mut(entities.teams[ti]) {
+                k.inbox.push(InboxItem::Inject { at: now, id: inject.id.clone() });
+            }
+            audience.push(team.id.clone());
+        }
+        events.0.push(Event::InjectDelivered { inject: inject.id.clone(), teams: audience });
+        if let Some(exp) = &inject.expects {
+            script.expectations.push(OpenExpectation {
+                inject: inj,
+                deadline: Minutes(now.0 + exp.within.0),
+                outcome: None,
+            });
+        }
+        if let Some(d) = &inject.decision
+            && !script.decisions.iter().any(|x| x.inject == inj)
+        {
+            script.decisions.push(OpenDecision {
+                inject: inj,
+                deadline: d.within.map(|w| Minutes(now.0 + w.0)),
+                choice: None,
+            });
+        }
+    }
+}
+
+fn mark_site(c: &Compiled, site: u32, dirty: &mut Dirty) {
+    for (ix, info) in c.systems.iter().enumerate() {
+        let replica_here = info.replication.is_some_and(|(dr, _, _)| dr == site);
+        if info.site == site || replica_here {
+            dirty.mark(ix as u32);
+        }
+    }
+}
+
+fn link_between(c: &Compiled, a: u32, b: u32, from: &str, to: &str) -> bool {
+    let (za, zb) = (c.zones[a as usize].as_str(), c.zones[b as usize].as_str());
+    (za == from && zb == to) || (za == to && zb == from)
+}

@@ -1,0 +1,164 @@
+//! What a seat sees (built from its team's knowledge alone) and what the facilitator sees
+//! (the truth). Both are plain serialisable data for any client.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ActionId, FindingSource, InboxItem, RequestId};
+use crate::scenario::{Minutes, Privilege, Role, SystemKind, SystemState};
+
+/// One system as a team knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownSystem {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: SystemKind,
+    /// Zone id.
+    pub zone: String,
+    /// Site id.
+    pub site: String,
+    /// Cost per hour while down (the business tells every team this).
+    pub criticality: u64,
+    /// The state the team last saw, and when; unknown until it has looked.
+    pub state: Option<(SystemState, Minutes)>,
+    /// Whether the team believes it compromised, since when and how.
+    pub compromise: Option<(bool, Minutes, FindingSource)>,
+}
+
+/// An action the team has in progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunningAction {
+    /// Id, for cancelling.
+    pub id: ActionId,
+    /// Action id.
+    pub action: String,
+    /// Target id.
+    pub target: Option<String>,
+    /// Started.
+    pub started: Minutes,
+    /// Completes.
+    pub completes: Minutes,
+}
+
+/// A request to or from the team.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestView {
+    /// Id, for answering.
+    pub id: RequestId,
+    /// Asking team.
+    pub from: String,
+    /// Asked team.
+    pub to: String,
+    /// Action id.
+    pub action: String,
+    /// Target id.
+    pub target: Option<String>,
+    /// Why.
+    pub note: String,
+    /// Sent.
+    pub sent: Minutes,
+    /// Expires.
+    pub expires: Minutes,
+}
+
+/// A decision the team is asked to take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionView {
+    /// Inject id.
+    pub inject: String,
+    /// Choices: (id, label).
+    pub choices: Vec<(String, String)>,
+    /// When the default is taken.
+    pub deadline: Option<Minutes>,
+}
+
+/// Everything one seat may see. Built from that team's knowledge, never from the truth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeatView {
+    /// Team id.
+    pub team: String,
+    /// Team name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Drill time.
+    pub now: Minutes,
+    /// When the drill ends.
+    pub end: Minutes,
+    /// Parallel actions.
+    pub capacity: u32,
+    /// Capacity in use.
+    pub busy: u32,
+    /// Action ids the team may take.
+    pub actions: Vec<String>,
+    /// The systems in the zones it sees.
+    pub systems: Vec<KnownSystem>,
+    /// Actions in progress.
+    pub running: Vec<RunningAction>,
+    /// Open requests addressed to the team.
+    pub requests_in: Vec<RequestView>,
+    /// Open requests the team sent.
+    pub requests_out: Vec<RequestView>,
+    /// Injects and alerts received.
+    pub inbox: Vec<InboxItem>,
+    /// Decisions waiting for this team.
+    pub decisions: Vec<DecisionView>,
+}
+
+impl SeatView {
+    /// Systems the team believes unavailable.
+    pub fn known_down(&self) -> impl Iterator<Item = &KnownSystem> {
+        self.systems.iter().filter(|s| {
+            matches!(s.state, Some((st, _)) if !matches!(st, SystemState::Online | SystemState::Degraded))
+        })
+    }
+
+    /// Systems the team believes compromised.
+    pub fn known_compromised(&self) -> impl Iterator<Item = &KnownSystem> {
+        self.systems.iter().filter(|s| matches!(s.compromise, Some((true, _, _))))
+    }
+}
+
+/// A system as it really is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrueSystem {
+    /// Id.
+    pub id: String,
+    /// State.
+    pub state: SystemState,
+    /// Serving users.
+    pub available: bool,
+    /// The attacker's foothold.
+    pub foothold: Option<Privilege>,
+    /// Persistence planted.
+    pub persistence: bool,
+    /// Evidence still on the host or collected.
+    pub evidence: bool,
+    /// Data lost so far, minutes.
+    pub data_lost: u32,
+}
+
+/// The facilitator's view: the truth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TruthView {
+    /// Drill time.
+    pub now: Minutes,
+    /// When the drill ends.
+    pub end: Minutes,
+    /// Every system.
+    pub systems: Vec<TrueSystem>,
+    /// Stages that have succeeded.
+    pub stages_succeeded: Vec<String>,
+    /// Stolen credentials still valid.
+    pub stolen_credentials: Vec<String>,
+    /// Business cost so far.
+    pub cost: u64,
+    /// Cost per hour now.
+    pub cost_rate: u64,
+    /// Gigabytes exfiltrated.
+    pub exfiltrated_gb: f64,
+    /// Flags set.
+    pub flags: Vec<String>,
+}
