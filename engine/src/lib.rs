@@ -3,6 +3,7 @@
 //! network server) uses the façade exported here.
 
 mod drill;
+pub mod generate;
 pub mod log;
 pub mod model;
 pub mod scenario;

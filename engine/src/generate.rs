@@ -1,0 +1,1 @@
+//! Generated estates of any size, for benchmarks and scale tests.
