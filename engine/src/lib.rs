@@ -6,6 +6,7 @@ mod drill;
 pub mod generate;
 pub mod log;
 pub mod model;
+pub mod playbook;
 pub mod scenario;
 pub mod sim;
 pub mod view;

@@ -1,5 +1,6 @@
 //! The `tabletop` binary: parses the command line and dispatches to a subcommand.
 
+mod bundled;
 mod cli;
 
 use std::process::ExitCode;

@@ -27,6 +27,7 @@ pub type RequestId = u64;
 
 /// A command from a seat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Command {
     /// Start an action of the team's catalogue on a target (a system, zone or credential id;
     /// none for organisation-wide actions).

@@ -278,3 +278,75 @@ pub enum Event {
         cost: u64,
     },
 }
+
+fn target(t: &Option<String>) -> String {
+    t.as_ref().map(|t| format!(" {t}")).unwrap_or_default()
+}
+
+impl std::fmt::Display for Event {
+    /// One line for people: timelines, reports, the UI's event list.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Event::ActionStarted { team, action, target: t, completes, .. } => {
+                write!(f, "{team} started {action}{} (done {})", target(t), completes.clock())
+            }
+            Event::ActionCompleted { team, action, target: t, .. } => {
+                write!(f, "{team} completed {action}{}", target(t))
+            }
+            Event::ActionFailed { team, action, target: t, reason, .. } => {
+                write!(f, "{team}'s {action}{} failed: {reason}", target(t))
+            }
+            Event::ActionCancelled { id, team } => write!(f, "{team} cancelled action #{id}"),
+            Event::StateChanged { system, from, to } => write!(f, "{system}: {from:?} → {to:?}"),
+            Event::DataLost { system, minutes } => {
+                write!(f, "{system} lost {} of data", Minutes(*minutes))
+            }
+            Event::EvidenceDestroyed { system, by } => write!(f, "evidence on {system} destroyed by {by}"),
+            Event::Reinfected { system } => write!(f, "{system} re-infected from its backup"),
+            Event::ReEncrypted { system } => {
+                write!(f, "{system} encrypted again: the attacker was never evicted")
+            }
+            Event::RequestSent { id, from, to, action, target: t, .. } => {
+                write!(f, "{from} asked {to} to {action}{} (request #{id})", target(t))
+            }
+            Event::RequestAnswered { id, accepted } => {
+                write!(f, "request #{id} {}", if *accepted { "accepted" } else { "declined" })
+            }
+            Event::RequestExpired { id } => write!(f, "request #{id} expired unanswered"),
+            Event::DisasterStarted { event } => write!(f, "disaster: {event} began"),
+            Event::DisasterEnded { event } => write!(f, "disaster: {event} ended"),
+            Event::FlagSet { flag } => write!(f, "{flag}"),
+            Event::CostIncurred { amount, reason } => write!(f, "cost of {amount} ({reason})"),
+            Event::Observed { team, system, state } => write!(f, "{team} saw {system} {state:?}"),
+            Event::Finding { team, system, compromised, source } => write!(
+                f,
+                "{team} {} {system} ({source:?})",
+                if *compromised { "found compromise on" } else { "found no compromise on" }
+            ),
+            Event::Compromised { system, privilege, stage } => {
+                write!(f, "attacker gained {privilege:?} on {system} ({stage})")
+            }
+            Event::StageStarted { stage, technique, .. } => write!(f, "attack stage {stage} ({technique}) began"),
+            Event::StageSucceeded { stage, targets } => {
+                write!(f, "attack stage {stage} succeeded on {}", targets.join(", "))
+            }
+            Event::StageBlocked { stage, reason } => write!(f, "attack stage {stage} blocked: {reason}"),
+            Event::CredentialStolen { credential } => write!(f, "attacker stole {credential}"),
+            Event::CredentialsReset { system, voided } => {
+                write!(f, "credentials of {system} reset")?;
+                if !voided.is_empty() {
+                    write!(f, "; voided stolen {}", voided.join(", "))?;
+                }
+                Ok(())
+            }
+            Event::Exfiltrated { system, gb } => write!(f, "{gb:.2} GB left through {system}"),
+            Event::Alert { team, system, summary, .. } => write!(f, "alert to {team} on {system}: {summary}"),
+            Event::InjectDelivered { inject, teams } => write!(f, "inject {inject} → {}", teams.join(", ")),
+            Event::DecisionTaken { inject, choice, by } => write!(f, "{by} chose {choice} for {inject}"),
+            Event::ExpectationMet { inject } => write!(f, "expected response to {inject} came in time"),
+            Event::ExpectationMissed { inject } => write!(f, "expected response to {inject} missed its deadline"),
+            Event::Note { text } => write!(f, "note: {text}"),
+            Event::DrillEnded { cost } => write!(f, "drill ended; cost {cost}"),
+        }
+    }
+}

@@ -51,6 +51,7 @@ pub struct Stage {
 
 /// A precondition of a stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum StageRequirement {
     /// The attacker holds a foothold of at least this privilege somewhere in the zone.
     FootholdIn {
@@ -101,6 +102,7 @@ pub enum Pick {
 
 /// What a successful stage does to a target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum StageEffect {
     /// A foothold on the target at this privilege.
     Foothold(Privilege),

@@ -65,23 +65,60 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Checks scenario text given as bytes; `name` is used in diagnostics.
 pub fn check_bytes(name: &str, bytes: &[u8]) -> Checked {
-    let fail = |source: String, diagnostic: Diagnostic| Checked {
-        scenario: None,
-        diagnostics: Diagnostics { file: name.to_owned(), source, items: vec![diagnostic] },
+    let what = RonFile {
+        kind: "scenario",
+        start: "Scenario(format: 1, meta: (...), ...)",
+        doc: "docs/scenario-format.md",
+    };
+    match parse_ron::<Scenario>(name, bytes, &what) {
+        Ok((scenario, text)) => {
+            let items = validate::validate(&scenario, &text);
+            let diagnostics = Diagnostics { file: name.to_owned(), source: text, items };
+            Checked { scenario: (!diagnostics.has_errors()).then_some(scenario), diagnostics }
+        }
+        Err(diagnostics) => Checked { scenario: None, diagnostics },
+    }
+}
+
+/// What kind of RON file is being read, for the wording of diagnostics.
+pub(crate) struct RonFile {
+    /// `scenario`, `playbook`.
+    pub kind: &'static str,
+    /// How such a file starts.
+    pub start: &'static str,
+    /// Where its format is documented.
+    pub doc: &'static str,
+}
+
+/// Parses untrusted bytes as RON of type `T`, within the size and nesting bounds. On
+/// success returns the value and the text; otherwise one located diagnostic.
+pub(crate) fn parse_ron<T: serde::de::DeserializeOwned>(
+    name: &str,
+    bytes: &[u8],
+    what: &RonFile,
+) -> Result<(T, String), Diagnostics> {
+    let fail = |source: String, diagnostic: Diagnostic| Diagnostics {
+        file: name.to_owned(),
+        source,
+        items: vec![diagnostic],
     };
     if bytes.len() > MAX_SCENARIO_BYTES {
-        return fail(
+        return Err(fail(
             String::new(),
             error(
                 "too-large",
                 format!(
-                    "the file is larger than {} MiB, the most a scenario may be",
-                    MAX_SCENARIO_BYTES / (1024 * 1024)
+                    "the file is larger than {} MiB, the most a {} may be",
+                    MAX_SCENARIO_BYTES / (1024 * 1024),
+                    what.kind
                 ),
                 None,
-                Some("is this the right file? Scenarios are RON text of a few hundred kilobytes at most".into()),
+                Some(format!(
+                    "is this the right file? A {} is RON text of a few hundred kilobytes at most",
+                    what.kind
+                )),
             ),
-        );
+        ));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -90,39 +127,35 @@ pub fn check_bytes(name: &str, bytes: &[u8]) -> Checked {
             let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).len();
             let (line, column) = line_col(&source, valid);
             let location = Location { line, column, span: valid..valid + 1 };
-            return fail(
+            return Err(fail(
                 source,
                 error(
                     "not-utf8",
                     "the file is not UTF-8 text (is it a binary file?)".into(),
                     Some(location),
-                    Some("save the scenario as UTF-8".into()),
+                    Some(format!("save the {} as UTF-8", what.kind)),
                 ),
-            );
+            ));
         }
     };
     if text.trim().is_empty() {
-        return fail(
+        return Err(fail(
             text.to_owned(),
             error(
                 "empty",
                 "the file is empty".into(),
                 Some(Location { line: 1, column: 1, span: 0..0 }),
-                Some("a scenario starts with `Scenario(format: 1, meta: (...), ...)`; see docs/scenario-format.md".into()),
+                Some(format!("a {} starts with `{}`; see {}", what.kind, what.start, what.doc)),
             ),
-        );
+        ));
     }
     // Implicit `Some` lets authors write `replication: (site: ...)` as well as `Some((...))`.
     let options = ron::Options::default()
         .with_recursion_limit(MAX_NESTING)
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    match options.from_str::<Scenario>(text) {
-        Ok(scenario) => {
-            let items = validate::validate(&scenario, text);
-            let diagnostics = Diagnostics { file: name.to_owned(), source: text.to_owned(), items };
-            Checked { scenario: (!diagnostics.has_errors()).then_some(scenario), diagnostics }
-        }
-        Err(e) => fail(text.to_owned(), syntax_error(text, &e)),
+    match options.from_str::<T>(text) {
+        Ok(value) => Ok((value, text.to_owned())),
+        Err(e) => Err(fail(text.to_owned(), syntax_error(text, &e))),
     }
 }
 

@@ -6,15 +6,15 @@
 mod adversary;
 mod attack;
 mod catalogue;
-mod diagnostic;
+pub(crate) mod diagnostic;
 mod estate;
-mod load;
-mod locate;
+pub(crate) mod load;
+pub(crate) mod locate;
 mod objectives;
 mod script;
 mod teams;
 mod time;
-mod validate;
+pub(crate) mod validate;
 
 use serde::{Deserialize, Serialize};
 

@@ -26,6 +26,7 @@ pub struct Objective {
 
 /// How an objective is decided.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Goal {
     /// The condition comes to hold, by the deadline when one is given.
     Reach {

@@ -18,6 +18,7 @@ pub enum Trigger {
 
 /// A state of the drill, read at the end of the previous tick.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Condition {
     /// The drill clock has reached this time.
     After(Minutes),
@@ -95,6 +96,7 @@ pub struct Event {
 
 /// What a disaster event does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum EventKind {
     /// Every system at the site goes down.
     PowerLoss(String),
@@ -179,6 +181,7 @@ pub struct Choice {
 
 /// What a decision's choice does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Consequence {
     /// Set a scenario flag.
     SetFlag(String),

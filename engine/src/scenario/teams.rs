@@ -36,17 +36,16 @@ pub enum Role {
 }
 
 /// How a team learns about the estate.
+///
+/// Fields left out take the defaults: monitoring on, alerts off, every zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Visibility {
     /// Sees outages and degraded performance as monitoring reports them.
-    #[serde(default)]
     pub monitoring: bool,
     /// Receives security alerts (true and false positives).
-    #[serde(default)]
     pub alerts: bool,
     /// Zones the team can see at all; empty means every zone.
-    #[serde(default)]
     pub zones: Vec<String>,
 }
 

@@ -25,7 +25,7 @@ pub(crate) fn closest<'a>(
     let found_lower = found.to_lowercase();
     candidates
         .map(|c| (strsim::levenshtein(&found_lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d > 0 && *d <= (c.chars().count().max(found.chars().count()) / 3).max(1))
+        .filter(|(d, c)| *c != found && *d <= (c.chars().count().max(found.chars().count()) / 3).max(1))
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
@@ -166,6 +166,13 @@ impl<'a> Ctx<'a> {
     fn system_ref(&mut self, id: &str, path: Path, place: &str) -> bool {
         let known = self.systems.clone();
         self.reference("system", &known, id, path, place)
+    }
+
+    /// An action target: a system, zone or credential id.
+    fn target_ref(&mut self, id: &str, path: Path, place: &str) -> bool {
+        let known: BTreeSet<&str> =
+            self.systems.iter().chain(&self.zones).chain(&self.credentials).copied().collect();
+        self.reference("target", &known, id, path, place)
     }
 
     fn range(&mut self, value: f64, lo: f64, hi: f64, path: Path, what: &str) {
@@ -1009,7 +1016,7 @@ impl<'a> Ctx<'a> {
                 let known: BTreeSet<&str> = known.iter().map(String::as_str).collect();
                 self.reference("action", &known, action, here(vec![F("action")]), "in a condition");
                 if let Some(t) = target {
-                    self.system_ref(t, here(vec![F("target")]), "in a condition");
+                    self.target_ref(t, here(vec![F("target")]), "in a condition");
                 }
             }
             Condition::TeamKnowsCompromised { team, system } => {
@@ -1169,7 +1176,7 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 if let Some(t) = &exp.target {
-                    self.system_ref(
+                    self.target_ref(
                         t,
                         [epath.clone(), vec![F("target")]].concat(),
                         &format!("expected by inject `{}`", inj.id),
@@ -1202,6 +1209,14 @@ impl<'a> Ctx<'a> {
                             d.team, inj.id
                         ),
                         Some("add the team to `audience`".into()),
+                    );
+                }
+                if d.within == Some(Minutes::ZERO) {
+                    self.error(
+                        "out-of-range",
+                        [dpath.clone(), vec![F("within")]].concat(),
+                        "a decision within 0m can never be taken by the team".into(),
+                        None,
                     );
                 }
                 if d.choices.is_empty() {
@@ -1252,7 +1267,16 @@ impl<'a> Ctx<'a> {
                             Consequence::StartEvent(id) => {
                                 self.reference("event", &events, id, cpath, "in a consequence");
                             }
-                            Consequence::SetState { system, .. } => {
+                            Consequence::SetState { system, state } => {
+                                use super::SystemState as S;
+                                if !matches!(state, S::Down | S::Online | S::Destroyed) {
+                                    self.error(
+                                        "out-of-range",
+                                        [cpath.clone(), vec![F("state")]].concat(),
+                                        format!("a consequence cannot set a system {state:?}"),
+                                        Some("use Down, Online or Destroyed; isolation and encryption come from actions and the attacker".into()),
+                                    );
+                                }
                                 self.system_ref(
                                     system,
                                     [cpath, vec![F("system")]].concat(),

@@ -1,7 +1,9 @@
 //! The command line: one module per subcommand, each returning the process exit code.
 
 mod check;
+mod load;
 mod render;
+mod run;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,8 @@ struct Cli {
 enum Command {
     /// Validate scenario files and report every problem, located.
     Check(check::Args),
+    /// Play a drill headless (optionally from a playbook), write its log, print the outcome.
+    Run(run::Args),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -42,5 +46,6 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Run(args) => run::run(&args),
     }
 }

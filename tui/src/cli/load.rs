@@ -1,0 +1,78 @@
+//! Finding and checking the scenario (a file, or a bundled scenario by name) and the
+//! playbook a command was given, printing diagnostics when they are broken.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tabletop_engine::Scenario;
+use tabletop_engine::playbook::{Playbook, load_playbook};
+use tabletop_engine::scenario::{self, MAX_SCENARIO_BYTES};
+
+use super::render;
+use crate::bundled;
+
+/// A scenario ready to play, with the name and text a log records.
+pub struct Loaded {
+    /// The checked scenario.
+    pub scenario: Arc<Scenario>,
+    /// File name as given (or the bundled file name).
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// Why loading failed: the diagnostics were printed; the exit code to use.
+pub struct Failed(pub u8);
+
+/// Loads `arg`: a scenario file, or the name of a bundled scenario.
+pub fn scenario(arg: &str) -> Result<Loaded, Failed> {
+    let checked = if !Path::new(arg).exists()
+        && let Some(b) = bundled::find(arg)
+    {
+        scenario::check_bytes(b.file, b.text.as_bytes())
+    } else {
+        scenario::check_file(Path::new(arg))
+    };
+    render::eprint(&checked.diagnostics);
+    match checked.scenario {
+        Some(s) => Ok(Loaded {
+            scenario: Arc::new(s),
+            name: checked.diagnostics.file.clone(),
+            text: checked.diagnostics.source,
+        }),
+        None => {
+            if !Path::new(arg).exists() {
+                let names: Vec<&str> = bundled::SCENARIOS.iter().map(|b| b.file).collect();
+                eprintln!("(the bundled scenarios are: {})", names.join(", "));
+            }
+            Err(Failed(super::EXIT_PROBLEMS))
+        }
+    }
+}
+
+/// Loads and checks a playbook for `scenario`.
+pub fn playbook(path: &Path, scenario: &Scenario) -> Result<Playbook, Failed> {
+    let name = path.display().to_string();
+    let bytes = std::fs::metadata(path)
+        .map_err(|e| e.to_string())
+        .and_then(|m| {
+            if m.len() > MAX_SCENARIO_BYTES as u64 {
+                Err(format!("{name} is larger than {} MiB", MAX_SCENARIO_BYTES / (1024 * 1024)))
+            } else if m.is_dir() {
+                Err(format!("{name} is a directory, not a playbook"))
+            } else {
+                std::fs::read(path).map_err(|e| e.to_string())
+            }
+        });
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read the playbook {name}: {e}");
+            return Err(Failed(super::EXIT_PROBLEMS));
+        }
+    };
+    load_playbook(&name, &bytes, scenario).map_err(|d| {
+        render::eprint(&d);
+        Failed(super::EXIT_PROBLEMS)
+    })
+}

@@ -1,0 +1,153 @@
+//! `tabletop run`: play a drill headless, optionally from a playbook, write its log and
+//! print the outcome.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use tabletop_engine::playbook::PlaybookRunner;
+use tabletop_engine::scenario::Minutes;
+use tabletop_engine::{Drill, Outcome};
+
+use super::{EXIT_USAGE, load};
+
+/// Arguments of `tabletop run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file, or the name of a bundled scenario (`ransomware`).
+    scenario: String,
+    /// Seed of the drill's random number generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Playbook of scripted team commands (RON).
+    #[arg(long, value_name = "PLAYBOOK")]
+    script: Option<PathBuf>,
+    /// Stop at this drill time (`04:00`, `90m`) instead of the scenario's end.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    until: Option<Minutes>,
+    /// Where to write the drill log (default: `<scenario>-seed<N>.log`, never overwriting).
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_time(s: &str) -> Result<Minutes, String> {
+    Minutes::parse(s).ok_or_else(|| format!("`{s}` is not a drill time; write 04:00, 90m or 2h30m"))
+}
+
+/// Runs the drill.
+pub fn run(args: &Args) -> ExitCode {
+    let loaded = match load::scenario(&args.scenario) {
+        Ok(l) => l,
+        Err(load::Failed(code)) => return ExitCode::from(code),
+    };
+    let playbook = match &args.script {
+        Some(path) => match load::playbook(path, &loaded.scenario) {
+            Ok(p) => Some(p),
+            Err(load::Failed(code)) => return ExitCode::from(code),
+        },
+        None => None,
+    };
+    let (log_path, file) = match open_log(args.log.as_deref(), &loaded.scenario.meta.id, args.seed) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut drill = Drill::new(loaded.scenario.clone(), args.seed);
+    if let Err(e) = drill.record_to(Box::new(file), &loaded.name, &loaded.text) {
+        eprintln!("error: cannot write the log {}: {e}", log_path.display());
+        return ExitCode::from(super::EXIT_PROBLEMS);
+    }
+    let until = args.until.unwrap_or(drill.end());
+    let mut runner = playbook.as_ref().map(PlaybookRunner::new);
+    match &mut runner {
+        Some(r) => r.play(&mut drill, until),
+        None => drill.advance_to(until),
+    }
+    if let Some(e) = drill.log_error() {
+        eprintln!("error: writing the log {} failed: {e}", log_path.display());
+        return ExitCode::from(super::EXIT_PROBLEMS);
+    }
+    let outcome = drill.outcome();
+    if args.json {
+        let json = serde_json::json!({
+            "scenario": loaded.scenario.meta.id,
+            "seed": args.seed,
+            "log": log_path.display().to_string(),
+            "steps_never_taken": runner.as_ref().map(|r| r.untaken()),
+            "outcome": outcome,
+        });
+        match serde_json::to_string_pretty(&json) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: {e}"),
+        }
+    } else {
+        print_outcome(&drill, &outcome, args, &log_path, runner.as_ref());
+    }
+    ExitCode::SUCCESS
+}
+
+/// Opens the log for writing without ever overwriting an earlier drill's log.
+fn open_log(given: Option<&Path>, id: &str, seed: u64) -> Result<(PathBuf, File), String> {
+    let create = |p: &Path| OpenOptions::new().write(true).create_new(true).open(p);
+    if let Some(p) = given {
+        return create(p).map(|f| (p.to_path_buf(), f)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                format!("{} already exists; a drill log is never overwritten: choose another --log", p.display())
+            }
+            _ => format!("cannot create the log {}: {e}", p.display()),
+        });
+    }
+    for n in 1..1000 {
+        let name = if n == 1 { format!("{id}-seed{seed}.log") } else { format!("{id}-seed{seed}-{n}.log") };
+        let path = PathBuf::from(name);
+        match create(&path) {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot create the log {}: {e}", path.display())),
+        }
+    }
+    Err("too many logs of this scenario and seed here; pass --log".into())
+}
+
+fn money(amount: u64, currency: &str) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{currency} {out}")
+}
+
+fn print_outcome(drill: &Drill, o: &Outcome, args: &Args, log: &Path, runner: Option<&PlaybookRunner>) {
+    let s = drill.scenario();
+    println!("{} — seed {}, played 00:00 → {}", s.meta.title, args.seed, o.ended_at.clock());
+    match (&args.script, runner) {
+        (Some(p), Some(r)) => {
+            let untaken = r.untaken();
+            println!("playbook {} ({} steps never taken)", p.display(), untaken.len());
+        }
+        _ => println!("no playbook: the teams did nothing"),
+    }
+    println!("log {}", log.display());
+    println!();
+    println!("Timeline");
+    for e in &o.timeline {
+        println!("  {}  {}", e.at.clock(), e.event);
+    }
+    println!();
+    println!("Outcome");
+    println!("  cost          {}", money(o.cost, &o.currency));
+    let down: Vec<String> = o.systems_down.iter().map(|(id, st)| format!("{id} ({st:?})")).collect();
+    println!("  systems down  {} at the end{}{}", down.len(), if down.is_empty() { "" } else { ": " }, down.join(", "));
+    let lost: Vec<String> = o.data_lost.iter().map(|(id, m)| format!("{id} {}", Minutes(*m))).collect();
+    println!("  data lost     {}", if lost.is_empty() { "none".to_owned() } else { lost.join(", ") });
+    println!("  exfiltrated   {:.1} GB", o.exfiltrated_gb);
+}
