@@ -127,9 +127,10 @@ impl When {
             When::Sees { system, state } => {
                 v.systems.iter().any(|s| &s.id == system && s.state.map(|(x, _)| x) == Some(*state))
             }
-            When::Received(inject) => v.inbox.iter().any(
-                |i| matches!(i, crate::model::InboxItem::Inject { id, .. } if id == inject),
-            ),
+            When::Received(inject) => v
+                .inbox
+                .iter()
+                .any(|i| matches!(i, crate::model::InboxItem::Inject { id, .. } if id == inject)),
             When::RequestOpen => !v.requests_in.is_empty(),
             When::All(w) => w.iter().all(|w| w.holds(v)),
             When::Any(w) => w.iter().any(|w| w.holds(v)),
@@ -139,7 +140,11 @@ impl When {
 }
 
 /// Reads and checks a playbook against the scenario it plays.
-pub fn load_playbook(name: &str, bytes: &[u8], scenario: &Scenario) -> Result<Playbook, Diagnostics> {
+pub fn load_playbook(
+    name: &str,
+    bytes: &[u8],
+    scenario: &Scenario,
+) -> Result<Playbook, Diagnostics> {
     let what = RonFile {
         kind: "playbook",
         start: "Playbook(format: 1, scenario: \"...\", steps: [...])",
@@ -158,13 +163,27 @@ fn validate(p: &Playbook, s: &Scenario, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut push = |path: Vec<Seg>, message: String, help: Option<String>| {
         let location = tree.span(&path).map(|span| locate_span(text, span));
-        out.push(Diagnostic { severity: Severity::Error, code: "playbook", message, location, help });
+        out.push(Diagnostic {
+            severity: Severity::Error,
+            code: "playbook",
+            message,
+            location,
+            help,
+        });
     };
     if p.format != PLAYBOOK_FORMAT {
-        push(vec![Seg::Field("format")], format!("playbook format {} is not one this tabletop reads", p.format), Some(format!("this build reads format {PLAYBOOK_FORMAT}")));
+        push(
+            vec![Seg::Field("format")],
+            format!("playbook format {} is not one this tabletop reads", p.format),
+            Some(format!("this build reads format {PLAYBOOK_FORMAT}")),
+        );
     }
     if p.scenario != s.meta.id {
-        push(vec![Seg::Field("scenario")], format!("this playbook is for scenario `{}`, not `{}`", p.scenario, s.meta.id), None);
+        push(
+            vec![Seg::Field("scenario")],
+            format!("this playbook is for scenario `{}`, not `{}`", p.scenario, s.meta.id),
+            None,
+        );
     }
     let teams: BTreeSet<&str> = s.teams.iter().map(|t| t.id.as_str()).collect();
     let systems: BTreeSet<&str> = s.estate.systems.iter().map(|x| x.id.as_str()).collect();
@@ -190,7 +209,9 @@ fn validate(p: &Playbook, s: &Scenario, text: &str) -> Vec<Diagnostic> {
         let mut whens: Vec<&When> = step.when.iter().collect();
         while let Some(w) = whens.pop() {
             match w {
-                When::KnowsCompromised(sys) | When::Sees { system: sys, .. } if !systems.contains(sys.as_str()) => {
+                When::KnowsCompromised(sys) | When::Sees { system: sys, .. }
+                    if !systems.contains(sys.as_str()) =>
+                {
                     let (m, h) = unknown("system", sys, &mut systems.iter().copied());
                     push(at("when"), m, h);
                 }
@@ -204,7 +225,9 @@ fn validate(p: &Playbook, s: &Scenario, text: &str) -> Vec<Diagnostic> {
             }
         }
         let (action, target) = match &step.command {
-            PlayCommand::Start { action, target } | PlayCommand::Request { action, target, .. } => (Some(action), target.as_ref()),
+            PlayCommand::Start { action, target } | PlayCommand::Request { action, target, .. } => {
+                (Some(action), target.as_ref())
+            }
             _ => (None, None),
         };
         if let PlayCommand::Request { to, .. } = &step.command
@@ -220,7 +243,11 @@ fn validate(p: &Playbook, s: &Scenario, text: &str) -> Vec<Diagnostic> {
             } else if let (PlayCommand::Start { .. }, Some(team)) = (&step.command, team)
                 && !team.actions.contains(action)
             {
-                push(at("command"), format!("team `{}` may not `{action}`", team.id), Some(format!("its actions are {}", team.actions.join(", "))));
+                push(
+                    at("command"),
+                    format!("team `{}` may not `{action}`", team.id),
+                    Some(format!("its actions are {}", team.actions.join(", "))),
+                );
             }
         }
         if let Some(t) = target
@@ -260,7 +287,11 @@ impl PlaybookRunner {
                 continue;
             }
             let step = self.steps[i].clone();
-            let seat = if step.team == "facilitator" { Seat::Facilitator } else { Seat::Team(step.team.clone()) };
+            let seat = if step.team == "facilitator" {
+                Seat::Facilitator
+            } else {
+                Seat::Team(step.team.clone())
+            };
             let view = match &seat {
                 Seat::Team(t) => drill.view(t),
                 Seat::Facilitator => None,
@@ -271,14 +302,26 @@ impl PlaybookRunner {
                 continue;
             }
             let commands: Vec<Command> = match &step.command {
-                PlayCommand::Start { action, target } => vec![Command::Start { action: action.clone(), target: target.clone() }],
-                PlayCommand::Request { to, action, target, note } => vec![Command::Request { to: to.clone(), action: action.clone(), target: target.clone(), note: note.clone() }],
+                PlayCommand::Start { action, target } => {
+                    vec![Command::Start { action: action.clone(), target: target.clone() }]
+                }
+                PlayCommand::Request { to, action, target, note } => vec![Command::Request {
+                    to: to.clone(),
+                    action: action.clone(),
+                    target: target.clone(),
+                    note: note.clone(),
+                }],
                 PlayCommand::AcceptRequests | PlayCommand::DeclineRequests => view
                     .iter()
                     .flat_map(|v| v.requests_in.iter())
-                    .map(|r| Command::Answer { request: r.id, accept: step.command == PlayCommand::AcceptRequests })
+                    .map(|r| Command::Answer {
+                        request: r.id,
+                        accept: step.command == PlayCommand::AcceptRequests,
+                    })
                     .collect(),
-                PlayCommand::Decide { inject, choice } => vec![Command::Decide { inject: inject.clone(), choice: choice.clone() }],
+                PlayCommand::Decide { inject, choice } => {
+                    vec![Command::Decide { inject: inject.clone(), choice: choice.clone() }]
+                }
                 PlayCommand::Note(text) => vec![Command::Note { text: text.clone() }],
             };
             let mut accepted = !commands.is_empty();
@@ -286,7 +329,12 @@ impl PlaybookRunner {
                 accepted &= drill.submit(&seat, command).is_ok();
             }
             // Answers are repeatable steps: a team that accepts requests keeps doing so.
-            if accepted && !matches!(step.command, PlayCommand::AcceptRequests | PlayCommand::DeclineRequests) {
+            if accepted
+                && !matches!(
+                    step.command,
+                    PlayCommand::AcceptRequests | PlayCommand::DeclineRequests
+                )
+            {
                 self.done[i] = true;
             }
         }

@@ -209,6 +209,13 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// The attacker deleted or encrypted a system's backups.
+    BackupsDestroyed {
+        /// System id.
+        system: String,
+        /// Backup ids.
+        backups: Vec<String>,
+    },
     /// The attacker obtained a credential.
     CredentialStolen {
         /// Credential id.
@@ -301,7 +308,9 @@ impl std::fmt::Display for Event {
             Event::DataLost { system, minutes } => {
                 write!(f, "{system} lost {} of data", Minutes(*minutes))
             }
-            Event::EvidenceDestroyed { system, by } => write!(f, "evidence on {system} destroyed by {by}"),
+            Event::EvidenceDestroyed { system, by } => {
+                write!(f, "evidence on {system} destroyed by {by}")
+            }
             Event::Reinfected { system } => write!(f, "{system} re-infected from its backup"),
             Event::ReEncrypted { system } => {
                 write!(f, "{system} encrypted again: the attacker was never evicted")
@@ -326,11 +335,18 @@ impl std::fmt::Display for Event {
             Event::Compromised { system, privilege, stage } => {
                 write!(f, "attacker gained {privilege:?} on {system} ({stage})")
             }
-            Event::StageStarted { stage, technique, .. } => write!(f, "attack stage {stage} ({technique}) began"),
+            Event::StageStarted { stage, technique, .. } => {
+                write!(f, "attack stage {stage} ({technique}) began")
+            }
             Event::StageSucceeded { stage, targets } => {
                 write!(f, "attack stage {stage} succeeded on {}", targets.join(", "))
             }
-            Event::StageBlocked { stage, reason } => write!(f, "attack stage {stage} blocked: {reason}"),
+            Event::StageBlocked { stage, reason } => {
+                write!(f, "attack stage {stage} blocked: {reason}")
+            }
+            Event::BackupsDestroyed { system, backups } => {
+                write!(f, "backups of {system} destroyed: {}", backups.join(", "))
+            }
             Event::CredentialStolen { credential } => write!(f, "attacker stole {credential}"),
             Event::CredentialsReset { system, voided } => {
                 write!(f, "credentials of {system} reset")?;
@@ -340,11 +356,21 @@ impl std::fmt::Display for Event {
                 Ok(())
             }
             Event::Exfiltrated { system, gb } => write!(f, "{gb:.2} GB left through {system}"),
-            Event::Alert { team, system, summary, .. } => write!(f, "alert to {team} on {system}: {summary}"),
-            Event::InjectDelivered { inject, teams } => write!(f, "inject {inject} → {}", teams.join(", ")),
-            Event::DecisionTaken { inject, choice, by } => write!(f, "{by} chose {choice} for {inject}"),
-            Event::ExpectationMet { inject } => write!(f, "expected response to {inject} came in time"),
-            Event::ExpectationMissed { inject } => write!(f, "expected response to {inject} missed its deadline"),
+            Event::Alert { team, system, summary, .. } => {
+                write!(f, "alert to {team} on {system}: {summary}")
+            }
+            Event::InjectDelivered { inject, teams } => {
+                write!(f, "inject {inject} → {}", teams.join(", "))
+            }
+            Event::DecisionTaken { inject, choice, by } => {
+                write!(f, "{by} chose {choice} for {inject}")
+            }
+            Event::ExpectationMet { inject } => {
+                write!(f, "expected response to {inject} came in time")
+            }
+            Event::ExpectationMissed { inject } => {
+                write!(f, "expected response to {inject} missed its deadline")
+            }
             Event::Note { text } => write!(f, "note: {text}"),
             Event::DrillEnded { cost } => write!(f, "drill ended; cost {cost}"),
         }

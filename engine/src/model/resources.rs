@@ -103,6 +103,19 @@ pub struct Attack {
     pub stolen: BTreeSet<String>,
     /// Per stage: succeeded at least once.
     pub succeeded: Vec<bool>,
+    /// Per stage: released by another stage's fallback (only such stages may start when
+    /// they are some stage's fallback).
+    pub released: Vec<bool>,
+    /// Systems data is leaving through, with gigabytes not yet reported.
+    pub exfiltrating: Vec<(u32, f64)>,
+    /// Gigabytes taken per system so far.
+    pub taken_gb: Vec<f64>,
+    /// Evictions so far (reimages of compromised systems): the attacker may come back.
+    pub evictions: u64,
+    /// Evictions already answered by re-arming stages.
+    pub evictions_seen: u64,
+    /// Number of recorded events when waiting stages were last evaluated.
+    pub evaluated_at: Option<usize>,
 }
 
 /// Action completions so far, as (action id, target id), for conditions.

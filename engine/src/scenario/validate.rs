@@ -25,7 +25,9 @@ pub(crate) fn closest<'a>(
     let found_lower = found.to_lowercase();
     candidates
         .map(|c| (strsim::levenshtein(&found_lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *c != found && *d <= (c.chars().count().max(found.chars().count()) / 3).max(1))
+        .filter(|(d, c)| {
+            *c != found && *d <= (c.chars().count().max(found.chars().count()) / 3).max(1)
+        })
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }

@@ -107,7 +107,14 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
     world.insert_resource(Tally::default());
     world.insert_resource(CommandQueue::default());
     world.insert_resource(RecordedEvents::default());
-    world.insert_resource(Attack::default());
+    let stages = c.scenario.adversary.as_ref().map_or(0, |a| a.stages.len());
+    world.insert_resource(Attack {
+        succeeded: vec![false; stages],
+        released: vec![false; stages],
+        taken_gb: vec![0.0; c.systems.len()],
+        ..Attack::default()
+    });
+    world.insert_resource(super::detect::AlertClock::default());
     world.insert_resource(Done::default());
     world.insert_resource(TickEvents::default());
     world.insert_resource(Dirty { systems: Vec::new(), marked: vec![false; c.systems.len()] });

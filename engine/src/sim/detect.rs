@@ -1,15 +1,40 @@
 //! The detect phase: what the teams learn this tick. Monitoring reports state changes to
-//! the teams that watch the system's zone, after the scenario's monitoring delay.
+//! the teams that watch the system's zone, after the scenario's monitoring delay; running
+//! attack stages raise alerts at the times drawn when they started; false positives arrive
+//! at the scenario's rate. An alert reads the same whether true or false: only
+//! investigation tells them apart.
 
 use std::collections::VecDeque;
 
 use bevy_ecs::prelude::*;
+use rand::RngExt;
 
+use super::adversary::next_alert;
 use super::effects::{TickEvents, learn_state};
 use crate::model::{
-    Clock, Compiled, Entities, Event, Knowledge, OpState, SysIx, TeamIx, TeamState,
+    Clock, Compiled, Entities, Event, InboxItem, Knowledge, OpState, SimRng, StageRun, StageStatus,
+    SysIx, Tally, TeamIx, TeamState,
 };
-use crate::scenario::Minutes;
+use crate::scenario::{Minutes, technique};
+
+/// Techniques whose alerts commonly turn out benign; false positives name one of them.
+const NOISY_TECHNIQUES: &[&str] = &[
+    "T1059.001",
+    "T1078",
+    "T1110.003",
+    "T1046",
+    "T1071.001",
+    "T1053.005",
+    "T1021.001",
+    "T1087.002",
+];
+
+/// When the next false-positive alert arrives.
+#[derive(Debug, Clone, Default, Resource)]
+pub struct AlertClock {
+    /// Drawn on first use.
+    pub next_false_positive: Option<Option<Minutes>>,
+}
 
 /// State changes waiting to be reported by monitoring, oldest first.
 #[derive(Debug, Clone, Default, Resource)]
@@ -31,15 +56,86 @@ impl Monitoring {
 }
 
 /// The detect phase.
+#[allow(clippy::too_many_arguments)]
 pub fn detect(
     c: Res<Compiled>,
     clock: Res<Clock>,
     entities: Res<Entities>,
     mut monitoring: ResMut<Monitoring>,
     mut events: ResMut<TickEvents>,
+    mut rng: ResMut<SimRng>,
+    mut alert_clock: ResMut<AlertClock>,
+    mut tally: ResMut<Tally>,
     states: Query<&OpState>,
+    mut stages: Query<&mut StageRun>,
     mut teams: Query<(&TeamState, &mut Knowledge)>,
 ) {
+    let now = clock.now;
+    let mut alerts: Vec<(SysIx, String, bool)> = Vec::new();
+    if let Some(adv) = &c.scenario.adversary {
+        let mut runs: Vec<Mut<StageRun>> =
+            stages.iter_mut().filter(|r| r.next_alert.is_some_and(|t| t <= now)).collect();
+        runs.sort_by_key(|r| r.ix);
+        for mut run in runs {
+            let stage = &adv.stages[run.ix as usize];
+            let StageStatus::Running { until } = run.status else {
+                run.next_alert = None;
+                continue;
+            };
+            if let Some(&t) = run.targets.get(rng.0.random_range(0..run.targets.len().max(1))) {
+                alerts.push((t, summary(&stage.technique), true));
+            }
+            run.next_alert =
+                next_alert(&c, stage, &run.targets, now, &mut rng).filter(|t| *t < until);
+        }
+    }
+    let fp_rate = c.scenario.detection.false_positives_per_hour;
+    if fp_rate > 0.0 && !c.systems.is_empty() {
+        let tick = c.scenario.meta.tick.0.max(1);
+        let draw = |rng: &mut SimRng, from: Minutes| {
+            let u: f64 = rng.0.random::<f64>();
+            let minutes = (-(1.0 - u).ln() / fp_rate * 60.0).ceil().max(1.0);
+            let ticks = (minutes / f64::from(tick)).ceil().min(1e6) as u32;
+            Some(Minutes(from.0.saturating_add(ticks.max(1) * tick)))
+        };
+        let mut next = match alert_clock.next_false_positive {
+            Some(n) => n,
+            None => draw(&mut rng, now),
+        };
+        while let Some(at) = next.filter(|at| *at <= now) {
+            let t = rng.0.random_range(0..c.systems.len()) as SysIx;
+            let id = NOISY_TECHNIQUES[rng.0.random_range(0..NOISY_TECHNIQUES.len())];
+            alerts.push((t, summary(id), false));
+            next = draw(&mut rng, at);
+        }
+        alert_clock.next_false_positive = Some(next);
+    }
+    for (t, text, true_positive) in alerts {
+        let info = &c.systems[t as usize];
+        for &team in &entities.teams {
+            let Ok((ts, mut knowledge)) = teams.get_mut(team) else { continue };
+            let ti = &c.teams[ts.ix as usize];
+            if !ti.visibility.alerts || !ti.sees_zone[info.zone as usize] {
+                continue;
+            }
+            tally.next_alert += 1;
+            let id = tally.next_alert;
+            knowledge.inbox.push(InboxItem::Alert {
+                at: now,
+                id,
+                system: info.id.clone(),
+                summary: text.clone(),
+            });
+            events.0.push(Event::Alert {
+                id,
+                team: ti.id.clone(),
+                system: info.id.clone(),
+                summary: text.clone(),
+                true_positive,
+            });
+        }
+    }
+
     for (team, ix) in std::mem::take(&mut monitoring.direct) {
         let Ok(op) = states.get(entities.systems[ix as usize]) else { continue };
         if let Ok((_, mut knowledge)) = teams.get_mut(entities.teams[team as usize])
@@ -74,5 +170,13 @@ pub fn detect(
                 });
             }
         }
+    }
+}
+
+/// What an alert says: the technique it matched, as a detection product would name it.
+fn summary(technique_id: &str) -> String {
+    match technique(technique_id) {
+        Some(t) => format!("{} ({})", t.name, t.id),
+        None => technique_id.to_owned(),
     }
 }

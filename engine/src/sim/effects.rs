@@ -138,6 +138,9 @@ pub fn apply_to_system(
             }
         }
         ActionEffect::Reimage => {
+            if compromise.present() {
+                ctx.attack.evictions += 1;
+            }
             *compromise = Compromise { ransomed: compromise.ransomed, ..Compromise::default() };
             destroy_evidence(facts, id, ctx.action, ctx.events);
             facts.evidence.collected = false;

@@ -3,7 +3,7 @@
 
 mod account;
 mod actions;
-mod adversary;
+pub(crate) mod adversary;
 mod build;
 mod commands;
 mod conditions;

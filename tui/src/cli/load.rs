@@ -53,17 +53,15 @@ pub fn scenario(arg: &str) -> Result<Loaded, Failed> {
 /// Loads and checks a playbook for `scenario`.
 pub fn playbook(path: &Path, scenario: &Scenario) -> Result<Playbook, Failed> {
     let name = path.display().to_string();
-    let bytes = std::fs::metadata(path)
-        .map_err(|e| e.to_string())
-        .and_then(|m| {
-            if m.len() > MAX_SCENARIO_BYTES as u64 {
-                Err(format!("{name} is larger than {} MiB", MAX_SCENARIO_BYTES / (1024 * 1024)))
-            } else if m.is_dir() {
-                Err(format!("{name} is a directory, not a playbook"))
-            } else {
-                std::fs::read(path).map_err(|e| e.to_string())
-            }
-        });
+    let bytes = std::fs::metadata(path).map_err(|e| e.to_string()).and_then(|m| {
+        if m.len() > MAX_SCENARIO_BYTES as u64 {
+            Err(format!("{name} is larger than {} MiB", MAX_SCENARIO_BYTES / (1024 * 1024)))
+        } else if m.is_dir() {
+            Err(format!("{name} is a directory, not a playbook"))
+        } else {
+            std::fs::read(path).map_err(|e| e.to_string())
+        }
+    });
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {

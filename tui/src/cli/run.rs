@@ -50,7 +50,8 @@ pub fn run(args: &Args) -> ExitCode {
         },
         None => None,
     };
-    let (log_path, file) = match open_log(args.log.as_deref(), &loaded.scenario.meta.id, args.seed) {
+    let (log_path, file) = match open_log(args.log.as_deref(), &loaded.scenario.meta.id, args.seed)
+    {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
@@ -97,13 +98,20 @@ fn open_log(given: Option<&Path>, id: &str, seed: u64) -> Result<(PathBuf, File)
     if let Some(p) = given {
         return create(p).map(|f| (p.to_path_buf(), f)).map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => {
-                format!("{} already exists; a drill log is never overwritten: choose another --log", p.display())
+                format!(
+                    "{} already exists; a drill log is never overwritten: choose another --log",
+                    p.display()
+                )
             }
             _ => format!("cannot create the log {}: {e}", p.display()),
         });
     }
     for n in 1..1000 {
-        let name = if n == 1 { format!("{id}-seed{seed}.log") } else { format!("{id}-seed{seed}-{n}.log") };
+        let name = if n == 1 {
+            format!("{id}-seed{seed}.log")
+        } else {
+            format!("{id}-seed{seed}-{n}.log")
+        };
         let path = PathBuf::from(name);
         match create(&path) {
             Ok(f) => return Ok((path, f)),
@@ -118,7 +126,7 @@ fn money(amount: u64, currency: &str) -> String {
     let digits = amount.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -126,7 +134,13 @@ fn money(amount: u64, currency: &str) -> String {
     format!("{currency} {out}")
 }
 
-fn print_outcome(drill: &Drill, o: &Outcome, args: &Args, log: &Path, runner: Option<&PlaybookRunner>) {
+fn print_outcome(
+    drill: &Drill,
+    o: &Outcome,
+    args: &Args,
+    log: &Path,
+    runner: Option<&PlaybookRunner>,
+) {
     let s = drill.scenario();
     println!("{} — seed {}, played 00:00 → {}", s.meta.title, args.seed, o.ended_at.clock());
     match (&args.script, runner) {
@@ -145,9 +159,19 @@ fn print_outcome(drill: &Drill, o: &Outcome, args: &Args, log: &Path, runner: Op
     println!();
     println!("Outcome");
     println!("  cost          {}", money(o.cost, &o.currency));
-    let down: Vec<String> = o.systems_down.iter().map(|(id, st)| format!("{id} ({st:?})")).collect();
-    println!("  systems down  {} at the end{}{}", down.len(), if down.is_empty() { "" } else { ": " }, down.join(", "));
-    let lost: Vec<String> = o.data_lost.iter().map(|(id, m)| format!("{id} {}", Minutes(*m))).collect();
-    println!("  data lost     {}", if lost.is_empty() { "none".to_owned() } else { lost.join(", ") });
+    let down: Vec<String> =
+        o.systems_down.iter().map(|(id, st)| format!("{id} ({st:?})")).collect();
+    println!(
+        "  systems down  {} at the end{}{}",
+        down.len(),
+        if down.is_empty() { "" } else { ": " },
+        down.join(", ")
+    );
+    let lost: Vec<String> =
+        o.data_lost.iter().map(|(id, m)| format!("{id} {}", Minutes(*m))).collect();
+    println!(
+        "  data lost     {}",
+        if lost.is_empty() { "none".to_owned() } else { lost.join(", ") }
+    );
     println!("  exfiltrated   {:.1} GB", o.exfiltrated_gb);
 }
