@@ -2,4 +2,5 @@
 //! the exit codes scripts rely on. One test binary of modules keeps link times down.
 
 mod check;
+mod run;
 mod support;

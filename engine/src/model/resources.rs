@@ -110,10 +110,9 @@ pub struct Attack {
     pub exfiltrating: Vec<(u32, f64)>,
     /// Gigabytes taken per system so far.
     pub taken_gb: Vec<f64>,
-    /// Evictions so far (reimages of compromised systems): the attacker may come back.
-    pub evictions: u64,
-    /// Evictions already answered by re-arming stages.
-    pub evictions_seen: u64,
+    /// Systems the attacker was evicted from since the adversary phase last looked: the
+    /// stages that took them may come back.
+    pub evicted: Vec<u32>,
     /// Number of recorded events when waiting stages were last evaluated.
     pub evaluated_at: Option<usize>,
 }

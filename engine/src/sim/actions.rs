@@ -129,7 +129,7 @@ pub fn complete_actions(
                     target: run.target.clone(),
                 });
                 done.0.insert((run.action.clone(), run.target.clone()));
-                meet_expectations(&c, &mut script, &team_id, run, &mut events.0);
+                meet_expectations(&c, &mut script, run, &mut events.0);
             }
         }
         for (ix, compromised) in findings {
@@ -193,10 +193,11 @@ fn share(
     }
 }
 
+/// An expected response is met by the action on the target, whoever took it: a team that
+/// gets the job done through a request to another team has responded.
 fn meet_expectations(
     c: &Compiled,
     script: &mut ScriptState,
-    team: &str,
     run: &ActionRun,
     events: &mut Vec<Event>,
 ) {
@@ -204,7 +205,7 @@ fn meet_expectations(
         let inject = &c.scenario.injects[exp.inject as usize];
         let Some(want) = &inject.expects else { continue };
         let target_ok = want.target.is_none() || want.target == run.target;
-        if want.action == run.action && target_ok && inject.audience.iter().any(|a| a == team) {
+        if want.action == run.action && target_ok {
             exp.outcome = Some(true);
             events.push(Event::ExpectationMet { inject: inject.id.clone() });
         }

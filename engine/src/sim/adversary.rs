@@ -49,14 +49,15 @@ pub fn advance_stages(
     let mut runs: Vec<Mut<StageRun>> = stages.iter_mut().collect();
     runs.sort_by_key(|r| r.ix);
 
-    // An eviction sends stages that gained footholds back to waiting: the attacker comes
-    // back by the same path if it still can.
-    if attack.evictions != attack.evictions_seen {
-        attack.evictions_seen = attack.evictions;
+    // An eviction sends the stages that took the system back to waiting: the attacker
+    // comes back by the same path if it still can.
+    if !attack.evicted.is_empty() {
+        let evicted = std::mem::take(&mut attack.evicted);
         for run in runs.iter_mut() {
             let stage = &adv.stages[run.ix as usize];
             if run.status == StageStatus::Succeeded
                 && stage.effects.iter().any(|e| matches!(e, StageEffect::Foothold(_)))
+                && run.targets.iter().any(|t| evicted.contains(t))
             {
                 run.status = StageStatus::Waiting;
             }
@@ -78,7 +79,17 @@ pub fn advance_stages(
                     .filter(|&t| in_reach(&c, stage, t, &entities, &network, &systems))
                     .collect();
                 let roll = rng.0.random::<f64>();
-                if still.is_empty() {
+                if !ready(&c, stage, run.ix, &attack, &flags, &entities, &systems) {
+                    blocked(
+                        &c,
+                        run,
+                        stage,
+                        now,
+                        &mut attack,
+                        &mut events.0,
+                        "what it needed was taken away",
+                    );
+                } else if still.is_empty() {
                     blocked(
                         &c,
                         run,

@@ -139,7 +139,7 @@ pub fn apply_to_system(
         }
         ActionEffect::Reimage => {
             if compromise.present() {
-                ctx.attack.evictions += 1;
+                ctx.attack.evicted.push(ix);
             }
             *compromise = Compromise { ransomed: compromise.ransomed, ..Compromise::default() };
             destroy_evidence(facts, id, ctx.action, ctx.events);

@@ -1,0 +1,114 @@
+//! `tabletop run` as a user runs it: headless drills, playbooks, logs and determinism.
+
+use std::fs;
+use std::path::PathBuf;
+
+use crate::support::{run, text};
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tabletop-e2e-run-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    let _ = fs::remove_file(&path);
+    path
+}
+
+const PLAYBOOK: &str = "scenarios/playbooks/ransomware.ron";
+
+fn outcome(args: &[&str], log: &str) -> serde_json::Value {
+    let mut all = vec!["run", "ransomware", "--json", "--log", log];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    serde_json::from_slice(&out.stdout).expect("JSON outcome")
+}
+
+#[test]
+fn same_scenario_seed_and_playbook_give_byte_identical_logs_and_outcomes() {
+    let (a, b) = (temp("a.log"), temp("b.log"));
+    let (a, b) = (a.to_string_lossy().into_owned(), b.to_string_lossy().into_owned());
+    let oa = outcome(&["--seed", "42", "--script", PLAYBOOK], &a);
+    let ob = outcome(&["--seed", "42", "--script", PLAYBOOK], &b);
+    assert_eq!(fs::read(&a).expect("log a"), fs::read(&b).expect("log b"));
+    assert_eq!(oa["outcome"], ob["outcome"]);
+}
+
+#[test]
+fn doing_nothing_loses_and_the_reference_playbook_does_clearly_better() {
+    for seed in ["1", "2", "3"] {
+        let nothing = outcome(&["--seed", seed], &temp(&format!("n{seed}.log")).to_string_lossy());
+        let played = outcome(
+            &["--seed", seed, "--script", PLAYBOOK],
+            &temp(&format!("p{seed}.log")).to_string_lossy(),
+        );
+        let (n, p) = (&nothing["outcome"], &played["outcome"]);
+        let encrypted = |o: &serde_json::Value| {
+            o["systems_down"]
+                .as_array()
+                .map_or(0, |v| v.iter().filter(|s| s[1] == "Encrypted").count())
+        };
+        assert!(
+            encrypted(n) >= 3,
+            "seed {seed}: doing nothing should end with encrypted systems: {n}"
+        );
+        assert_eq!(encrypted(p), 0, "seed {seed}: the playbook should prevent encryption: {p}");
+        let (nc, pc) = (n["cost"].as_u64().unwrap_or(0), p["cost"].as_u64().unwrap_or(u64::MAX));
+        assert!(pc * 10 < nc, "seed {seed}: playbook cost {pc} should be far below {nc}");
+        assert!(n["exfiltrated_gb"].as_f64().unwrap_or(0.0) > 1.0);
+        assert_eq!(p["exfiltrated_gb"].as_f64(), Some(0.0));
+    }
+}
+
+#[test]
+fn the_human_outcome_names_the_log_and_the_cost() {
+    let log = temp("human.log");
+    let out = run(&["run", "ransomware", "--until", "10:00", "--log", &log.to_string_lossy()]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout.contains(&format!("log {}", log.display())), "{stdout}");
+    assert!(stdout.contains("played 00:00 → 10:00"), "{stdout}");
+    assert!(stdout.contains("attack stage encrypt (T1486) began"), "{stdout}");
+    assert!(stdout.contains("cost          USD "), "{stdout}");
+    assert!(log.exists());
+}
+
+#[test]
+fn an_existing_log_is_never_overwritten() {
+    let log = temp("exists.log");
+    fs::write(&log, b"precious").expect("write");
+    let out = run(&["run", "ransomware", "--log", &log.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("never overwritten"), "{}", text(&out).1);
+    assert_eq!(fs::read(&log).expect("read"), b"precious");
+}
+
+#[test]
+fn a_broken_playbook_is_reported_with_its_location_and_exits_1() {
+    let book = temp("broken.playbook.ron");
+    fs::write(
+        &book,
+        "Playbook(format: 1, scenario: \"ransomware\", steps: [\n  (team: \"it\", command: Start(action: \"isolate\", target: \"dc-01\")),\n  (team: \"secops\", command: AcceptRequests),\n])\n",
+    )
+    .expect("write");
+    let out = run(&[
+        "run",
+        "ransomware",
+        "--script",
+        &book.to_string_lossy(),
+        "--log",
+        &temp("never.log").to_string_lossy(),
+    ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("unknown target `dc-01`"), "{stderr}");
+    assert!(stderr.contains("did you mean `dc01`?"), "{stderr}");
+    assert!(stderr.contains("unknown team `secops`"), "{stderr}");
+    assert!(stderr.contains(":2:"), "located on line 2: {stderr}");
+}
+
+#[test]
+fn a_missing_scenario_lists_the_bundled_ones() {
+    let out = run(&["run", "no-such-scenario"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).1.contains("the bundled scenarios are: ransomware.ron"), "{}", text(&out).1);
+}
