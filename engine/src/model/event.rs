@@ -274,6 +274,16 @@ pub enum Event {
         /// Inject id.
         inject: String,
     },
+    /// An objective was met (decided for good).
+    ObjectiveMet {
+        /// Objective id.
+        objective: String,
+    },
+    /// An objective was missed (decided for good).
+    ObjectiveMissed {
+        /// Objective id.
+        objective: String,
+    },
     /// A facilitator note.
     Note {
         /// The note.
@@ -371,6 +381,8 @@ impl std::fmt::Display for Event {
             Event::ExpectationMissed { inject } => {
                 write!(f, "expected response to {inject} missed its deadline")
             }
+            Event::ObjectiveMet { objective } => write!(f, "objective {objective} met"),
+            Event::ObjectiveMissed { objective } => write!(f, "objective {objective} missed"),
             Event::Note { text } => write!(f, "note: {text}"),
             Event::DrillEnded { cost } => write!(f, "drill ended; cost {cost}"),
         }

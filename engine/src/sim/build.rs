@@ -119,6 +119,10 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
     world.insert_resource(TickEvents::default());
     world.insert_resource(Dirty { systems: Vec::new(), marked: vec![false; c.systems.len()] });
     world.insert_resource(ScriptState::new(c));
+    world.insert_resource(super::objectives::ObjectiveState(vec![
+        None;
+        c.scenario.objectives.len()
+    ]));
     world.insert_resource(super::detect::Monitoring::default());
     world.insert_resource(compiled.as_ref().clone());
     settle_all(&mut world);

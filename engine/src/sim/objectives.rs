@@ -1,0 +1,124 @@
+//! Tracks the scenario's objectives as the drill goes and records each as met or missed the
+//! moment it is decided, so a report can score a drill from its log alone.
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
+
+use super::conditions::{CondCtx, SysSnapshot, holds};
+use super::effects::TickEvents;
+use super::script::ScriptState;
+use crate::model::{
+    Attack, Clock, Compiled, Compromise, Done, Entities, Event, Flags, Knowledge, Ledger, OpState,
+    SystemFacts, TeamState,
+};
+use crate::scenario::{Condition, Goal, Minutes};
+
+/// Per objective: decided yet, and how.
+#[derive(Debug, Clone, Resource)]
+pub struct ObjectiveState(pub Vec<Option<bool>>);
+
+/// Read-only access to everything a condition may ask about.
+#[derive(SystemParam)]
+pub struct ConditionReader<'w, 's> {
+    c: Res<'w, Compiled>,
+    clock: Res<'w, Clock>,
+    entities: Res<'w, Entities>,
+    attack: Res<'w, Attack>,
+    done: Res<'w, Done>,
+    flags: Res<'w, Flags>,
+    script: Res<'w, ScriptState>,
+    systems: Query<'w, 's, (&'static SystemFacts, &'static OpState, &'static Compromise)>,
+    teams: Query<'w, 's, (&'static TeamState, &'static Knowledge)>,
+}
+
+impl ConditionReader<'_, '_> {
+    /// Whether the condition holds now.
+    pub fn holds(&self, cond: &Condition) -> bool {
+        let snapshot = |ix: u32| {
+            self.systems.get(self.entities.systems[ix as usize]).ok().map(|(f, op, cmp)| {
+                SysSnapshot {
+                    state: op.state,
+                    available: op.available,
+                    isolated: f.isolated,
+                    encrypted: f.encrypted,
+                    wiped: f.wiped,
+                    compromised: cmp.present(),
+                }
+            })
+        };
+        let knows = |t: u32, s: u32| {
+            self.teams
+                .get(self.entities.teams[t as usize])
+                .ok()
+                .and_then(|(_, k)| k.systems.get(s as usize).and_then(|o| o.compromise))
+                .is_some_and(|(yes, _, _)| yes)
+        };
+        let ctx = CondCtx {
+            compiled: &self.c,
+            now: self.clock.now,
+            system: &snapshot,
+            team_knows: &knows,
+            succeeded: &self.attack.succeeded,
+            done: &self.done.0,
+            inject_fired: &self.script.inject_fired,
+            flags: &self.flags.0,
+        };
+        holds(cond, &ctx)
+    }
+
+    fn data_lost(&self) -> u32 {
+        self.systems.iter().map(|(f, _, _)| f.data_lost).sum()
+    }
+}
+
+/// The objectives step of the account phase.
+pub fn track_objectives(
+    reader: ConditionReader,
+    ledger: Res<Ledger>,
+    mut state: ResMut<ObjectiveState>,
+    mut events: ResMut<TickEvents>,
+) {
+    let c = &reader.c;
+    let now = reader.clock.now;
+    let ending = Minutes(now.0 + reader.clock.tick.0) >= reader.clock.end;
+    for (i, o) in c.scenario.objectives.iter().enumerate() {
+        if state.0[i].is_some() {
+            continue;
+        }
+        let verdict = match &o.goal {
+            Goal::Reach { condition, by } => {
+                if by.is_some_and(|by| now > by) {
+                    Some(false)
+                } else if reader.holds(condition) {
+                    Some(true)
+                } else {
+                    ending.then_some(false)
+                }
+            }
+            Goal::Avoid(cond) => {
+                if reader.holds(cond) {
+                    Some(false)
+                } else {
+                    ending.then_some(true)
+                }
+            }
+            Goal::HoldAtEnd(cond) => ending.then(|| reader.holds(cond)),
+            Goal::CostBelow(limit) => exceeded(ledger.total() >= *limit, ending),
+            Goal::ExfiltrationBelow(gb) => exceeded(ledger.exfiltrated_gb >= *gb, ending),
+            Goal::DataLossBelow(m) => exceeded(reader.data_lost() >= m.0, ending),
+        };
+        if let Some(met) = verdict {
+            state.0[i] = Some(met);
+            events.0.push(if met {
+                Event::ObjectiveMet { objective: o.id.clone() }
+            } else {
+                Event::ObjectiveMissed { objective: o.id.clone() }
+            });
+        }
+    }
+}
+
+/// A limit is missed the moment it is reached, and met if the drill ends below it.
+fn exceeded(over: bool, ending: bool) -> Option<bool> {
+    if over { Some(false) } else { ending.then_some(true) }
+}
