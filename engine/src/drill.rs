@@ -10,7 +10,7 @@ use crate::log::{Body, Header, LOG_FORMAT, LogWriter, sha256_hex};
 use crate::model::{
     ActionRun, Attack, Clock, Command, CommandQueue, Compiled, Compromise, Entities, Event, Flags,
     Knowledge, Ledger, OpState, PendingRequest, RecordedEvents, Rejection, Seat, SystemFacts,
-    Tally, TeamState, TimedEvent,
+    TeamState, TimedEvent,
 };
 use crate::scenario::{Minutes, Scenario, SystemState};
 use crate::sim::{ScriptState, build_world, tick_schedule, validate_command};
@@ -349,12 +349,6 @@ impl Drill {
             exfiltrated_gb: truth.exfiltrated_gb,
             timeline,
         }
-    }
-
-    /// Actions and requests handed out so far (for tests and tools).
-    pub fn tally(&self) -> (u64, u64) {
-        let t = self.world.resource::<Tally>();
-        (t.next_action, t.next_request)
     }
 
     /// Direct access to the world, for tests that set up state the rules alone would take

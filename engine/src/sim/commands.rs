@@ -7,7 +7,7 @@ use super::effects::TickEvents;
 use super::script::ScriptState;
 use crate::model::{
     ActionRun, Clock, Command, CommandQueue, Compiled, Entities, Event, Flags, PendingRequest,
-    Rejection, Seat, SystemFacts, Tally, TeamIx, TeamState,
+    Rejection, Seat, SystemFacts, TeamIx, TeamState,
 };
 use crate::scenario::{ActionDef, Minutes, Requirement, TargetKind};
 
@@ -144,12 +144,20 @@ fn validate_start(
         check_requirements(&c, def, ix, facts, &flags)?;
     }
     let queued = queued(world);
+    let requests: Vec<PendingRequest> =
+        world.query::<&PendingRequest>().iter(world).cloned().collect();
     let same = |a: &str, tg: Option<&str>| a == action && tg == target;
     let mut runs = world.query::<&ActionRun>();
     if runs.iter(world).any(|r| r.team == t && same(&r.action, r.target.as_deref()))
         || queued.iter().any(|(s, cmd, _)| {
             *s == Seat::Team(team.id.clone())
-                && matches!(cmd, Command::Start { action: a, target: tg } if same(a, tg.as_deref()))
+                && match cmd {
+                    Command::Start { action: a, target: tg } => same(a, tg.as_deref()),
+                    Command::Answer { request, accept: true } => requests
+                        .iter()
+                        .any(|r| r.id == *request && same(&r.action, r.target.as_deref())),
+                    _ => false,
+                }
         })
     {
         return Err(Rejection::AlreadyRunning);
@@ -268,7 +276,6 @@ pub fn apply_commands(
     clock: Res<Clock>,
     entities: Res<Entities>,
     mut queue: ResMut<CommandQueue>,
-    mut tally: ResMut<Tally>,
     mut script: ResMut<ScriptState>,
     mut events: ResMut<TickEvents>,
     mut teams: Query<&mut TeamState>,
@@ -277,7 +284,7 @@ pub fn apply_commands(
     facts: Query<&SystemFacts>,
 ) {
     let now = clock.now;
-    for (seat, command, _) in std::mem::take(&mut queue.0) {
+    for (seat, command, id) in std::mem::take(&mut queue.0) {
         let team = match &seat {
             Seat::Team(t) => c.team(t),
             Seat::Facilitator => None,
@@ -290,7 +297,7 @@ pub fn apply_commands(
                         &c,
                         now,
                         &entities,
-                        &mut tally,
+                        id,
                         &mut events.0,
                         &mut teams,
                         &facts,
@@ -315,8 +322,6 @@ pub fn apply_commands(
             }
             Command::Request { to, action, target, note } => {
                 let (Some(from), Some(to_ix)) = (team, c.team(&to)) else { continue };
-                tally.next_request += 1;
-                let id = tally.next_request;
                 events.0.push(Event::RequestSent {
                     id,
                     from: c.teams[from as usize].id.clone(),
@@ -347,7 +352,7 @@ pub fn apply_commands(
                         &c,
                         now,
                         &entities,
-                        &mut tally,
+                        id,
                         &mut events.0,
                         &mut teams,
                         &facts,
@@ -398,7 +403,7 @@ fn start(
     c: &Compiled,
     now: Minutes,
     entities: &Entities,
-    tally: &mut Tally,
+    id: u64,
     events: &mut Vec<Event>,
     teams: &mut Query<&mut TeamState>,
     facts: &Query<&SystemFacts>,
@@ -431,8 +436,6 @@ fn start(
             }
         }
     }
-    tally.next_action += 1;
-    let id = tally.next_action;
     if let Ok(mut ts) = teams.get_mut(entities.teams[team as usize]) {
         ts.busy += def.capacity;
     }

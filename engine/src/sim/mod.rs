@@ -77,7 +77,7 @@ pub fn tick_schedule() -> Schedule {
         actions::complete_actions.in_set(Phase::Actions),
         (propagate::propagate, propagate::accrue_cost).chain().in_set(Phase::Propagate),
         detect::detect.in_set(Phase::Detect),
-        (account::account, objectives::track_objectives).chain().in_set(Phase::Account),
+        (objectives::track_objectives, account::account).chain().in_set(Phase::Account),
         account::emit.in_set(Phase::Emit),
     ));
     schedule

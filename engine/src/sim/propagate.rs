@@ -228,7 +228,8 @@ pub fn accrue_cost(clock: Res<Clock>, mut ledger: ResMut<Ledger>) {
         ledger.downtime_x60.saturating_add(ledger.cost_rate * u64::from(clock.tick.0));
 }
 
-/// Settles a world outside the schedule (after direct state set-up in tests and tools).
+/// Settles a world outside the schedule, after state was set directly (tests and tools):
+/// every system is looked at again, since nothing marked what changed.
 pub fn settle(world: &mut World) {
-    let _ = world.run_system_cached(propagate);
+    settle_all(world);
 }
