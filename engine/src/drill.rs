@@ -9,13 +9,14 @@ use bevy_ecs::prelude::*;
 use crate::log::{Body, Header, LOG_FORMAT, LogWriter, sha256_hex};
 use crate::model::{
     ActionRun, Attack, Clock, Command, CommandQueue, Compiled, Compromise, Entities, Event, Flags,
-    Knowledge, Ledger, OpState, PendingRequest, RecordedEvents, Rejection, Seat, SystemFacts,
-    TeamState, TimedEvent,
+    Knowledge, Ledger, OpState, PendingRequest, RecordedEvents, Rejection, Seat, StageRun,
+    StageStatus, SystemFacts, TeamState, TimedEvent,
 };
 use crate::scenario::{Minutes, Scenario, SystemState};
 use crate::sim::{ScriptState, build_world, tick_schedule, validate_command};
 use crate::view::{
-    DecisionView, KnownSystem, RequestView, RunningAction, SeatView, TrueSystem, TruthView,
+    DecisionView, KnownSystem, RequestView, RunningAction, SeatView, TeamKnowledge, TrueStage,
+    TrueSystem, TruthView,
 };
 
 /// The engine's version, written into every log.
@@ -127,6 +128,11 @@ impl Drill {
     pub fn is_over(&self) -> bool {
         let c = self.world.resource::<Clock>();
         c.now >= c.end
+    }
+
+    /// Whether a command would be accepted now, without submitting it.
+    pub fn check(&mut self, seat: &Seat, command: &Command) -> Result<(), Rejection> {
+        validate_command(&mut self.world, seat, command)
     }
 
     /// Submits a command for a seat. It applies at the start of the next tick; a refusal
@@ -302,6 +308,9 @@ impl Drill {
                 })
             })
             .collect();
+        let mut runs: Vec<StageRun> =
+            self.world.query::<&StageRun>().iter(&self.world).cloned().collect();
+        runs.sort_by_key(|r| r.ix);
         let attack = self.world.resource::<Attack>();
         let stages_succeeded = c
             .scenario
@@ -311,8 +320,53 @@ impl Drill {
             .filter(|(i, _)| attack.succeeded.get(*i).copied().unwrap_or(false))
             .map(|(_, s)| s.id.clone())
             .collect();
+        let stages = c
+            .scenario
+            .adversary
+            .iter()
+            .flat_map(|a| a.stages.iter())
+            .zip(runs)
+            .map(|(s, r)| TrueStage {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                technique: s.technique.clone(),
+                status: match r.status {
+                    StageStatus::Waiting => "waiting".to_owned(),
+                    StageStatus::Running { until } => format!("running until {}", until.clock()),
+                    StageStatus::Retrying { at } => format!("retrying at {}", at.clock()),
+                    StageStatus::Succeeded => "succeeded".to_owned(),
+                    StageStatus::Abandoned => "abandoned".to_owned(),
+                },
+            })
+            .collect();
+        let team_entities = self.world.resource::<Entities>().teams.clone();
+        let teams = team_entities
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &e)| {
+                let k = self.world.get::<Knowledge>(e)?;
+                let ids = |pred: &dyn Fn(&crate::model::Observed) -> bool| -> Vec<String> {
+                    k.systems
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| pred(o))
+                        .map(|(s, _)| c.systems[s].id.clone())
+                        .collect()
+                };
+                Some(TeamKnowledge {
+                    team: c.teams[i].id.clone(),
+                    believes_compromised: ids(&|o| matches!(o.compromise, Some((true, _, _)))),
+                    sees_down: ids(&|o| {
+                        matches!(o.state, Some((s, _)) if !matches!(s, SystemState::Online | SystemState::Degraded))
+                    }),
+                    alerts: k.inbox.iter().filter(|i| matches!(i, crate::model::InboxItem::Alert { .. })).count(),
+                })
+            })
+            .collect();
         let ledger = self.world.resource::<Ledger>();
         TruthView {
+            stages,
+            teams,
             now: clock.now,
             end: clock.end,
             systems,

@@ -140,6 +140,32 @@ pub struct TrueSystem {
     pub data_lost: u32,
 }
 
+/// An attack stage as it really stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrueStage {
+    /// Stage id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// ATT&CK technique id.
+    pub technique: String,
+    /// `waiting`, `running until 02:30`, `retrying at 03:00`, `succeeded`, `abandoned`.
+    pub status: String,
+}
+
+/// What one team knows, for the facilitator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamKnowledge {
+    /// Team id.
+    pub team: String,
+    /// Systems it believes compromised.
+    pub believes_compromised: Vec<String>,
+    /// Systems it has seen unavailable.
+    pub sees_down: Vec<String>,
+    /// Alerts received.
+    pub alerts: usize,
+}
+
 /// The facilitator's view: the truth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TruthView {
@@ -151,6 +177,10 @@ pub struct TruthView {
     pub systems: Vec<TrueSystem>,
     /// Stages that have succeeded.
     pub stages_succeeded: Vec<String>,
+    /// Every stage and where it stands.
+    pub stages: Vec<TrueStage>,
+    /// What each team knows.
+    pub teams: Vec<TeamKnowledge>,
     /// Stolen credentials still valid.
     pub stolen_credentials: Vec<String>,
     /// Business cost so far.

@@ -17,3 +17,19 @@ pub fn find(name: &str) -> Option<&'static Bundled> {
     let stem = name.strip_suffix(".ron").unwrap_or(name);
     SCENARIOS.iter().find(|b| b.file.strip_suffix(".ron") == Some(stem))
 }
+
+/// The bundled scenarios as launcher offers (each checked; a broken one is left out, and
+/// the test suite keeps them all clean).
+pub fn offers() -> Vec<crate::app::Offer> {
+    SCENARIOS
+        .iter()
+        .filter_map(|b| {
+            let checked = tabletop_engine::scenario::check_bytes(b.file, b.text.as_bytes());
+            checked.scenario.map(|s| crate::app::Offer {
+                file: b.file.to_owned(),
+                text: b.text.to_owned(),
+                scenario: std::sync::Arc::new(s),
+            })
+        })
+        .collect()
+}

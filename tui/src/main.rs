@@ -1,7 +1,11 @@
 //! The `tabletop` binary: parses the command line and dispatches to a subcommand.
 
+mod app;
 mod bundled;
 mod cli;
+mod input;
+mod terminal;
+mod ui;
 
 use std::process::ExitCode;
 

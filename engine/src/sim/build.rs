@@ -71,7 +71,17 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                 .spawn((
                     TeamState { ix: i as u32, busy: 0 },
                     Knowledge {
-                        systems: vec![Observed::default(); c.systems.len()],
+                        // Monitoring shows the estate as it stands when the drill opens.
+                        systems: c
+                            .systems
+                            .iter()
+                            .map(|s| Observed {
+                                state: (c.teams[i].visibility.monitoring
+                                    && c.teams[i].sees_zone[s.zone as usize])
+                                    .then_some((SystemState::Online, Minutes::ZERO)),
+                                compromise: None,
+                            })
+                            .collect(),
                         inbox: Vec::new(),
                         flags: Vec::new(),
                     },

@@ -2,6 +2,8 @@
 
 mod check;
 mod load;
+mod logfile;
+mod play;
 mod render;
 mod run;
 
@@ -19,11 +21,13 @@ pub const EXIT_USAGE: u8 = 2;
 #[command(name = "tabletop", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Play a scenario file (or a bundled one) in the terminal UI.
+    Play(play::Args),
     /// Validate scenario files and report every problem, located.
     Check(check::Args),
     /// Play a drill headless (optionally from a playbook), write its log, print the outcome.
@@ -45,7 +49,9 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(args) => check::run(&args),
-        Command::Run(args) => run::run(&args),
+        None => play::run(&play::Args::default()),
+        Some(Command::Play(args)) => play::run(&args),
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Run(args)) => run::run(&args),
     }
 }

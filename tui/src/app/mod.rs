@@ -1,0 +1,661 @@
+//! The application model: screens, overlays, one `Action` enum and `update`, which is the
+//! only place the model changes. Talks to the engine through the drill façade only; no
+//! drawing and no terminal code here.
+
+mod session;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tabletop_engine::model::InboxItem;
+use tabletop_engine::scenario::{Scenario, TargetKind};
+use tabletop_engine::{Command, Drill, Seat};
+
+pub use session::{Mark, Pane, SPEEDS, SeatMode, Session};
+
+/// A scenario the launcher offers.
+#[derive(Clone)]
+pub struct Offer {
+    /// File name.
+    pub file: String,
+    /// Its text (recorded in the log).
+    pub text: String,
+    /// The checked scenario.
+    pub scenario: Arc<Scenario>,
+}
+
+/// What the main area shows.
+pub enum Screen {
+    /// Pick a scenario.
+    Launcher {
+        /// Highlighted row.
+        selected: usize,
+    },
+    /// Pick how to seat the players.
+    SeatPick {
+        /// The scenario chosen.
+        offer: usize,
+        /// Highlighted row.
+        selected: usize,
+    },
+    /// Hot seat: the next person confirms before their view is shown.
+    Handover {
+        /// The team taking the keyboard.
+        team: String,
+    },
+    /// The drill.
+    Drill,
+    /// The drill is over.
+    Summary,
+}
+
+/// One entry of the action menu.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MenuItem {
+    /// What the entry reads.
+    pub label: String,
+    /// Why it cannot be chosen now, if it cannot.
+    pub disabled: Option<String>,
+    /// The command it submits.
+    pub command: Command,
+}
+
+/// Something drawn over the screen that takes the keys.
+pub enum Overlay {
+    /// The key help, generated from the keymap.
+    Help,
+    /// Actions on the selected system (and requests to other teams).
+    Menu {
+        /// Title.
+        title: String,
+        /// Entries.
+        items: Vec<MenuItem>,
+        /// Highlighted entry.
+        selected: usize,
+    },
+    /// Typing text: a filter, a facilitator note.
+    Input {
+        /// What is being typed.
+        purpose: InputPurpose,
+        /// The text so far.
+        text: String,
+    },
+}
+
+/// What typed text is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputPurpose {
+    /// Filter the estate.
+    Filter,
+    /// A facilitator note.
+    Note,
+}
+
+/// Everything the user can do; keys and mouse map onto these.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Wall time passed.
+    Tick(Duration),
+    /// Leave the program (the log is complete as it stands).
+    Quit,
+    /// Show or hide the key help.
+    Help,
+    /// Move the selection up.
+    Up,
+    /// Move the selection down.
+    Down,
+    /// Choose / open.
+    Enter,
+    /// Close the overlay or go back.
+    Back,
+    /// Focus the next pane.
+    NextPane,
+    /// Focus the previous pane.
+    PrevPane,
+    /// Pause or resume the clock.
+    Pause,
+    /// Faster.
+    SpeedUp,
+    /// Slower.
+    SpeedDown,
+    /// One tick.
+    Step,
+    /// Hand the keyboard to the next team (hot seat).
+    SwitchSeat,
+    /// Filter the estate.
+    Filter,
+    /// Mark the selected alert a false positive.
+    MarkFalsePositive,
+    /// Escalate the selected alert.
+    Escalate,
+    /// Accept the selected request.
+    Accept,
+    /// Decline the selected request.
+    Decline,
+    /// Cancel the selected action in progress.
+    CancelAction,
+    /// Facilitator: write a note.
+    Note,
+    /// Facilitator: choose an inject to fire.
+    FireInject,
+    /// End the drill now.
+    EndDrill,
+    /// A typed character (in text input).
+    Char(char),
+    /// Delete the last typed character.
+    Backspace,
+    /// Select a row of the estate by click.
+    ClickRow(usize),
+}
+
+/// The whole UI state.
+pub struct App {
+    /// Scenarios offered by the launcher.
+    pub offers: Vec<Offer>,
+    /// The main screen.
+    pub screen: Screen,
+    /// The overlay, if any.
+    pub overlay: Option<Overlay>,
+    /// The drill, once started.
+    pub session: Option<Session>,
+    /// A line for the status bar.
+    pub message: String,
+    /// Set when the program should exit.
+    pub quit: bool,
+    /// Seed for the next drill.
+    pub seed: u64,
+    /// Where to write the next drill's log (None: a fresh name in the current directory).
+    pub log_path: Option<PathBuf>,
+    /// Opens the log file for a drill; injected so tests need no files.
+    pub open_log: fn(
+        Option<&std::path::Path>,
+        &str,
+        u64,
+    ) -> Result<(PathBuf, Box<dyn std::io::Write + Send>), String>,
+}
+
+impl App {
+    /// An app on the launcher.
+    pub fn new(
+        offers: Vec<Offer>,
+        seed: u64,
+        log_path: Option<PathBuf>,
+        open_log: fn(
+            Option<&std::path::Path>,
+            &str,
+            u64,
+        ) -> Result<(PathBuf, Box<dyn std::io::Write + Send>), String>,
+    ) -> Self {
+        App {
+            offers,
+            screen: Screen::Launcher { selected: 0 },
+            overlay: None,
+            session: None,
+            message: String::new(),
+            quit: false,
+            seed,
+            log_path,
+            open_log,
+        }
+    }
+
+    /// The seat choices for a scenario: hot seat, each team, facilitator.
+    pub fn seat_choices(scenario: &Scenario) -> Vec<(String, SeatMode)> {
+        let teams: Vec<String> = scenario.teams.iter().map(|t| t.id.clone()).collect();
+        let mut out = vec![(
+            format!(
+                "Hot seat: {} share this screen",
+                scenario.teams.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            SeatMode::HotSeat(teams),
+        )];
+        for t in &scenario.teams {
+            out.push((format!("{} only (--team {})", t.name, t.id), SeatMode::Team(t.id.clone())));
+        }
+        out.push((
+            "Facilitator: the truth, the clock and the injects".into(),
+            SeatMode::Facilitator,
+        ));
+        out
+    }
+
+    /// Starts a drill of offer `i` with a seating; on a hot seat the first team confirms.
+    pub fn start(&mut self, i: usize, mode: SeatMode) {
+        let Some(offer) = self.offers.get(i).cloned() else { return };
+        let (path, out) =
+            match (self.open_log)(self.log_path.as_deref(), &offer.scenario.meta.id, self.seed) {
+                Ok(x) => x,
+                Err(e) => {
+                    self.message = e;
+                    return;
+                }
+            };
+        let mut drill = Drill::new(offer.scenario.clone(), self.seed);
+        if let Err(e) = drill.record_to(out, &offer.file, &offer.text) {
+            self.message = format!("cannot write the log {}: {e}", path.display());
+            return;
+        }
+        let session = Session::new(drill, path, mode.clone());
+        self.screen = match &mode {
+            SeatMode::HotSeat(_) => {
+                Screen::Handover { team: session.team().unwrap_or_default().to_owned() }
+            }
+            _ => Screen::Drill,
+        };
+        self.message = format!("log: {}", session.log_path.display());
+        self.session = Some(session);
+    }
+
+    /// Applies an action; may return a follow-up.
+    pub fn update(&mut self, action: Action) -> Option<Action> {
+        if let Action::Tick(elapsed) = action {
+            if let Some(s) = &mut self.session
+                && matches!(self.screen, Screen::Drill)
+                && self.overlay.is_none()
+            {
+                s.tick(elapsed);
+                if s.drill.is_over() {
+                    self.screen = Screen::Summary;
+                }
+            }
+            return None;
+        }
+        if action == Action::Quit {
+            self.quit = true;
+            return None;
+        }
+        if let Some(overlay) = self.overlay.take() {
+            return self.update_overlay(overlay, action);
+        }
+        if action == Action::Help {
+            self.overlay = Some(Overlay::Help);
+            return None;
+        }
+        match &mut self.screen {
+            Screen::Launcher { selected } => match action {
+                Action::Up => *selected = selected.saturating_sub(1),
+                Action::Down => {
+                    *selected = (*selected + 1).min(self.offers.len().saturating_sub(1))
+                }
+                Action::Enter if !self.offers.is_empty() => {
+                    self.screen = Screen::SeatPick { offer: *selected, selected: 0 };
+                }
+                Action::Back => self.quit = true,
+                _ => {}
+            },
+            Screen::SeatPick { offer, selected } => {
+                let choices = self
+                    .offers
+                    .get(*offer)
+                    .map(|o| App::seat_choices(&o.scenario))
+                    .unwrap_or_default();
+                match action {
+                    Action::Up => *selected = selected.saturating_sub(1),
+                    Action::Down => {
+                        *selected = (*selected + 1).min(choices.len().saturating_sub(1))
+                    }
+                    Action::Enter => {
+                        let (offer, mode) = (*offer, choices.get(*selected).map(|c| c.1.clone()));
+                        if let Some(mode) = mode {
+                            self.start(offer, mode);
+                        }
+                    }
+                    Action::Back => self.screen = Screen::Launcher { selected: *offer },
+                    _ => {}
+                }
+            }
+            Screen::Handover { team } => {
+                if action == Action::Enter {
+                    let team = team.clone();
+                    if let Some(s) = &mut self.session {
+                        s.switch_to(Seat::Team(team));
+                    }
+                    self.screen = Screen::Drill;
+                }
+            }
+            Screen::Summary => {
+                if matches!(action, Action::Enter | Action::Back) {
+                    self.quit = true;
+                }
+            }
+            Screen::Drill => return self.update_drill(action),
+        }
+        None
+    }
+
+    fn update_overlay(&mut self, overlay: Overlay, action: Action) -> Option<Action> {
+        match overlay {
+            Overlay::Help => {
+                if !matches!(action, Action::Back | Action::Help | Action::Enter) {
+                    self.overlay = Some(Overlay::Help);
+                }
+            }
+            Overlay::Menu { title, items, mut selected } => match action {
+                Action::Up => {
+                    selected = selected.saturating_sub(1);
+                    self.overlay = Some(Overlay::Menu { title, items, selected });
+                }
+                Action::Down => {
+                    selected = (selected + 1).min(items.len().saturating_sub(1));
+                    self.overlay = Some(Overlay::Menu { title, items, selected });
+                }
+                Action::Enter => {
+                    let Some(item) = items.get(selected).cloned() else { return None };
+                    if let Some(why) = &item.disabled {
+                        self.message = format!("{}: {why}", item.label);
+                        self.overlay = Some(Overlay::Menu { title, items, selected });
+                        return None;
+                    }
+                    self.send(item.command, &item.label);
+                }
+                Action::Back => {}
+                _ => self.overlay = Some(Overlay::Menu { title, items, selected }),
+            },
+            Overlay::Input { purpose, mut text } => match action {
+                Action::Char(c) => {
+                    text.push(c);
+                    if purpose == InputPurpose::Filter
+                        && let Some(s) = &mut self.session
+                    {
+                        s.filter = text.clone();
+                        s.selected.insert("estate", 0);
+                    }
+                    self.overlay = Some(Overlay::Input { purpose, text });
+                }
+                Action::Backspace => {
+                    text.pop();
+                    if purpose == InputPurpose::Filter
+                        && let Some(s) = &mut self.session
+                    {
+                        s.filter = text.clone();
+                    }
+                    self.overlay = Some(Overlay::Input { purpose, text });
+                }
+                Action::Enter => {
+                    if purpose == InputPurpose::Note && !text.trim().is_empty() {
+                        self.send(Command::Note { text: text.trim().to_owned() }, "note");
+                    }
+                }
+                Action::Back => {
+                    if purpose == InputPurpose::Filter
+                        && let Some(s) = &mut self.session
+                    {
+                        s.filter.clear();
+                    }
+                }
+                _ => self.overlay = Some(Overlay::Input { purpose, text }),
+            },
+        }
+        None
+    }
+
+    fn send(&mut self, command: Command, label: &str) {
+        let Some(s) = &mut self.session else { return };
+        self.message = match s.submit(command) {
+            Ok(id) => format!("{label}: accepted (#{id})"),
+            Err(why) => format!("{label}: refused: {why}"),
+        };
+    }
+
+    fn update_drill(&mut self, action: Action) -> Option<Action> {
+        let Some(s) = &mut self.session else { return None };
+        let facilitator = s.seat == Seat::Facilitator;
+        match action {
+            Action::Pause => {
+                s.paused = !s.paused;
+                self.message = if s.paused {
+                    "paused".into()
+                } else {
+                    format!("running at ×{}", SPEEDS[s.speed])
+                };
+            }
+            Action::SpeedUp => {
+                s.speed = (s.speed + 1).min(SPEEDS.len() - 1);
+                self.message = format!("speed ×{}", SPEEDS[s.speed]);
+            }
+            Action::SpeedDown => {
+                s.speed = s.speed.saturating_sub(1);
+                self.message = format!("speed ×{}", SPEEDS[s.speed]);
+            }
+            Action::Step => {
+                s.step();
+                if s.drill.is_over() {
+                    self.screen = Screen::Summary;
+                }
+            }
+            Action::EndDrill => {
+                s.paused = true;
+                self.screen = Screen::Summary;
+            }
+            Action::SwitchSeat => match s.next_team() {
+                Some(team) => {
+                    s.paused = true;
+                    // The old view goes before anyone else sits down.
+                    s.view = None;
+                    self.screen = Screen::Handover { team };
+                }
+                None => self.message = "switching seats needs a hot-seat drill".into(),
+            },
+            Action::Note if facilitator => {
+                self.overlay =
+                    Some(Overlay::Input { purpose: InputPurpose::Note, text: String::new() });
+            }
+            Action::FireInject if facilitator => {
+                let items = s
+                    .drill
+                    .scenario()
+                    .injects
+                    .iter()
+                    .map(|i| MenuItem {
+                        label: format!("{} — {}", i.id, i.title),
+                        disabled: None,
+                        command: Command::FireInject { inject: i.id.clone() },
+                    })
+                    .collect();
+                self.overlay =
+                    Some(Overlay::Menu { title: "Fire an inject now".into(), items, selected: 0 });
+            }
+            Action::Up | Action::Down => {
+                let key = pane_key(s.pane, facilitator);
+                let len = pane_len(s, facilitator);
+                let cur = s.sel(key);
+                let next = if action == Action::Up {
+                    cur.saturating_sub(1)
+                } else {
+                    (cur + 1).min(len.saturating_sub(1))
+                };
+                s.selected.insert(key, next);
+                if s.pane == Pane::Inbox {
+                    s.mark_read();
+                }
+            }
+            Action::ClickRow(row) => {
+                s.pane = Pane::Estate;
+                let len = pane_len(s, facilitator);
+                s.selected
+                    .insert(pane_key(Pane::Estate, facilitator), row.min(len.saturating_sub(1)));
+            }
+            Action::NextPane if !facilitator => {
+                s.pane = s.pane.next();
+                if s.pane == Pane::Inbox {
+                    s.mark_read();
+                }
+            }
+            Action::PrevPane if !facilitator => s.pane = s.pane.prev(),
+            Action::Filter if !facilitator => {
+                self.overlay =
+                    Some(Overlay::Input { purpose: InputPurpose::Filter, text: s.filter.clone() });
+            }
+            Action::Enter if !facilitator => return self.open_selected(),
+            Action::MarkFalsePositive | Action::Escalate if s.pane == Pane::Inbox => {
+                let Some(team) = s.team().map(str::to_owned) else { return None };
+                let alert =
+                    s.view.as_ref().and_then(|v| v.inbox.iter().rev().nth(s.sel("inbox")).cloned());
+                if let Some(InboxItem::Alert { id, system, .. }) = alert {
+                    let mark = if action == Action::Escalate {
+                        Mark::Escalated
+                    } else {
+                        Mark::FalsePositive
+                    };
+                    s.marks.insert((team, id), mark);
+                    self.message = format!(
+                        "alert #{id} on {system} marked {}",
+                        if mark == Mark::Escalated { "escalated" } else { "false positive" }
+                    );
+                } else {
+                    self.message = "select an alert in the inbox first".into();
+                }
+            }
+            Action::Accept | Action::Decline if s.pane == Pane::Requests => {
+                let req =
+                    s.view.as_ref().and_then(|v| v.requests_in.get(s.sel("requests")).cloned());
+                match req {
+                    Some(r) => {
+                        let accept = action == Action::Accept;
+                        let label = format!(
+                            "{} request #{} ({} {})",
+                            if accept { "accept" } else { "decline" },
+                            r.id,
+                            r.action,
+                            r.target.clone().unwrap_or_default()
+                        );
+                        self.send(Command::Answer { request: r.id, accept }, &label);
+                    }
+                    None => self.message = "no request to answer".into(),
+                }
+            }
+            Action::CancelAction if s.pane == Pane::Running => {
+                let run = s.view.as_ref().and_then(|v| v.running.get(s.sel("running")).cloned());
+                if let Some(r) = run {
+                    self.send(Command::Cancel { action: r.id }, &format!("cancel {}", r.action));
+                }
+            }
+            Action::Back => {}
+            _ => {}
+        }
+        None
+    }
+
+    /// Enter on the focused pane: the action menu for a system, a decision for an inject.
+    fn open_selected(&mut self) -> Option<Action> {
+        let Some(s) = &mut self.session else { return None };
+        let Some(view) = s.view.clone() else { return None };
+        let Some(team) = s.team().map(str::to_owned) else { return None };
+        match s.pane {
+            Pane::Estate => {
+                let systems = s.visible_systems();
+                let Some(sys) = systems.get(s.sel("estate")).map(|k| (*k).clone()) else {
+                    return None;
+                };
+                let scenario = s.drill.scenario().clone();
+                let mut items = Vec::new();
+                let catalogue = tabletop_engine::scenario::resolve_actions(&scenario);
+                for a in catalogue.iter().filter(|a| view.actions.contains(&a.id)) {
+                    let command = match a.target {
+                        TargetKind::System => {
+                            Command::Start { action: a.id.clone(), target: Some(sys.id.clone()) }
+                        }
+                        TargetKind::Organisation => {
+                            Command::Start { action: a.id.clone(), target: None }
+                        }
+                        _ => continue,
+                    };
+                    let label = match a.target {
+                        TargetKind::System => format!("{} {}", a.name, sys.id),
+                        _ => a.name.clone(),
+                    };
+                    items.push(MenuItem {
+                        disabled: knowable_refusal(s, &command),
+                        label,
+                        command,
+                    });
+                }
+                for other in scenario.teams.iter().filter(|t| t.id != team) {
+                    for a in catalogue
+                        .iter()
+                        .filter(|a| other.actions.contains(&a.id) && a.target == TargetKind::System)
+                    {
+                        let command = Command::Request {
+                            to: other.id.clone(),
+                            action: a.id.clone(),
+                            target: Some(sys.id.clone()),
+                            note: String::new(),
+                        };
+                        items.push(MenuItem {
+                            label: format!(
+                                "Ask {} to {} {}",
+                                other.name,
+                                a.name.to_lowercase(),
+                                sys.id
+                            ),
+                            disabled: knowable_refusal(s, &command),
+                            command,
+                        });
+                    }
+                }
+                self.overlay = Some(Overlay::Menu {
+                    title: format!("{} — {}", sys.id, sys.name),
+                    items,
+                    selected: 0,
+                });
+            }
+            Pane::Inbox => {
+                let item = view.inbox.iter().rev().nth(s.sel("inbox")).cloned();
+                if let Some(InboxItem::Inject { id, .. }) = item
+                    && let Some(d) = view.decisions.iter().find(|d| d.inject == id)
+                {
+                    let items = d
+                        .choices
+                        .iter()
+                        .map(|(cid, label)| MenuItem {
+                            label: label.clone(),
+                            disabled: None,
+                            command: Command::Decide { inject: id.clone(), choice: cid.clone() },
+                        })
+                        .collect();
+                    self.overlay =
+                        Some(Overlay::Menu { title: format!("Decide: {id}"), items, selected: 0 });
+                }
+            }
+            Pane::Requests => return Some(Action::Accept),
+            Pane::Running => return Some(Action::CancelAction),
+        }
+        None
+    }
+}
+
+/// Why a command would be refused, when the seat could know it without trying: permission,
+/// capacity, duplicates. Preconditions on the system are learned by trying, as in life.
+fn knowable_refusal(s: &mut Session, command: &Command) -> Option<String> {
+    let seat = s.seat.clone();
+    match s.drill.check(&seat, command) {
+        Ok(()) | Err(tabletop_engine::Rejection::Precondition(_)) => None,
+        Err(why) => Some(why.to_string()),
+    }
+}
+
+fn pane_key(pane: Pane, facilitator: bool) -> &'static str {
+    if facilitator {
+        return "truth";
+    }
+    match pane {
+        Pane::Estate => "estate",
+        Pane::Inbox => "inbox",
+        Pane::Requests => "requests",
+        Pane::Running => "running",
+    }
+}
+
+fn pane_len(s: &Session, facilitator: bool) -> usize {
+    if facilitator {
+        return s.truth.as_ref().map_or(0, |t| t.systems.len());
+    }
+    let v = s.view.as_ref();
+    match s.pane {
+        Pane::Estate => s.visible_systems().len(),
+        Pane::Inbox => v.map_or(0, |v| v.inbox.len()),
+        Pane::Requests => v.map_or(0, |v| v.requests_in.len()),
+        Pane::Running => v.map_or(0, |v| v.running.len()),
+    }
+}

@@ -1,0 +1,286 @@
+//! One drill being played in the UI: the engine's drill, who is at the keyboard, the clock
+//! mapping from wall time to simulated time, and what each seat has read and marked.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tabletop_engine::model::InboxItem;
+use tabletop_engine::view::{SeatView, TruthView};
+use tabletop_engine::{Command, Drill, Event, Rejection, Seat};
+
+/// Simulated seconds per wall second at each speed step.
+pub const SPEEDS: &[u32] = &[1, 10, 60, 300, 900, 3600];
+/// The speed a drill starts at (×60: one simulated minute a second).
+pub const DEFAULT_SPEED: usize = 2;
+/// The most ticks simulated for one frame; beyond it the clock slows rather than freezes.
+const MAX_TICKS_PER_FRAME: u32 = 120;
+
+/// Who plays at this keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeatMode {
+    /// All teams take turns; a key hands over to the next.
+    HotSeat(Vec<String>),
+    /// One team only.
+    Team(String),
+    /// The facilitator: the truth and the clock.
+    Facilitator,
+}
+
+/// How a seat marked an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Judged a false positive.
+    FalsePositive,
+    /// Escalated for investigation.
+    Escalated,
+}
+
+/// The panes of a team's drill screen, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// The estate list.
+    Estate,
+    /// Injects and alerts.
+    Inbox,
+    /// Requests to and from the team.
+    Requests,
+    /// Actions in progress.
+    Running,
+}
+
+impl Pane {
+    /// The next pane in focus order.
+    pub fn next(self) -> Self {
+        match self {
+            Pane::Estate => Pane::Inbox,
+            Pane::Inbox => Pane::Requests,
+            Pane::Requests => Pane::Running,
+            Pane::Running => Pane::Estate,
+        }
+    }
+
+    /// The previous pane in focus order.
+    pub fn prev(self) -> Self {
+        match self {
+            Pane::Estate => Pane::Running,
+            Pane::Inbox => Pane::Estate,
+            Pane::Requests => Pane::Inbox,
+            Pane::Running => Pane::Requests,
+        }
+    }
+}
+
+/// A drill in the UI.
+pub struct Session {
+    /// The engine's drill.
+    pub drill: Drill,
+    /// Where the log is written.
+    pub log_path: PathBuf,
+    /// Who plays.
+    pub mode: SeatMode,
+    /// The seat now at the keyboard.
+    pub seat: Seat,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Clock stopped.
+    pub paused: bool,
+    carry: f64,
+    /// The current seat's view (teams) — refreshed after every change.
+    pub view: Option<SeatView>,
+    /// The truth (facilitator only).
+    pub truth: Option<TruthView>,
+    /// Focused pane.
+    pub pane: Pane,
+    /// Selected row per pane.
+    pub selected: BTreeMap<&'static str, usize>,
+    /// Estate filter text.
+    pub filter: String,
+    /// Alert marks per seat.
+    pub marks: BTreeMap<(String, u64), Mark>,
+    /// Inbox items read per seat (count of the oldest).
+    pub read: BTreeMap<String, usize>,
+    /// Objectives decided so far: (id, met).
+    pub objectives: Vec<(String, bool)>,
+    /// Facilitator notes so far.
+    pub notes: usize,
+    events_seen: usize,
+    /// Recent events (facilitator's feed), newest last.
+    pub feed: Vec<String>,
+}
+
+impl Session {
+    /// Starts the UI side of a drill.
+    pub fn new(drill: Drill, log_path: PathBuf, mode: SeatMode) -> Self {
+        let seat = match &mode {
+            SeatMode::HotSeat(teams) => Seat::Team(teams.first().cloned().unwrap_or_default()),
+            SeatMode::Team(t) => Seat::Team(t.clone()),
+            SeatMode::Facilitator => Seat::Facilitator,
+        };
+        let mut s = Session {
+            drill,
+            log_path,
+            mode,
+            seat,
+            speed: DEFAULT_SPEED,
+            paused: true,
+            carry: 0.0,
+            view: None,
+            truth: None,
+            pane: Pane::Estate,
+            selected: BTreeMap::new(),
+            filter: String::new(),
+            marks: BTreeMap::new(),
+            read: BTreeMap::new(),
+            objectives: Vec::new(),
+            notes: 0,
+            events_seen: 0,
+            feed: Vec::new(),
+        };
+        s.refresh();
+        s
+    }
+
+    /// Re-reads the seat's view (or the truth) after the drill changed. The previous seat's
+    /// view is dropped first: nothing of it survives a seat change.
+    pub fn refresh(&mut self) {
+        self.view = None;
+        self.truth = None;
+        match &self.seat {
+            Seat::Team(t) => self.view = self.drill.view(t),
+            Seat::Facilitator => self.truth = Some(self.drill.truth()),
+        }
+        let new: Vec<(String, Event)> = self
+            .drill
+            .events_since(self.events_seen)
+            .iter()
+            .map(|e| (e.at.clock(), e.event.clone()))
+            .collect();
+        for (at, e) in new {
+            match &e {
+                Event::ObjectiveMet { objective } => {
+                    self.objectives.push((objective.clone(), true))
+                }
+                Event::ObjectiveMissed { objective } => {
+                    self.objectives.push((objective.clone(), false))
+                }
+                Event::Note { .. } => self.notes += 1,
+                _ => {}
+            }
+            if !matches!(e, Event::Observed { .. }) {
+                self.feed.push(format!("{at} {e}"));
+            }
+        }
+        let excess = self.feed.len().saturating_sub(200);
+        self.feed.drain(..excess);
+        self.events_seen = self.drill.events_since(0).len();
+    }
+
+    /// Advances simulated time by `elapsed` wall time at the current speed.
+    pub fn tick(&mut self, elapsed: Duration) {
+        if self.paused || self.drill.is_over() {
+            return;
+        }
+        let tick_seconds = f64::from(self.drill.scenario().meta.tick.0.max(1)) * 60.0;
+        self.carry += elapsed.as_secs_f64() * f64::from(SPEEDS[self.speed]);
+        let due = (self.carry / tick_seconds).floor();
+        if due < 1.0 {
+            return;
+        }
+        let ticks = (due as u32).min(MAX_TICKS_PER_FRAME);
+        self.carry -= f64::from(ticks) * tick_seconds;
+        if due as u32 > MAX_TICKS_PER_FRAME {
+            // Behind: let the backlog go rather than freeze the screen.
+            self.carry = 0.0;
+        }
+        self.drill.advance(ticks);
+        self.refresh();
+    }
+
+    /// Advances exactly one tick (single step, usually while paused).
+    pub fn step(&mut self) {
+        self.drill.advance(1);
+        self.refresh();
+    }
+
+    /// Submits a command for the current seat; the refusal reason on failure.
+    pub fn submit(&mut self, command: Command) -> Result<u64, Rejection> {
+        let seat = self.seat.clone();
+        let result = self.drill.submit(&seat, command);
+        self.refresh();
+        result
+    }
+
+    /// The team id at the keyboard, if a team.
+    pub fn team(&self) -> Option<&str> {
+        match &self.seat {
+            Seat::Team(t) => Some(t),
+            Seat::Facilitator => None,
+        }
+    }
+
+    /// The next team in a hot-seat rotation.
+    pub fn next_team(&self) -> Option<String> {
+        let SeatMode::HotSeat(teams) = &self.mode else { return None };
+        let i = teams.iter().position(|t| Some(t.as_str()) == self.team()).unwrap_or(0);
+        teams.get((i + 1) % teams.len().max(1)).cloned()
+    }
+
+    /// Hands the keyboard to another seat: the old view is dropped before the new is read.
+    pub fn switch_to(&mut self, seat: Seat) {
+        self.view = None;
+        self.truth = None;
+        self.seat = seat;
+        self.pane = Pane::Estate;
+        self.selected.clear();
+        self.filter.clear();
+        self.refresh();
+    }
+
+    /// Unread inbox items for the current seat.
+    pub fn unread(&self) -> usize {
+        let read = self.team().and_then(|t| self.read.get(t)).copied().unwrap_or(0);
+        self.view.as_ref().map_or(0, |v| v.inbox.len().saturating_sub(read))
+    }
+
+    /// Marks the whole inbox read for the current seat.
+    pub fn mark_read(&mut self) {
+        if let (Some(t), Some(v)) = (self.team().map(str::to_owned), &self.view) {
+            self.read.insert(t, v.inbox.len());
+        }
+    }
+
+    /// Open (unmarked) alerts of the current seat.
+    pub fn open_alerts(&self) -> usize {
+        let Some(team) = self.team() else { return 0 };
+        self.view.as_ref().map_or(0, |v| {
+            v.inbox
+                .iter()
+                .filter(|i| matches!(i, InboxItem::Alert { id, .. } if !self.marks.contains_key(&(team.to_owned(), *id))))
+                .count()
+        })
+    }
+
+    /// Systems of the view that pass the filter, in display order (by site, zone, id).
+    pub fn visible_systems(&self) -> Vec<&tabletop_engine::view::KnownSystem> {
+        let Some(v) = &self.view else { return Vec::new() };
+        let f = self.filter.to_lowercase();
+        let mut list: Vec<_> = v
+            .systems
+            .iter()
+            .filter(|s| {
+                f.is_empty()
+                    || s.id.to_lowercase().contains(&f)
+                    || s.name.to_lowercase().contains(&f)
+                    || s.zone.to_lowercase().contains(&f)
+            })
+            .collect();
+        list.sort_by(|a, b| (&a.site, &a.zone, &a.id).cmp(&(&b.site, &b.zone, &b.id)));
+        list
+    }
+
+    /// The selected row of a pane.
+    pub fn sel(&self, pane: &'static str) -> usize {
+        self.selected.get(pane).copied().unwrap_or(0)
+    }
+}

@@ -1,0 +1,106 @@
+//! `tabletop` (the launcher on the bundled scenarios) and `tabletop play FILE`: the
+//! terminal UI.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::{EXIT_PROBLEMS, EXIT_USAGE, load, logfile};
+use crate::app::{App, Offer, Screen, SeatMode};
+use crate::bundled;
+
+/// Arguments of `tabletop play`.
+#[derive(Debug, Default, clap::Args)]
+pub struct Args {
+    /// Scenario file, or the name of a bundled scenario.
+    pub scenario: Option<String>,
+    /// Play one team's seat only.
+    #[arg(long, value_name = "TEAM", conflicts_with_all = ["facilitator", "hot_seat"])]
+    pub team: Option<String>,
+    /// Play the facilitator's console.
+    #[arg(long)]
+    pub facilitator: bool,
+    /// All teams on this screen, taking turns.
+    #[arg(long)]
+    pub hot_seat: bool,
+    /// Seed of the drill (default: from the clock; it is recorded in the log).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where to write the drill log (default: `<scenario>-seed<N>.log` here).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+fn open_log(
+    given: Option<&std::path::Path>,
+    id: &str,
+    seed: u64,
+) -> Result<(PathBuf, Box<dyn std::io::Write + Send>), String> {
+    logfile::open_log(given, id, seed)
+        .map(|(p, f)| (p, Box::new(f) as Box<dyn std::io::Write + Send>))
+}
+
+/// Opens the UI.
+pub fn run(args: &Args) -> ExitCode {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("error: the drill UI needs a terminal; for scripted drills use `tabletop run`");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let seed = args.seed.unwrap_or_else(|| {
+        SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| d.as_secs() % 1_000_000)
+    });
+    let offers = match &args.scenario {
+        Some(arg) => match load::scenario(arg) {
+            Ok(l) => vec![Offer { file: l.name, text: l.text, scenario: l.scenario }],
+            Err(load::Failed(code)) => return ExitCode::from(code),
+        },
+        None => bundled::offers(),
+    };
+    let mut app = App::new(offers, seed, args.log.clone(), open_log);
+    let mode = if args.facilitator {
+        Some(SeatMode::Facilitator)
+    } else if let Some(team) = &args.team {
+        let known: Vec<String> = app
+            .offers
+            .first()
+            .map(|o| o.scenario.teams.iter().map(|t| t.id.clone()).collect())
+            .unwrap_or_default();
+        if !known.contains(team) {
+            eprintln!("error: there is no team `{team}`; the teams are {}", known.join(", "));
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Some(SeatMode::Team(team.clone()))
+    } else if args.hot_seat {
+        app.offers
+            .first()
+            .map(|o| SeatMode::HotSeat(o.scenario.teams.iter().map(|t| t.id.clone()).collect()))
+    } else {
+        None
+    };
+    if args.scenario.is_some() {
+        match mode {
+            Some(mode) => app.start(0, mode),
+            None => app.screen = Screen::SeatPick { offer: 0, selected: 0 },
+        }
+    } else if let Some(_mode) = mode {
+        // A seat given without a scenario: choose the scenario first, then this seat.
+        app.message = "choose a scenario; the seat is chosen next".into();
+    }
+    match crate::terminal::run(app) {
+        Ok(app) => {
+            if let Some(s) = &app.session {
+                println!("drill log: {}", s.log_path.display());
+                println!("after-action report: tabletop report {}", s.log_path.display());
+            }
+            if !app.message.is_empty() && app.session.is_none() {
+                eprintln!("{}", app.message);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: the terminal failed: {e}");
+            ExitCode::from(EXIT_PROBLEMS)
+        }
+    }
+}

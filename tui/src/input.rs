@@ -1,0 +1,131 @@
+//! The one keymap: key → action for the loop, and action → key for the help overlay and
+//! the status bar, so what the help says is what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use crate::app::{Action, App, Overlay, Screen};
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere.
+    Global,
+    /// During a drill, any seat.
+    Drill,
+    /// During a drill, a team's seat.
+    Team,
+    /// During a drill, the facilitator.
+    Facilitator,
+}
+
+/// One binding.
+pub struct Binding {
+    /// The key.
+    pub key: KeyCode,
+    /// How the help shows it.
+    pub label: &'static str,
+    /// What it does.
+    pub action: Action,
+    /// What the help says it does.
+    pub help: &'static str,
+    /// Where it applies.
+    pub context: Context,
+}
+
+const fn bind(
+    key: KeyCode,
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+    context: Context,
+) -> Binding {
+    Binding { key, label, action, help, context }
+}
+
+/// Every binding, in the order the help lists them.
+pub fn keymap() -> Vec<Binding> {
+    use Context::*;
+    use KeyCode::*;
+    vec![
+        bind(Char('?'), "?", Action::Help, "show or hide this help", Global),
+        bind(Char('q'), "q", Action::Quit, "quit (the drill log is already saved)", Global),
+        bind(Up, "↑/k", Action::Up, "move up", Global),
+        bind(Down, "↓/j", Action::Down, "move down", Global),
+        bind(Enter, "Enter", Action::Enter, "choose / open the action menu / answer", Global),
+        bind(Esc, "Esc", Action::Back, "close / go back", Global),
+        bind(Char(' '), "space", Action::Pause, "pause or resume the clock", Drill),
+        bind(Char('+'), "+", Action::SpeedUp, "faster", Drill),
+        bind(Char('-'), "-", Action::SpeedDown, "slower", Drill),
+        bind(Char('.'), ".", Action::Step, "advance one tick", Drill),
+        bind(Char('x'), "x", Action::EndDrill, "end the drill and show the summary", Drill),
+        bind(Tab, "Tab", Action::NextPane, "next pane", Team),
+        bind(BackTab, "S-Tab", Action::PrevPane, "previous pane", Team),
+        bind(Char('/'), "/", Action::Filter, "filter the estate", Team),
+        bind(Char('s'), "s", Action::SwitchSeat, "hand over to the next team (hot seat)", Team),
+        bind(Char('f'), "f", Action::MarkFalsePositive, "mark the alert a false positive", Team),
+        bind(Char('e'), "e", Action::Escalate, "escalate the alert", Team),
+        bind(Char('a'), "a", Action::Accept, "accept the request", Team),
+        bind(Char('d'), "d", Action::Decline, "decline the request", Team),
+        bind(Char('c'), "c", Action::CancelAction, "cancel the action in progress", Team),
+        bind(Char('i'), "i", Action::FireInject, "fire an inject now", Facilitator),
+        bind(Char('n'), "n", Action::Note, "add a note to the drill record", Facilitator),
+    ]
+}
+
+/// The contexts that apply on the current screen.
+pub fn contexts(app: &App) -> Vec<Context> {
+    let mut out = vec![Context::Global];
+    if matches!(app.screen, Screen::Drill) {
+        out.push(Context::Drill);
+        match &app.session {
+            Some(s) if s.team().is_some() => out.push(Context::Team),
+            Some(_) => out.push(Context::Facilitator),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The action for a key press on the current screen, if any.
+pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    if let Some(Overlay::Input { .. }) = app.overlay {
+        return match key.code {
+            KeyCode::Char(c) => Some(Action::Char(c)),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Enter => Some(Action::Enter),
+            KeyCode::Esc => Some(Action::Back),
+            _ => None,
+        };
+    }
+    let code = match key.code {
+        KeyCode::Char('k') => KeyCode::Up,
+        KeyCode::Char('j') => KeyCode::Down,
+        other => other,
+    };
+    let active = contexts(app);
+    keymap().into_iter().find(|b| b.key == code && active.contains(&b.context)).map(|b| b.action)
+}
+
+/// The action for a mouse event: a left click on an estate row selects it.
+pub fn mouse_action(app: &App, mouse: MouseEvent, estate_top: u16) -> Option<Action> {
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) if matches!(app.screen, Screen::Drill) => {
+            mouse.row.checked_sub(estate_top).map(|r| Action::ClickRow(r as usize))
+        }
+        MouseEventKind::ScrollUp => Some(Action::Up),
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        _ => None,
+    }
+}
+
+/// The key label bound to an action in the active contexts, for the status bar.
+pub fn key_of(app: &App, action: &Action) -> Option<&'static str> {
+    let active = contexts(app);
+    keymap()
+        .into_iter()
+        .find(|b| &b.action == action && active.contains(&b.context))
+        .map(|b| b.label)
+}

@@ -1,0 +1,313 @@
+//! A team's drill screen: its own view of the estate, inbox, requests, actions in progress,
+//! its key figure and the clock. Everything here comes from the seat's view.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, List, ListItem, ListState, Paragraph, Wrap};
+use tabletop_engine::model::InboxItem;
+use tabletop_engine::scenario::Role;
+use tabletop_engine::view::SeatView;
+
+use super::theme::{Theme, glyph};
+use super::{money, scroll};
+use crate::app::{Mark, Pane, SPEEDS, Session};
+
+/// The estate list's area within the main area (shared with mouse hit-testing).
+pub(super) fn estate_area(main: Rect) -> Rect {
+    let [_, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(main);
+    let [left, _] =
+        Layout::horizontal([Constraint::Percentage(48), Constraint::Min(20)]).areas(body);
+    left
+}
+
+pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
+    let Some(v) = &s.view else { return };
+    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    render_header(s, v, frame, header, theme);
+    let left = estate_area(area);
+    let [_, right] =
+        Layout::horizontal([Constraint::Percentage(48), Constraint::Min(20)]).areas(body);
+    render_estate(s, frame, left, theme);
+    let detail_rows = if s.pane == Pane::Inbox { 9 } else { 5 };
+    let [detail, inbox, requests, running] = Layout::vertical([
+        Constraint::Length(detail_rows),
+        Constraint::Min(4),
+        Constraint::Length(4),
+        Constraint::Length(4),
+    ])
+    .areas(right);
+    if s.pane == Pane::Inbox {
+        render_message(s, v, frame, detail, theme);
+    } else {
+        render_detail(s, frame, detail, theme);
+    }
+    render_inbox(s, v, frame, inbox, theme);
+    render_requests(s, v, frame, requests, theme);
+    render_running(s, v, frame, running, theme);
+}
+
+fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
+    let b = Block::default().borders(Borders::ALL).title(title);
+    if focused { b.border_style(theme.title()) } else { b }
+}
+
+fn render_header(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
+    let clock = format!(
+        "T+{}/{} {}",
+        v.now.clock(),
+        v.end.clock(),
+        if s.paused { "⏸".to_owned() } else { format!("▶×{}", SPEEDS[s.speed]) }
+    );
+    let currency = &s.drill.scenario().meta.currency;
+    let figure = match v.role {
+        Role::Security => {
+            format!("alerts {} · compromised {}", s.open_alerts(), v.known_compromised().count())
+        }
+        _ => {
+            let rate: u64 = v.known_down().map(|k| k.criticality).sum();
+            format!("down {} · {}/h", v.known_down().count(), money(rate, currency))
+        }
+    };
+    let line = Line::from(vec![
+        Span::styled(format!(" {} ", v.name), theme.title()),
+        Span::raw(format!("│ {clock} │ ")),
+        Span::styled(figure, theme.bad()),
+        Span::raw(format!(" │ free {}/{}", v.capacity - v.busy.min(v.capacity), v.capacity)),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_estate(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
+    let systems = s.visible_systems();
+    let height = area.height.saturating_sub(2) as usize;
+    let sel = s.sel("estate").min(systems.len().saturating_sub(1));
+    let offset = scroll(sel, height);
+    let items: Vec<ListItem> = systems
+        .iter()
+        .map(|k| {
+            let state = k.state.map(|(st, _)| st);
+            let (g, word) = glyph(state);
+            let flag = match k.compromise {
+                Some((true, _, _)) => Span::styled(" !", theme.bad()),
+                Some((false, _, _)) => Span::styled(" ✓", theme.good()),
+                None => Span::raw("  "),
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{g} "), theme.state(state)),
+                Span::raw(format!("{:<11.11}", k.id)),
+                flag,
+                Span::styled(format!(" {:<10.10}", k.zone), theme.dim()),
+                Span::styled(format!(" {word}"), theme.state(state)),
+            ]))
+        })
+        .collect();
+    let filter =
+        if s.filter.is_empty() { String::new() } else { format!(" filter: {} ", s.filter) };
+    let title = format!(
+        " estate {}/{}{filter}",
+        systems.len(),
+        s.view.as_ref().map_or(0, |v| v.systems.len())
+    );
+    let mut state = ListState::default().with_selected(Some(sel)).with_offset(offset);
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block(title, s.pane == Pane::Estate, theme))
+            .highlight_style(theme.selected()),
+        area,
+        &mut state,
+    );
+}
+
+fn render_detail(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
+    let systems = s.visible_systems();
+    let Some(k) = systems.get(s.sel("estate")) else {
+        frame.render_widget(
+            Paragraph::new("no system matches the filter").block(block(
+                " system ".into(),
+                false,
+                theme,
+            )),
+            area,
+        );
+        return;
+    };
+    let state = match k.state {
+        Some((st, at)) => format!("{} since {}", glyph(Some(st)).1, at.clock()),
+        None => "not seen yet".to_owned(),
+    };
+    let compromise = match k.compromise {
+        Some((true, at, how)) => format!("compromised (found {} by {how:?})", at.clock()),
+        Some((false, at, _)) => format!("no compromise found ({})", at.clock()),
+        None => "no finding".to_owned(),
+    };
+    let currency = &s.drill.scenario().meta.currency;
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(k.name.clone(), theme.title()),
+            Span::styled(format!("  {:?} · {}/{}", k.kind, k.site, k.zone), theme.dim()),
+        ]),
+        Line::from(vec![
+            Span::styled(state, theme.state(k.state.map(|x| x.0))),
+            Span::raw(format!(" · {}/h down", money(k.criticality, currency))),
+        ]),
+        Line::raw(compromise),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).block(block(format!(" {} — Enter: actions ", k.id), false, theme)),
+        area,
+    );
+}
+
+fn render_inbox(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
+    let team = s.team().unwrap_or_default().to_owned();
+    let scenario = s.drill.scenario();
+    let items: Vec<ListItem> = v
+        .inbox
+        .iter()
+        .rev()
+        .map(|item| match item {
+            InboxItem::Inject { at, id } => {
+                let inject = scenario.injects.iter().find(|i| &i.id == id);
+                let title = inject.map_or(id.as_str(), |i| i.title.as_str());
+                let decide = if v.decisions.iter().any(|d| &d.inject == id) {
+                    " [decide: Enter]"
+                } else {
+                    ""
+                };
+                ListItem::new(Line::from(vec![
+                    Span::styled(format!("{} ✉ ", at.clock()), theme.dim()),
+                    Span::styled(format!("{title}{decide}"), theme.title()),
+                ]))
+            }
+            InboxItem::Alert { at, id, system, summary } => {
+                let mark = match s.marks.get(&(team.clone(), *id)) {
+                    Some(Mark::FalsePositive) => " [false positive]",
+                    Some(Mark::Escalated) => " [escalated]",
+                    None => "",
+                };
+                ListItem::new(Line::from(vec![
+                    Span::styled(format!("{} ⚠ ", at.clock()), theme.bad()),
+                    Span::raw(format!("{system}: {summary}{mark}")),
+                ]))
+            }
+        })
+        .collect();
+    let title = format!(" inbox ({} unread) ", s.unread());
+    let mut state =
+        ListState::default().with_selected((s.pane == Pane::Inbox).then(|| s.sel("inbox")));
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block(title, s.pane == Pane::Inbox, theme))
+            .highlight_style(theme.selected()),
+        area,
+        &mut state,
+    );
+}
+
+/// The selected inbox item in full.
+fn render_message(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
+    let item = v.inbox.iter().rev().nth(s.sel("inbox"));
+    let (title, body) = match item {
+        Some(InboxItem::Inject { at, id }) => {
+            let inject = s.drill.scenario().injects.iter().find(|i| &i.id == id);
+            let text = inject
+                .map(|i| i.text.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default();
+            let decide =
+                if v.decisions.iter().any(|d| &d.inject == id) { "  Enter: decide" } else { "" };
+            (
+                format!(
+                    " {} {}{decide} ",
+                    at.clock(),
+                    inject.map_or(id.as_str(), |i| i.title.as_str())
+                ),
+                text,
+            )
+        }
+        Some(InboxItem::Alert { at, id, system, summary }) => (
+            format!(" {} alert #{id} — f: false positive, e: escalate ", at.clock()),
+            format!("{summary} on {system}. Investigate to tell a real intrusion from noise."),
+        ),
+        None => (" message ".to_owned(), "nothing in the inbox yet".to_owned()),
+    };
+    frame.render_widget(
+        Paragraph::new(body).wrap(Wrap { trim: true }).block(block(title, false, theme)),
+        area,
+    );
+}
+
+fn render_requests(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
+    let mut items: Vec<ListItem> = v
+        .requests_in
+        .iter()
+        .map(|r| {
+            ListItem::new(Line::from(vec![
+                Span::styled("← ", theme.bad()),
+                Span::raw(format!(
+                    "{} asks: {} {} (a/d, expires {})",
+                    r.from,
+                    r.action,
+                    r.target.clone().unwrap_or_default(),
+                    r.expires.clock()
+                )),
+            ]))
+        })
+        .collect();
+    items.extend(v.requests_out.iter().map(|r| {
+        ListItem::new(Line::styled(
+            format!("→ asked {}: {} {}", r.to, r.action, r.target.clone().unwrap_or_default()),
+            theme.dim(),
+        ))
+    }));
+    let mut state = ListState::default().with_selected(
+        (s.pane == Pane::Requests && !v.requests_in.is_empty()).then(|| s.sel("requests")),
+    );
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block(
+                format!(" requests ({} to answer) ", v.requests_in.len()),
+                s.pane == Pane::Requests,
+                theme,
+            ))
+            .highlight_style(theme.selected()),
+        area,
+        &mut state,
+    );
+}
+
+fn render_running(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
+    let b = block(
+        format!(" in progress ({}/{} busy) ", v.busy, v.capacity),
+        s.pane == Pane::Running,
+        theme,
+    );
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if v.running.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled("nothing running", theme.dim())).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    for (i, r) in v.running.iter().enumerate().take(inner.height as usize) {
+        let row = Rect { y: inner.y + i as u16, height: 1, ..inner };
+        let total = r.completes.0.saturating_sub(r.started.0).max(1);
+        let done = v.now.0.saturating_sub(r.started.0).min(total);
+        let selected = s.pane == Pane::Running && s.sel("running") == i;
+        let label = format!(
+            "{} {} (done {})",
+            r.action,
+            r.target.clone().unwrap_or_default(),
+            r.completes.clock()
+        );
+        let gauge = Gauge::default()
+            .ratio(f64::from(done) / f64::from(total))
+            .label(label)
+            .gauge_style(if theme.colour { theme.title() } else { Style::default() });
+        let gauge = if selected { gauge.style(theme.selected()) } else { gauge };
+        frame.render_widget(gauge, row);
+    }
+}

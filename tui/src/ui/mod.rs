@@ -1,0 +1,103 @@
+//! Drawing: the app model into a frame. Reads, never mutates; never touches the engine's
+//! world, only the views the session holds.
+
+mod drill;
+mod facilitator;
+mod launcher;
+mod overlay;
+mod summary;
+#[cfg(test)]
+mod tests;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::{Action, App, Screen};
+use crate::input::key_of;
+use theme::Theme;
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
+    let [main, status] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(frame.area());
+    match &app.screen {
+        Screen::Launcher { selected } => {
+            launcher::render_launcher(app, *selected, frame, main, theme)
+        }
+        Screen::SeatPick { offer, selected } => {
+            launcher::render_seat_pick(app, *offer, *selected, frame, main, theme)
+        }
+        Screen::Handover { team } => launcher::render_handover(app, team, frame, main, theme),
+        Screen::Drill => match app.session.as_ref() {
+            Some(s) if s.team().is_some() => drill::render(s, frame, main, theme),
+            Some(s) => facilitator::render(s, frame, main, theme),
+            None => {}
+        },
+        Screen::Summary => summary::render(app, frame, main, theme),
+    }
+    render_status(app, frame, status, theme);
+    if let Some(o) = &app.overlay {
+        overlay::render(app, o, frame, main, theme);
+    }
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let wanted: &[(Action, &str)] = match app.screen {
+        Screen::Drill => &[
+            (Action::Help, "help"),
+            (Action::Enter, "act"),
+            (Action::NextPane, "pane"),
+            (Action::Pause, "pause"),
+            (Action::Quit, "quit"),
+        ],
+        Screen::Summary | Screen::Handover { .. } => {
+            &[(Action::Enter, "continue"), (Action::Quit, "quit")]
+        }
+        _ => &[
+            (Action::Up, "choose"),
+            (Action::Enter, "select"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+    };
+    let hint: Vec<String> = wanted
+        .iter()
+        .filter_map(|(a, word)| key_of(app, a).map(|k| format!("{k} {word}")))
+        .collect();
+    let hint = hint.join("  ");
+    let line = Line::from(vec![
+        Span::styled(hint, theme.dim()),
+        Span::raw("  "),
+        Span::raw(app.message.as_str()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Where the estate list sits for a terminal of `size` (for mouse hit-testing): its first
+/// row and height.
+pub fn estate_rows(size: Rect) -> (u16, u16) {
+    let [main, _] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(size);
+    let list = drill::estate_area(main);
+    (list.y + 1, list.height.saturating_sub(2))
+}
+
+/// Formats money with thousands separators.
+pub fn money(amount: u64, currency: &str) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{currency} {out}")
+}
+
+/// The first `offset` for a list of `height` rows that keeps `selected` in view.
+pub fn scroll(selected: usize, height: usize) -> usize {
+    (selected + 1).saturating_sub(height.max(1))
+}

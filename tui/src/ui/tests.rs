@@ -1,0 +1,155 @@
+//! Screens rendered into a test backend at 80x24 and 160x48 and snapshotted, and the
+//! hot-seat no-leak guarantee checked on what is actually drawn.
+
+use std::path::PathBuf;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tabletop_engine::scenario::Minutes;
+use tabletop_engine::{Command, Seat};
+
+use super::render;
+use super::theme::Theme;
+use crate::app::{Action, App, Overlay, Screen, SeatMode};
+
+fn sink_log(
+    _: Option<&std::path::Path>,
+    id: &str,
+    seed: u64,
+) -> Result<(PathBuf, Box<dyn std::io::Write + Send>), String> {
+    Ok((PathBuf::from(format!("{id}-seed{seed}.log")), Box::new(std::io::sink())))
+}
+
+fn app() -> App {
+    App::new(crate::bundled::offers(), 7, None, sink_log)
+}
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|f| render(app, f, Theme { colour: false })).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let line: String =
+            (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_owned()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// A drill of the ransomware scenario played by `mode`, advanced to `until`, with the
+/// security seat having investigated the helpdesk PC.
+fn drill(mode: SeatMode, until: Minutes) -> App {
+    let mut app = app();
+    app.start(0, mode);
+    app.screen = Screen::Drill;
+    let s = app.session.as_mut().expect("session");
+    let it = Seat::Team("it".into());
+    let _ = s
+        .drill
+        .submit(&it, Command::Start { action: "isolate".into(), target: Some("ws-it01".into()) });
+    let _ = s.drill.submit(
+        &Seat::Team("security".into()),
+        Command::Request {
+            to: "it".into(),
+            action: "reimage".into(),
+            target: Some("ws-hr01".into()),
+            note: "phishing victim".into(),
+        },
+    );
+    s.drill.advance_to(until);
+    s.refresh();
+    app
+}
+
+fn both_sizes(name: &str, app: &App) {
+    insta::assert_snapshot!(format!("{name}_80x24"), draw(app, 80, 24));
+    insta::assert_snapshot!(format!("{name}_160x48"), draw(app, 160, 48));
+}
+
+#[test]
+fn launcher() {
+    both_sizes("launcher", &app());
+}
+
+#[test]
+fn seat_chooser() {
+    let mut app = app();
+    app.update(Action::Enter);
+    both_sizes("seat_chooser", &app);
+}
+
+#[test]
+fn it_drill_screen() {
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(10 * 60));
+    app.update(Action::Down);
+    both_sizes("it_drill", &app);
+}
+
+#[test]
+fn security_drill_screen_with_the_inbox_focused() {
+    let mut app = drill(SeatMode::Team("security".into()), Minutes(10 * 60));
+    app.update(Action::NextPane);
+    both_sizes("security_drill", &app);
+}
+
+#[test]
+fn facilitator_console() {
+    both_sizes("facilitator", &drill(SeatMode::Facilitator, Minutes(9 * 60)));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
+    app.update(Action::Help);
+    assert!(matches!(app.overlay, Some(Overlay::Help)));
+    both_sizes("help", &app);
+}
+
+#[test]
+fn action_menu_says_why_an_action_is_unavailable() {
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
+    app.update(Action::Enter);
+    let screen = draw(&app, 160, 48);
+    assert!(screen.contains("Isolate crm"), "{screen}");
+    assert!(screen.contains("`reset_credentials` does not apply to crm"), "{screen}");
+}
+
+#[test]
+fn end_summary() {
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(12 * 60));
+    app.update(Action::Tick(std::time::Duration::from_millis(1)));
+    assert!(matches!(app.screen, Screen::Summary));
+    both_sizes("summary", &app);
+}
+
+#[test]
+fn hot_seat_never_shows_one_seat_what_another_knows() {
+    let mut app = app();
+    app.start(0, SeatMode::HotSeat(vec!["security".into(), "it".into()]));
+    assert!(matches!(app.screen, Screen::Handover { .. }));
+    let handover = draw(&app, 80, 24);
+    assert!(handover.contains("Hand the keyboard to Security (SOC)"), "{handover}");
+    app.update(Action::Enter);
+    // Security learns of credential dumping; IT, which gets no alerts, does not.
+    let s = app.session.as_mut().expect("session");
+    s.drill.advance_to(Minutes(4 * 60));
+    s.refresh();
+    app.update(Action::NextPane);
+    let security = draw(&app, 160, 48);
+    assert!(security.contains("LSASS Memory"), "security sees the EDR alert:\n{security}");
+    app.update(Action::SwitchSeat);
+    let handover = draw(&app, 160, 48);
+    assert!(
+        !handover.contains("LSASS"),
+        "the handover screen shows nothing of the last seat:\n{handover}"
+    );
+    assert!(handover.contains("Hand the keyboard to IT Operations"));
+    app.update(Action::Enter);
+    let it = draw(&app, 160, 48);
+    assert!(it.contains("IT Operations"), "{it}");
+    for secret in ["LSASS", "T1003", "alert", "⚠"] {
+        assert!(!it.contains(secret), "IT's screen shows `{secret}`:\n{it}");
+    }
+}
