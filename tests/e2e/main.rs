@@ -4,3 +4,4 @@
 mod check;
 mod run;
 mod support;
+mod tui;

@@ -359,7 +359,12 @@ impl App {
                         && let Some(s) = &mut self.session
                     {
                         s.filter = text.clone();
-                        s.selected.insert("estate", 0);
+                        // An exact id is what the user is after, even if others match too.
+                        let exact = s
+                            .visible_systems()
+                            .iter()
+                            .position(|k| k.id.eq_ignore_ascii_case(&text));
+                        s.selected.insert("estate", exact.unwrap_or(0));
                     }
                     self.overlay = Some(Overlay::Input { purpose, text });
                 }
@@ -431,8 +436,9 @@ impl App {
             Action::SwitchSeat => match s.next_team() {
                 Some(team) => {
                     s.paused = true;
-                    // The old view goes before anyone else sits down.
+                    // The old view, and any message about it, goes before anyone else sits down.
                     s.view = None;
+                    self.message.clear();
                     self.screen = Screen::Handover { team };
                 }
                 None => self.message = "switching seats needs a hot-seat drill".into(),
