@@ -146,6 +146,21 @@ pub fn advance_stages(
                     })
                     .collect();
                 if candidates.is_empty() {
+                    // Targets exist but none is in reach (patched, isolated, cut off): a
+                    // stage that would rather retry, give up or switch path does so now;
+                    // one that waits keeps waiting.
+                    let exists = (0..c.systems.len() as u32).any(|t| selected(&c, stage, t));
+                    if exists && stage.on_blocked != OnBlocked::Wait {
+                        blocked(
+                            &c,
+                            run,
+                            stage,
+                            now,
+                            &mut attack,
+                            &mut events.0,
+                            "no target is in reach",
+                        );
+                    }
                     continue;
                 }
                 let targets = pick(&candidates, stage.targets.pick, &mut rng);
