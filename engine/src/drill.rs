@@ -32,6 +32,10 @@ pub struct Drill {
     log: Option<LogWriter<Box<dyn Write + Send>>>,
     log_error: Option<String>,
     logged_events: usize,
+    /// Records already in the log being continued: re-simulation must reproduce them, one
+    /// by one, before anything new is appended.
+    expected: std::collections::VecDeque<Body>,
+    divergence: Option<String>,
 }
 
 /// How a drill turned out, for `run` and reports.
@@ -69,6 +73,8 @@ impl Drill {
             log: None,
             log_error: None,
             logged_events: 0,
+            expected: std::collections::VecDeque::new(),
+            divergence: None,
         }
     }
 
@@ -94,9 +100,28 @@ impl Drill {
     }
 
     /// Continues recording into an existing log (for `resume`).
-    pub fn continue_recording(&mut self, writer: LogWriter<Box<dyn Write + Send>>) {
+    ///
+    /// `already` are the records after the header that the log holds: the drill must be
+    /// replayed from its start (commands re-submitted, or the same playbook re-run), and
+    /// each record it produces is checked against them instead of written, until they run
+    /// out; from there on records are appended.
+    pub fn continue_recording(
+        &mut self,
+        writer: LogWriter<Box<dyn Write + Send>>,
+        already: Vec<Body>,
+    ) {
         self.log = Some(writer);
-        self.logged_events = self.world.resource::<RecordedEvents>().0.len();
+        self.expected = already.into();
+    }
+
+    /// Where re-simulation first produced something other than the log being continued.
+    pub fn divergence(&self) -> Option<&str> {
+        self.divergence.as_deref()
+    }
+
+    /// Records of the continued log not yet reproduced by re-simulation.
+    pub fn records_to_reproduce(&self) -> usize {
+        self.expected.len()
     }
 
     /// The first error writing the log, if any (the drill goes on; the client should say so).
@@ -178,6 +203,16 @@ impl Drill {
     }
 
     fn write(&mut self, body: Body) {
+        if let Some(expected) = self.expected.pop_front() {
+            if expected != body && self.divergence.is_none() {
+                self.divergence = Some(format!(
+                    "the engine produced {} where the log has {}",
+                    serde_json::to_string(&body).unwrap_or_default(),
+                    serde_json::to_string(&expected).unwrap_or_default()
+                ));
+            }
+            return;
+        }
         if let Some(log) = &mut self.log
             && let Err(e) = log.append(body)
         {

@@ -7,7 +7,9 @@ pub mod generate;
 pub mod log;
 pub mod model;
 pub mod playbook;
+pub mod replay;
 pub mod scenario;
+
 pub mod sim;
 pub mod view;
 

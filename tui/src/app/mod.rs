@@ -247,6 +247,18 @@ impl App {
         self.session = Some(session);
     }
 
+    /// Takes over a drill already under way (resumed or forked from a log).
+    pub fn with_session(&mut self, session: Session) {
+        self.screen = match &session.mode {
+            SeatMode::HotSeat(_) => {
+                Screen::Handover { team: session.team().unwrap_or_default().to_owned() }
+            }
+            _ => Screen::Drill,
+        };
+        self.message = format!("log: {}", session.log_path.display());
+        self.session = Some(session);
+    }
+
     /// Applies an action; may return a follow-up.
     pub fn update(&mut self, action: Action) -> Option<Action> {
         if let Action::Tick(elapsed) = action {

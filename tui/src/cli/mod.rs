@@ -1,11 +1,16 @@
 //! The command line: one module per subcommand, each returning the process exit code.
 
 mod check;
+mod continued;
+mod fork;
 mod load;
 mod logfile;
+mod logread;
 mod play;
 mod render;
+mod resume;
 mod run;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -32,6 +37,12 @@ enum Command {
     Check(check::Args),
     /// Play a drill headless (optionally from a playbook), write its log, print the outcome.
     Run(run::Args),
+    /// Check a drill log's hash chain and re-simulate it to confirm its outcome.
+    Verify(verify::Args),
+    /// Continue a drill that was cut off, from its last record.
+    Resume(resume::Args),
+    /// Start a new drill from a moment of a recorded one.
+    Fork(fork::Args),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -53,5 +64,8 @@ pub fn main() -> ExitCode {
         Some(Command::Play(args)) => play::run(&args),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Resume(args)) => resume::run(&args),
+        Some(Command::Fork(args)) => fork::run(&args),
     }
 }

@@ -111,27 +111,31 @@ fn print_outcome(
     log: &Path,
     runner: Option<&PlaybookRunner>,
 ) {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let s = drill.scenario();
-    println!("{} — seed {}, played 00:00 → {}", s.meta.title, args.seed, o.ended_at.clock());
+    let _ = writeln!(out, "{} — seed {}, played 00:00 → {}", s.meta.title, args.seed, o.ended_at.clock());
     match (&args.script, runner) {
         (Some(p), Some(r)) => {
             let untaken = r.untaken();
-            println!("playbook {} ({} steps never taken)", p.display(), untaken.len());
+            let _ = writeln!(out, "playbook {} ({} steps never taken)", p.display(), untaken.len());
         }
-        _ => println!("no playbook: the teams did nothing"),
+        _ => {
+            let _ = writeln!(out, "no playbook: the teams did nothing");
+        }
     }
-    println!("log {}", log.display());
-    println!();
-    println!("Timeline");
+    let _ = writeln!(out, "log {}", log.display());
+    out.push('\n');
+    let _ = writeln!(out, "Timeline");
     for e in &o.timeline {
-        println!("  {}  {}", e.at.clock(), e.event);
+        let _ = writeln!(out, "  {}  {}", e.at.clock(), e.event);
     }
-    println!();
-    println!("Outcome");
-    println!("  cost          {}", money(o.cost, &o.currency));
+    out.push('\n');
+    let _ = writeln!(out, "Outcome");
+    let _ = writeln!(out, "  cost          {}", money(o.cost, &o.currency));
     let down: Vec<String> =
         o.systems_down.iter().map(|(id, st)| format!("{id} ({st:?})")).collect();
-    println!(
+    let _ = writeln!(out, 
         "  systems down  {} at the end{}{}",
         down.len(),
         if down.is_empty() { "" } else { ": " },
@@ -139,9 +143,11 @@ fn print_outcome(
     );
     let lost: Vec<String> =
         o.data_lost.iter().map(|(id, m)| format!("{id} {}", Minutes(*m))).collect();
-    println!(
+    let _ = writeln!(out, 
         "  data lost     {}",
         if lost.is_empty() { "none".to_owned() } else { lost.join(", ") }
     );
-    println!("  exfiltrated   {:.1} GB", o.exfiltrated_gb);
+    let _ = writeln!(out, "  exfiltrated   {:.1} GB", o.exfiltrated_gb);
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
 }

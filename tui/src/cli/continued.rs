@@ -1,0 +1,85 @@
+//! What `resume` and `fork` share: once a drill is rebuilt from a log, play on headless
+//! (with a playbook, or doing nothing) or in the terminal UI.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use tabletop_engine::Drill;
+use tabletop_engine::playbook::PlaybookRunner;
+
+use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use crate::app::{App, SeatMode, Session};
+
+/// How to go on.
+#[derive(Debug, Default, clap::Args)]
+pub struct Then {
+    /// Play on headless with this playbook.
+    #[arg(long, value_name = "PLAYBOOK")]
+    pub script: Option<PathBuf>,
+    /// Play on headless to the end, with no further commands.
+    #[arg(long, conflicts_with = "script")]
+    pub headless: bool,
+    /// In the UI, play one team's seat.
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+    /// In the UI, play the facilitator.
+    #[arg(long)]
+    pub facilitator: bool,
+}
+
+/// Plays the drill on; `runner` already holds the playbook when one was given.
+pub fn play_on(mut drill: Drill, log: &Path, then: &Then, runner: Option<PlaybookRunner>) -> ExitCode {
+    if let Some(mut runner) = runner {
+        let end = drill.end();
+        runner.play(&mut drill, end);
+        return headless_done(&mut drill, log);
+    }
+    if then.headless || !std::io::stdout().is_terminal() {
+        drill.run_to_end();
+        return headless_done(&mut drill, log);
+    }
+    let scenario = drill.scenario().clone();
+    let mode = match (&then.team, then.facilitator) {
+        (_, true) => SeatMode::Facilitator,
+        (Some(t), _) if scenario.teams.iter().any(|x| &x.id == t) => SeatMode::Team(t.clone()),
+        (Some(t), _) => {
+            eprintln!("error: there is no team `{t}`");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        (None, _) => SeatMode::HotSeat(scenario.teams.iter().map(|t| t.id.clone()).collect()),
+    };
+    let mut app = App::new(Vec::new(), drill.seed(), None, |_, _, _| Err("no new drills here".into()));
+    app.with_session(Session::new(drill, log.to_path_buf(), mode));
+    match crate::terminal::run(app) {
+        Ok(_) => {
+            println!("drill log: {}", log.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: the terminal failed: {e}");
+            ExitCode::from(EXIT_PROBLEMS)
+        }
+    }
+}
+
+fn headless_done(drill: &mut Drill, log: &Path) -> ExitCode {
+    if let Some(e) = drill.divergence() {
+        eprintln!("error: {}: the log does not match this engine's drill: {e}", log.display());
+        return ExitCode::from(EXIT_PROBLEMS);
+    }
+    if let Some(e) = drill.log_error() {
+        eprintln!("error: writing {} failed: {e}", log.display());
+        return ExitCode::from(EXIT_PROBLEMS);
+    }
+    let o = drill.outcome();
+    println!(
+        "{}: played to {}; cost {} {}; {} systems down at the end",
+        log.display(),
+        o.ended_at.clock(),
+        o.currency,
+        o.cost,
+        o.systems_down.len()
+    );
+    ExitCode::SUCCESS
+}
