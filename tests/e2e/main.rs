@@ -2,6 +2,7 @@
 //! the exit codes scripts rely on. One test binary of modules keeps link times down.
 
 mod check;
+mod crash;
 mod run;
 mod support;
 mod tui;

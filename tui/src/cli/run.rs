@@ -31,6 +31,10 @@ pub struct Args {
     /// Print the outcome as JSON.
     #[arg(long)]
     json: bool,
+    /// Wall-clock milliseconds per simulated hour, to watch a headless drill unfold (and
+    /// to give a crash test something to interrupt). 0 runs flat out.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pace: u64,
 }
 
 fn parse_time(s: &str) -> Result<Minutes, String> {
@@ -65,9 +69,17 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let until = args.until.unwrap_or(drill.end());
     let mut runner = playbook.as_ref().map(PlaybookRunner::new);
-    match &mut runner {
-        Some(r) => r.play(&mut drill, until),
-        None => drill.advance_to(until),
+    // Paced runs go an hour of drill time at a time; results do not depend on the pace.
+    let step = if args.pace > 0 { 60 } else { until.0.max(1) };
+    while drill.now() < until && !drill.is_over() {
+        let next = Minutes((drill.now().0 + step).min(until.0));
+        match &mut runner {
+            Some(r) => r.play(&mut drill, next),
+            None => drill.advance_to(next),
+        }
+        if args.pace > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(args.pace));
+        }
     }
     if let Some(e) = drill.log_error() {
         eprintln!("error: writing the log {} failed: {e}", log_path.display());
@@ -114,7 +126,13 @@ fn print_outcome(
     use std::fmt::Write as _;
     let mut out = String::new();
     let s = drill.scenario();
-    let _ = writeln!(out, "{} — seed {}, played 00:00 → {}", s.meta.title, args.seed, o.ended_at.clock());
+    let _ = writeln!(
+        out,
+        "{} — seed {}, played 00:00 → {}",
+        s.meta.title,
+        args.seed,
+        o.ended_at.clock()
+    );
     match (&args.script, runner) {
         (Some(p), Some(r)) => {
             let untaken = r.untaken();
@@ -135,7 +153,8 @@ fn print_outcome(
     let _ = writeln!(out, "  cost          {}", money(o.cost, &o.currency));
     let down: Vec<String> =
         o.systems_down.iter().map(|(id, st)| format!("{id} ({st:?})")).collect();
-    let _ = writeln!(out, 
+    let _ = writeln!(
+        out,
         "  systems down  {} at the end{}{}",
         down.len(),
         if down.is_empty() { "" } else { ": " },
@@ -143,7 +162,8 @@ fn print_outcome(
     );
     let lost: Vec<String> =
         o.data_lost.iter().map(|(id, m)| format!("{id} {}", Minutes(*m))).collect();
-    let _ = writeln!(out, 
+    let _ = writeln!(
+        out,
         "  data lost     {}",
         if lost.is_empty() { "none".to_owned() } else { lost.join(", ") }
     );
