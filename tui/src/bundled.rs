@@ -9,8 +9,13 @@ pub struct Bundled {
 }
 
 /// Every bundled scenario.
-pub const SCENARIOS: &[Bundled] =
-    &[Bundled { file: "ransomware.ron", text: include_str!("../../scenarios/ransomware.ron") }];
+pub const SCENARIOS: &[Bundled] = &[
+    Bundled { file: "ransomware.ron", text: include_str!("../../scenarios/ransomware.ron") },
+    Bundled { file: "bec.ron", text: include_str!("../../scenarios/bec.ron") },
+    Bundled { file: "cloud-leak.ron", text: include_str!("../../scenarios/cloud-leak.ron") },
+    Bundled { file: "dc-power.ron", text: include_str!("../../scenarios/dc-power.ron") },
+    Bundled { file: "region-outage.ron", text: include_str!("../../scenarios/region-outage.ron") },
+];
 
 /// The bundled scenario called `name` (with or without `.ron`).
 pub fn find(name: &str) -> Option<&'static Bundled> {

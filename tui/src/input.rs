@@ -16,6 +16,8 @@ pub enum Context {
     Team,
     /// During a drill, the facilitator.
     Facilitator,
+    /// Reviewing a recorded drill.
+    Review,
 }
 
 /// One binding.
@@ -66,8 +68,12 @@ pub fn keymap() -> Vec<Binding> {
         bind(Char('e'), "e", Action::Escalate, "escalate the alert", Team),
         bind(Char('a'), "a", Action::Accept, "accept the request", Team),
         bind(Char('d'), "d", Action::Decline, "decline the request", Team),
-        bind(Char('c'), "c", Action::CancelAction, "cancel the action in progress", Team),
+        bind(Char('c'), "c", Action::Cancel, "cancel the action in progress", Team),
         bind(Char('i'), "i", Action::FireInject, "fire an inject now", Facilitator),
+        bind(Char(','), ",", Action::StepBack, "one tick back", Review),
+        bind(Char('n'), "n", Action::NextEvent, "jump past the next recorded event", Review),
+        bind(Char('g'), "g", Action::GoToTime, "jump to a drill time", Review),
+        bind(Char('s'), "s", Action::SwitchSeat, "next seat's view (then the truth)", Review),
         bind(Char('n'), "n", Action::Note, "add a note to the drill record", Facilitator),
     ]
 }
@@ -78,6 +84,13 @@ pub fn contexts(app: &App) -> Vec<Context> {
     if matches!(app.screen, Screen::Drill) {
         out.push(Context::Drill);
         match &app.session {
+            Some(s) if s.review.is_some() => {
+                // Review keys first: they win over the same keys' live meanings.
+                out.insert(0, Context::Review);
+                if s.team().is_some() {
+                    out.push(Context::Team);
+                }
+            }
             Some(s) if s.team().is_some() => out.push(Context::Team),
             Some(_) => out.push(Context::Facilitator),
             None => {}

@@ -175,14 +175,14 @@ fn share(
             continue;
         }
         let Ok((_, mut k)) = teams.get_mut(entities.teams[ti]) else { continue };
-        if let Some((state, _)) = known.state {
-            if learn_state(&mut k, ix, state, now) {
-                events.push(Event::Observed {
-                    team: team.id.clone(),
-                    system: sys_id.to_owned(),
-                    state,
-                });
-            }
+        if let Some((state, _)) = known.state
+            && learn_state(&mut k, ix, state, now)
+        {
+            events.push(Event::Observed {
+                team: team.id.clone(),
+                system: sys_id.to_owned(),
+                state,
+            });
         }
         if let Some((compromised, _, _)) = known.compromise {
             learn_compromise(

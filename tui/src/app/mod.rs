@@ -2,6 +2,7 @@
 //! only place the model changes. Talks to the engine through the drill façade only; no
 //! drawing and no terminal code here.
 
+mod review;
 mod session;
 
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ use tabletop_engine::model::InboxItem;
 use tabletop_engine::scenario::{Scenario, TargetKind};
 use tabletop_engine::{Command, Drill, Seat};
 
+pub use review::Review;
 pub use session::{Mark, Pane, SPEEDS, SeatMode, Session};
 
 /// A scenario the launcher offers.
@@ -24,6 +26,13 @@ pub struct Offer {
     /// The checked scenario.
     pub scenario: Arc<Scenario>,
 }
+
+/// Opens the log file for a new drill: (given path, scenario id, seed) → (path, writer).
+pub type LogOpener = fn(
+    Option<&std::path::Path>,
+    &str,
+    u64,
+) -> Result<(PathBuf, Box<dyn std::io::Write + Send>), String>;
 
 /// What the main area shows.
 pub enum Screen {
@@ -90,6 +99,8 @@ pub enum InputPurpose {
     Filter,
     /// A facilitator note.
     Note,
+    /// Review: a drill time to jump to.
+    GoTo,
 }
 
 /// Everything the user can do; keys and mouse map onto these.
@@ -134,7 +145,7 @@ pub enum Action {
     /// Decline the selected request.
     Decline,
     /// Cancel the selected action in progress.
-    CancelAction,
+    Cancel,
     /// Facilitator: write a note.
     Note,
     /// Facilitator: choose an inject to fire.
@@ -147,6 +158,12 @@ pub enum Action {
     Backspace,
     /// Select a row of the estate by click.
     ClickRow(usize),
+    /// Review: one tick back.
+    StepBack,
+    /// Review: to just after the next recorded event.
+    NextEvent,
+    /// Review: type a time to jump to.
+    GoToTime,
 }
 
 /// The whole UI state.
@@ -168,11 +185,7 @@ pub struct App {
     /// Where to write the next drill's log (None: a fresh name in the current directory).
     pub log_path: Option<PathBuf>,
     /// Opens the log file for a drill; injected so tests need no files.
-    pub open_log: fn(
-        Option<&std::path::Path>,
-        &str,
-        u64,
-    ) -> Result<(PathBuf, Box<dyn std::io::Write + Send>), String>,
+    pub open_log: LogOpener,
 }
 
 impl App {
@@ -181,11 +194,7 @@ impl App {
         offers: Vec<Offer>,
         seed: u64,
         log_path: Option<PathBuf>,
-        open_log: fn(
-            Option<&std::path::Path>,
-            &str,
-            u64,
-        ) -> Result<(PathBuf, Box<dyn std::io::Write + Send>), String>,
+        open_log: LogOpener,
     ) -> Self {
         App {
             offers,
@@ -353,7 +362,7 @@ impl App {
                     self.overlay = Some(Overlay::Menu { title, items, selected });
                 }
                 Action::Enter => {
-                    let Some(item) = items.get(selected).cloned() else { return None };
+                    let item = items.get(selected).cloned()?;
                     if let Some(why) = &item.disabled {
                         self.message = format!("{}: {why}", item.label);
                         self.overlay = Some(Overlay::Menu { title, items, selected });
@@ -393,6 +402,14 @@ impl App {
                     if purpose == InputPurpose::Note && !text.trim().is_empty() {
                         self.send(Command::Note { text: text.trim().to_owned() }, "note");
                     }
+                    if purpose == InputPurpose::GoTo
+                        && let Some(s) = &mut self.session
+                    {
+                        match tabletop_engine::scenario::Minutes::parse(&text) {
+                            Some(t) => s.review_goto(t),
+                            None => self.message = format!("`{text}` is not a time; write 02:30"),
+                        }
+                    }
                 }
                 Action::Back => {
                     if purpose == InputPurpose::Filter
@@ -416,7 +433,19 @@ impl App {
     }
 
     fn update_drill(&mut self, action: Action) -> Option<Action> {
-        let Some(s) = &mut self.session else { return None };
+        let s = self.session.as_mut()?;
+        let navigation = matches!(
+            action,
+            Action::Up
+                | Action::Down
+                | Action::NextPane
+                | Action::PrevPane
+                | Action::Filter
+                | Action::ClickRow(_)
+        );
+        if s.review.is_some() && !navigation {
+            return self.update_review(action);
+        }
         let facilitator = s.seat == Seat::Facilitator;
         match action {
             Action::Pause => {
@@ -507,7 +536,7 @@ impl App {
             }
             Action::Enter if !facilitator => return self.open_selected(),
             Action::MarkFalsePositive | Action::Escalate if s.pane == Pane::Inbox => {
-                let Some(team) = s.team().map(str::to_owned) else { return None };
+                let team = s.team().map(str::to_owned)?;
                 let alert =
                     s.view.as_ref().and_then(|v| v.inbox.iter().rev().nth(s.sel("inbox")).cloned());
                 if let Some(InboxItem::Alert { id, system, .. }) = alert {
@@ -543,7 +572,7 @@ impl App {
                     None => self.message = "no request to answer".into(),
                 }
             }
-            Action::CancelAction if s.pane == Pane::Running => {
+            Action::Cancel if s.pane == Pane::Running => {
                 let run = s.view.as_ref().and_then(|v| v.running.get(s.sel("running")).cloned());
                 if let Some(r) = run {
                     self.send(Command::Cancel { action: r.id }, &format!("cancel {}", r.action));
@@ -555,17 +584,42 @@ impl App {
         None
     }
 
+    /// Review mode: move through time and seats; nothing changes the recorded drill.
+    fn update_review(&mut self, action: Action) -> Option<Action> {
+        let s = self.session.as_mut()?;
+        let now = s.drill.now();
+        match action {
+            Action::Step => s.review_goto(tabletop_engine::scenario::Minutes(now.0 + 1)),
+            Action::StepBack => {
+                s.review_goto(tabletop_engine::scenario::Minutes(now.0.saturating_sub(1)))
+            }
+            Action::NextEvent => {
+                let next = s.review.as_ref().and_then(|r| r.next_event_after(now));
+                match next {
+                    Some(t) => s.review_goto(t),
+                    None => self.message = "no later event".into(),
+                }
+            }
+            Action::GoToTime => {
+                self.overlay =
+                    Some(Overlay::Input { purpose: InputPurpose::GoTo, text: String::new() });
+            }
+            Action::SwitchSeat => s.review_next_seat(),
+            Action::EndDrill | Action::Back => self.quit = true,
+            _ => self.message = "review: the recorded drill is read-only".into(),
+        }
+        None
+    }
+
     /// Enter on the focused pane: the action menu for a system, a decision for an inject.
     fn open_selected(&mut self) -> Option<Action> {
-        let Some(s) = &mut self.session else { return None };
-        let Some(view) = s.view.clone() else { return None };
-        let Some(team) = s.team().map(str::to_owned) else { return None };
+        let s = self.session.as_mut()?;
+        let view = s.view.clone()?;
+        let team = s.team().map(str::to_owned)?;
         match s.pane {
             Pane::Estate => {
                 let systems = s.visible_systems();
-                let Some(sys) = systems.get(s.sel("estate")).map(|k| (*k).clone()) else {
-                    return None;
-                };
+                let sys = systems.get(s.sel("estate")).map(|k| (*k).clone())?;
                 let scenario = s.drill.scenario().clone();
                 let mut items = Vec::new();
                 let catalogue = tabletop_engine::scenario::resolve_actions(&scenario);
@@ -637,7 +691,7 @@ impl App {
                 }
             }
             Pane::Requests => return Some(Action::Accept),
-            Pane::Running => return Some(Action::CancelAction),
+            Pane::Running => return Some(Action::Cancel),
         }
         None
     }

@@ -107,6 +107,8 @@ pub struct Session {
     events_seen: usize,
     /// Recent events (facilitator's feed), newest last.
     pub feed: Vec<String>,
+    /// Set when reviewing a recorded drill (read-only).
+    pub review: Option<super::review::Review>,
 }
 
 impl Session {
@@ -136,6 +138,7 @@ impl Session {
             notes: 0,
             events_seen: 0,
             feed: Vec::new(),
+            review: None,
         };
         s.refresh();
         s
@@ -149,6 +152,10 @@ impl Session {
         match &self.seat {
             Seat::Team(t) => self.view = self.drill.view(t),
             Seat::Facilitator => self.truth = Some(self.drill.truth()),
+        }
+        // A review shows the truth beside the seat's view.
+        if self.review.is_some() && self.truth.is_none() {
+            self.truth = Some(self.drill.truth());
         }
         let new: Vec<(String, Event)> = self
             .drill
@@ -195,6 +202,35 @@ impl Session {
         }
         self.drill.advance(ticks);
         self.refresh();
+    }
+
+    /// Review: moves to drill time `t`, forward by re-simulating on, backward by
+    /// re-simulating from the start.
+    pub fn review_goto(&mut self, t: tabletop_engine::scenario::Minutes) {
+        let Some(mut review) = self.review.take() else { return };
+        if t < self.drill.now() {
+            self.drill = review.start();
+            self.events_seen = 0;
+            self.feed.clear();
+            self.objectives.clear();
+            self.notes = 0;
+        }
+        review.forward(&mut self.drill, t);
+        self.review = Some(review);
+        self.refresh();
+    }
+
+    /// Review: the seats in turn (each team, then the facilitator's truth), no handover.
+    pub fn review_next_seat(&mut self) {
+        let teams: Vec<String> = self.drill.scenario().teams.iter().map(|t| t.id.clone()).collect();
+        let next = match &self.seat {
+            Seat::Team(t) => match teams.iter().position(|x| x == t) {
+                Some(i) if i + 1 < teams.len() => Seat::Team(teams[i + 1].clone()),
+                _ => Seat::Facilitator,
+            },
+            Seat::Facilitator => Seat::Team(teams.first().cloned().unwrap_or_default()),
+        };
+        self.switch_to(next);
     }
 
     /// Advances exactly one tick (single step, usually while paused).

@@ -29,7 +29,12 @@ pub struct Then {
 }
 
 /// Plays the drill on; `runner` already holds the playbook when one was given.
-pub fn play_on(mut drill: Drill, log: &Path, then: &Then, runner: Option<PlaybookRunner>) -> ExitCode {
+pub fn play_on(
+    mut drill: Drill,
+    log: &Path,
+    then: &Then,
+    runner: Option<PlaybookRunner>,
+) -> ExitCode {
     if let Some(mut runner) = runner {
         let end = drill.end();
         runner.play(&mut drill, end);
@@ -49,7 +54,8 @@ pub fn play_on(mut drill: Drill, log: &Path, then: &Then, runner: Option<Playboo
         }
         (None, _) => SeatMode::HotSeat(scenario.teams.iter().map(|t| t.id.clone()).collect()),
     };
-    let mut app = App::new(Vec::new(), drill.seed(), None, |_, _, _| Err("no new drills here".into()));
+    let mut app =
+        App::new(Vec::new(), drill.seed(), None, |_, _, _| Err("no new drills here".into()));
     app.with_session(Session::new(drill, log.to_path_buf(), mode));
     match crate::terminal::run(app) {
         Ok(_) => {

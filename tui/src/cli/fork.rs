@@ -46,7 +46,11 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     if args.at > scenario.meta.duration {
-        eprintln!("error: {} is after the drill's end ({})", args.at.clock(), scenario.meta.duration.clock());
+        eprintln!(
+            "error: {} is after the drill's end ({})",
+            args.at.clock(),
+            scenario.meta.duration.clock()
+        );
         return ExitCode::from(EXIT_USAGE);
     }
     let runner = match &args.then.script {
@@ -64,7 +68,8 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     let mut drill = Drill::new(scenario, log.header.seed);
-    if let Err(e) = drill.record_to(Box::new(file), &log.header.scenario_name, &log.header.scenario) {
+    if let Err(e) = drill.record_to(Box::new(file), &log.header.scenario_name, &log.header.scenario)
+    {
         eprintln!("error: cannot write {}: {e}", path.display());
         return ExitCode::from(EXIT_PROBLEMS);
     }

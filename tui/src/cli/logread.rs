@@ -15,13 +15,19 @@ pub fn read(path: &Path) -> Option<(ReadLog, String)> {
         Ok(bytes)
     }) {
         Ok(bytes) if bytes.len() as u64 > MAX_LOG_BYTES => {
-            eprintln!("{name}: error: the log is larger than {} MiB", MAX_LOG_BYTES / (1024 * 1024));
+            eprintln!(
+                "{name}: error: the log is larger than {} MiB",
+                MAX_LOG_BYTES / (1024 * 1024)
+            );
             return None;
         }
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("{name}: error: the log is not UTF-8 text (byte {})", e.utf8_error().valid_up_to());
+                eprintln!(
+                    "{name}: error: the log is not UTF-8 text (byte {})",
+                    e.utf8_error().valid_up_to()
+                );
                 return None;
             }
         },

@@ -8,6 +8,7 @@ mod logfile;
 mod logread;
 mod play;
 mod render;
+mod replay;
 mod resume;
 mod run;
 mod verify;
@@ -39,6 +40,8 @@ enum Command {
     Run(run::Args),
     /// Check a drill log's hash chain and re-simulate it to confirm its outcome.
     Verify(verify::Args),
+    /// Review a recorded drill in the UI: scrub through time, each seat's view and the truth.
+    Replay(replay::Args),
     /// Continue a drill that was cut off, from its last record.
     Resume(resume::Args),
     /// Start a new drill from a moment of a recorded one.
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Replay(args)) => replay::run(&args),
         Some(Command::Resume(args)) => resume::run(&args),
         Some(Command::Fork(args)) => fork::run(&args),
     }

@@ -77,7 +77,11 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(EXIT_PROBLEMS);
         }
     }
-    eprintln!("{name}: resuming at T+{} (seed {})", replay::last_tick(&log.records).clock(), log.header.seed);
+    eprintln!(
+        "{name}: resuming at T+{} (seed {})",
+        replay::last_tick(&log.records).clock(),
+        log.header.seed
+    );
     continued::play_on(drill, &args.log, &args.then, runner)
 }
 

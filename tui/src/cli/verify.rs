@@ -20,7 +20,9 @@ pub fn run(args: &Args) -> ExitCode {
     let Some((log, _)) = logread::read(&args.log) else { return ExitCode::from(EXIT_PROBLEMS) };
     let name = args.log.display();
     if log.torn_tail.is_some() {
-        eprintln!("{name}: error: the log's last line is torn: the drill was cut off (tabletop resume continues it)");
+        eprintln!(
+            "{name}: error: the log's last line is torn: the drill was cut off (tabletop resume continues it)"
+        );
         return ExitCode::from(EXIT_PROBLEMS);
     }
     println!("{name}: hash chain intact ({} records)", log.records.len() + 1);

@@ -32,6 +32,14 @@ pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
         }
         Screen::Handover { team } => launcher::render_handover(app, team, frame, main, theme),
         Screen::Drill => match app.session.as_ref() {
+            // A review shows the truth beside the seat's view when there is room.
+            Some(s) if s.review.is_some() && s.team().is_some() && main.width >= 150 => {
+                let [left, right] =
+                    Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                        .areas(main);
+                drill::render(s, frame, left, theme);
+                facilitator::render(s, frame, right, theme);
+            }
             Some(s) if s.team().is_some() => drill::render(s, frame, main, theme),
             Some(s) => facilitator::render(s, frame, main, theme),
             None => {}

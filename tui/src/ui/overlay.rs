@@ -31,6 +31,7 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
                         Context::Drill => "",
                         Context::Team => " (team)",
                         Context::Facilitator => " (facilitator)",
+                        Context::Review => " (review)",
                     };
                     Line::from(vec![
                         Span::styled(format!("{:>6} ", b.label), theme.title()),
@@ -92,6 +93,7 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
             let title = match purpose {
                 InputPurpose::Filter => " filter the estate — Enter keeps, Esc clears ",
                 InputPurpose::Note => " note for the drill record — Enter saves, Esc drops ",
+                InputPurpose::GoTo => " go to drill time (02:30) — Enter jumps, Esc cancels ",
             };
             let rect = centred(area, 70, 3);
             frame.render_widget(Clear, rect);
