@@ -13,6 +13,8 @@ pub const SCENARIOS: &[Bundled] = &[
     Bundled { file: "ransomware.ron", text: include_str!("../../scenarios/ransomware.ron") },
     Bundled { file: "bec.ron", text: include_str!("../../scenarios/bec.ron") },
     Bundled { file: "cloud-leak.ron", text: include_str!("../../scenarios/cloud-leak.ron") },
+    Bundled { file: "insider.ron", text: include_str!("../../scenarios/insider.ron") },
+    Bundled { file: "supply-chain.ron", text: include_str!("../../scenarios/supply-chain.ron") },
     Bundled { file: "dc-power.ron", text: include_str!("../../scenarios/dc-power.ron") },
     Bundled { file: "region-outage.ron", text: include_str!("../../scenarios/region-outage.ron") },
 ];

@@ -142,6 +142,16 @@ fn validate_start(
         let flags = world.get_resource::<Flags>().map(|f| f.0.clone()).unwrap_or_default();
         let facts = world.get::<SystemFacts>(entity).ok_or(Rejection::DrillOver)?;
         check_requirements(&c, def, ix, facts, &flags)?;
+    } else {
+        // Zone and organisation actions have no system to check, but flags still gate them.
+        let flags = world.get_resource::<Flags>().map(|f| f.0.clone()).unwrap_or_default();
+        for r in &def.requires {
+            if let Requirement::Flag(flag) = r
+                && !flags.contains(flag)
+            {
+                return Err(Rejection::Precondition(format!("`{flag}` has not happened yet")));
+            }
+        }
     }
     let queued = queued(world);
     let requests: Vec<PendingRequest> =
