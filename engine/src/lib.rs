@@ -2,14 +2,16 @@
 //! and scoring. No terminal code; every client (the TUI, the headless runner, a future
 //! network server) uses the façade exported here.
 
+pub mod balance;
 mod drill;
 pub mod generate;
 pub mod log;
 pub mod model;
 pub mod playbook;
+pub mod policy;
 pub mod replay;
 pub mod scenario;
-
+pub mod score;
 pub mod sim;
 pub mod view;
 

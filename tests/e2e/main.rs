@@ -3,6 +3,7 @@
 
 mod check;
 mod crash;
+mod report;
 mod run;
 mod support;
 mod tui;

@@ -447,7 +447,8 @@ fn exfiltrate(
         return;
     }
     let hours = f64::from(clock.tick.0) / 60.0;
-    let report_hour = clock.now.0.is_multiple_of(60);
+    // Reported hourly, and at the drill's last tick so the log holds every gigabyte.
+    let report_hour = clock.now.0.is_multiple_of(60) || clock.now.0 + clock.tick.0 >= clock.end.0;
     let mut still = Vec::new();
     for (t, pending) in std::mem::take(&mut attack.exfiltrating) {
         let info = &c.systems[t as usize];

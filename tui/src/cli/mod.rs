@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each returning the process exit code.
 
+mod balance;
 mod check;
 mod continued;
 mod fork;
@@ -9,6 +10,7 @@ mod logread;
 mod play;
 mod render;
 mod replay;
+mod report;
 mod resume;
 mod run;
 mod verify;
@@ -38,6 +40,8 @@ enum Command {
     Check(check::Args),
     /// Play a drill headless (optionally from a playbook), write its log, print the outcome.
     Run(run::Args),
+    /// Run many seeded drills per response policy and report the spread of outcomes.
+    Balance(balance::Args),
     /// Check a drill log's hash chain and re-simulate it to confirm its outcome.
     Verify(verify::Args),
     /// Review a recorded drill in the UI: scrub through time, each seat's view and the truth.
@@ -46,6 +50,8 @@ enum Command {
     Resume(resume::Args),
     /// Start a new drill from a moment of a recorded one.
     Fork(fork::Args),
+    /// Turn a drill log into the after-action report (Markdown, JSON or HTML).
+    Report(report::Args),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -68,8 +74,10 @@ pub fn main() -> ExitCode {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Balance(args)) => balance::run(&args),
         Some(Command::Replay(args)) => replay::run(&args),
         Some(Command::Resume(args)) => resume::run(&args),
         Some(Command::Fork(args)) => fork::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
     }
 }

@@ -1,0 +1,336 @@
+//! `tabletop report` as a user runs it: the after-action report of a played drill in
+//! Markdown, JSON (checked against the schema in docs/report-format.md), HTML and as an
+//! ATT&CK Navigator layer; comparisons; and damaged logs.
+
+use std::fs;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::support::{root, run, text};
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tabletop-e2e-report-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    let _ = fs::remove_file(&path);
+    path
+}
+
+fn s(p: &std::path::Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// Plays the ransomware scenario (seed 1) into a log, once per test run.
+fn drill(name: &str, playbook: bool) -> PathBuf {
+    let log = temp(name);
+    let mut args = vec!["run", "ransomware", "--seed", "1"];
+    if playbook {
+        args.extend(["--script", "scenarios/playbooks/ransomware.ron"]);
+    }
+    let path = s(&log);
+    args.extend(["--log", &path]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    log
+}
+
+fn played() -> &'static PathBuf {
+    static LOG: OnceLock<PathBuf> = OnceLock::new();
+    LOG.get_or_init(|| drill("played.log", true))
+}
+
+fn nothing() -> &'static PathBuf {
+    static LOG: OnceLock<PathBuf> = OnceLock::new();
+    LOG.get_or_init(|| drill("nothing.log", false))
+}
+
+fn report(args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    let (stdout, stderr) = text(&out);
+    (out.status.code(), stdout, stderr)
+}
+
+#[test]
+fn the_markdown_report_of_the_reference_playbook() {
+    let (code, md, stderr) = report(&[&s(played())]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "a whole log gives no warning: {stderr}");
+    for heading in [
+        "## 1. Summary",
+        "## 2. Scenario and participants",
+        "## 3. Timeline",
+        "## 4. Metrics",
+        "## 5. Objectives",
+        "## 6. Capability ratings",
+        "## 7. Strengths",
+        "## 8. Areas for improvement",
+        "## 9. Improvement plan",
+        "## 10. Facilitator notes",
+        "## 11. ATT&CK techniques",
+    ] {
+        assert!(md.contains(heading), "missing {heading}");
+    }
+    assert!(!md.contains("Partial report"));
+    insta::assert_snapshot!(md);
+}
+
+/// The JSON Schema with `$id` = `id` from docs/report-format.md.
+fn documented_schema(id: &str) -> Value {
+    let doc = fs::read_to_string(root().join("docs/report-format.md")).expect("the doc");
+    let schema = doc
+        .split("```json")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .filter_map(|block| serde_json::from_str::<Value>(block).ok())
+        .find(|schema| schema["$id"] == id);
+    assert!(schema.is_some(), "docs/report-format.md has no schema {id}");
+    schema.unwrap_or_default()
+}
+
+/// Checks `value` against the subset of JSON Schema the doc uses: type, enum, const,
+/// required, properties, additionalProperties: false, items, anyOf and local $ref.
+fn validate(value: &Value, schema: &Value, root: &Value, path: &str, errors: &mut Vec<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/$defs/");
+        return validate(value, &root["$defs"][name], root, path, errors);
+    }
+    if let Some(options) = schema["anyOf"].as_array() {
+        let fits = options.iter().any(|o| {
+            let mut e = Vec::new();
+            validate(value, o, root, path, &mut e);
+            e.is_empty()
+        });
+        if !fits {
+            errors.push(format!("{path}: {value} fits none of anyOf"));
+        }
+        return;
+    }
+    if let Some(c) = schema.get("const")
+        && value != c
+    {
+        errors.push(format!("{path}: {value} is not {c}"));
+    }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        errors.push(format!("{path}: {value} is not one of {allowed:?}"));
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let is = |t: &str| match t {
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "integer" => value.is_u64() || value.is_i64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "null" => value.is_null(),
+        _ => false,
+    };
+    if !types.is_empty() && !types.iter().any(|t| is(t)) {
+        errors.push(format!("{path}: {value} is not {types:?}"));
+        return;
+    }
+    if let Some(obj) = value.as_object() {
+        for key in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            if !obj.contains_key(key) {
+                errors.push(format!("{path}: missing required `{key}`"));
+            }
+        }
+        for (key, v) in obj {
+            match schema["properties"].get(key) {
+                Some(sub) => validate(v, sub, root, &format!("{path}.{key}"), errors),
+                None if schema["additionalProperties"] == false => {
+                    errors.push(format!("{path}: `{key}` is not documented"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(schema)) = (value.as_array(), schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            validate(item, schema, root, &format!("{path}[{i}]"), errors);
+        }
+    }
+}
+
+fn assert_valid(value: &Value, schema_id: &str) {
+    let schema = documented_schema(schema_id);
+    let mut errors = Vec::new();
+    validate(value, &schema, &schema, "$", &mut errors);
+    assert!(errors.is_empty(), "not the documented shape:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn the_json_report_has_the_documented_shape() {
+    let (code, json, stderr) = report(&[&s(played()), "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_valid(&v, "tabletop-report");
+    // The validator itself catches a wrong shape.
+    let mut broken = v.clone();
+    broken["metrics"][0]["phase"] = Value::from("detect");
+    broken["drill"]["undocumented"] = Value::from(1);
+    let schema = documented_schema("tabletop-report");
+    let mut errors = Vec::new();
+    validate(&broken, &schema, &schema, "$", &mut errors);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+
+    // What a tool would read: the drill, a metric per phase, objectives and scores.
+    assert_eq!(v["drill"]["scenario_id"], "ransomware");
+    assert_eq!(v["drill"]["finished"], true);
+    assert_eq!(v["partial"], false);
+    for phase in ["Detect", "Respond", "Recover"] {
+        assert!(v["metrics"].as_array().is_some_and(|m| m.iter().any(|m| m["phase"] == phase)));
+    }
+    let metric =
+        |id: &str| v["metrics"].as_array().and_then(|m| m.iter().find(|m| m["id"] == id)).cloned();
+    assert_eq!(metric("systems_encrypted").map(|m| m["value"].clone()), Some(Value::from(0.0)));
+    assert_eq!(metric("exfiltrated_gb").map(|m| m["value"].clone()), Some(Value::from(0.0)));
+    assert!(metric("time_to_detect").is_some_and(|m| m["value"].is_number()));
+    assert_eq!(v["objectives"].as_array().map(Vec::len), Some(6));
+    assert!(v["scores"]["combined"]["score"].as_u64().is_some_and(|s| s > 50));
+}
+
+#[test]
+fn the_navigator_layer_has_what_navigator_requires() {
+    let layer = temp("layer.json");
+    let (code, _, stderr) = report(&[&s(played()), "--navigator", &s(&layer)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value =
+        serde_json::from_str(&fs::read_to_string(&layer).expect("layer written")).expect("JSON");
+    assert!(v["name"].as_str().is_some_and(|n| !n.is_empty()));
+    assert_eq!(v["domain"], "enterprise-attack");
+    assert_eq!(v["versions"]["layer"], "4.5");
+    assert_eq!(v["versions"]["attack"], "18");
+    assert_eq!(v["versions"]["navigator"], "5.1.0");
+    let techniques = v["techniques"].as_array().expect("techniques");
+    assert!(!techniques.is_empty());
+    for t in techniques {
+        let id = t["techniqueID"].as_str().expect("techniqueID");
+        let (base, sub) = id.split_once('.').unwrap_or((id, "000"));
+        assert!(
+            base.len() == 5
+                && base.starts_with('T')
+                && base[1..].bytes().all(|b| b.is_ascii_digit())
+                && sub.len() == 3,
+            "{id}"
+        );
+        let colour = t["color"].as_str().expect("color");
+        assert!(colour.len() == 7 && colour.starts_with('#'), "{colour}");
+        assert!(t["score"].is_number() && t["comment"].is_string());
+    }
+    let colour_of =
+        |id: &str| techniques.iter().find(|t| t["techniqueID"] == id).map(|t| t["color"].clone());
+    // The LSASS dump raised alerts; the VPN exploit attempt went unseen.
+    assert_eq!(colour_of("T1003.001"), Some(Value::from("#31a354")));
+    assert_eq!(colour_of("T1190"), Some(Value::from("#e34a33")));
+}
+
+#[test]
+fn comparing_the_playbook_with_doing_nothing_shows_what_changed() {
+    let (code, md, stderr) = report(&[&s(played()), "--compare", &s(nothing())]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(md.contains("A = `played.log`"), "{md}");
+    assert!(
+        md.contains(
+            "| The ERP database is never encrypted (`protect-erp-db`) | 25 | met | missed |"
+        ),
+        "{md}"
+    );
+    let cost = md.lines().find(|l| l.contains("| Business cost |")).expect("cost row");
+    assert!(cost.ends_with("| better |"), "{cost}");
+
+    let (code, json, stderr) =
+        report(&[&s(played()), "--compare", &s(nothing()), "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_valid(&v, "tabletop-comparison");
+    let combined = &v["scores"][0];
+    assert_eq!(combined["who"], "combined");
+    assert!(combined["delta"].as_i64().is_some_and(|d| d > 0), "{combined}");
+}
+
+#[test]
+fn comparing_drills_of_different_scenarios_is_refused() {
+    let other = temp("other.log");
+    let out = run(&["run", "engine/tests/fixtures/score.ron", "--log", &s(&other)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let (code, stdout, stderr) = report(&[&s(played()), "--compare", &s(&other)]);
+    assert_eq!(code, Some(1));
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("different scenarios"), "{stderr}");
+}
+
+#[test]
+fn a_tampered_log_is_refused_naming_the_line() {
+    let bytes = fs::read(played()).expect("log");
+    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    let middle = lines.len() / 2;
+    let line = &mut lines[middle];
+    let at = line.len() / 2;
+    line[at] = if line[at] == b'0' { b'1' } else { b'0' };
+    let tampered = temp("tampered.log");
+    fs::write(&tampered, lines.join(&b'\n')).expect("write");
+    let (code, stdout, stderr) = report(&[&s(&tampered)]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stdout.is_empty());
+    let located = format!("{}:{}:", tampered.display(), middle + 1);
+    assert!(stderr.contains(&located) && stderr.contains("error"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_log_cut_mid_line_gives_a_partial_report() {
+    let text = fs::read_to_string(played()).expect("log");
+    let starts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    // Cut line 40 in the middle, as a crash would.
+    let cut = starts[38] + (starts[39] - starts[38]) / 2;
+    let truncated = temp("truncated.log");
+    fs::write(&truncated, &text[..cut]).expect("write");
+    let (code, md, stderr) = report(&[&s(&truncated)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let located = format!("{}:40:", truncated.display());
+    assert!(stderr.contains(&located) && stderr.contains("warning"), "{stderr}");
+    assert!(stderr.contains("the report is partial"), "{stderr}");
+    assert!(md.contains("> **Partial report.**"), "{md}");
+    assert!(md.contains("the drill did not finish"), "{md}");
+    assert!(md.contains("| undecided |"), "objectives not yet decided: {md}");
+    let (_, json, _) = report(&[&s(&truncated), "--format", "json"]);
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["partial"], true);
+    assert_eq!(v["drill"]["finished"], false);
+}
+
+#[test]
+fn the_html_report_is_one_self_contained_page_with_a_timeline_chart() {
+    let page = temp("report.html");
+    let (code, stdout, stderr) = report(&[&s(nothing()), "--format", "html", "-o", &s(&page)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty(), "-o writes the file, not standard output");
+    let html = fs::read_to_string(&page).expect("page written");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg") && html.contains("</svg>"));
+    for external in ["http:", "https:", "<script", "src=", "<link", "@import", "url("] {
+        assert!(!html.contains(external), "the page must not load anything: found {external}");
+    }
+    // A lane per system that changed state, with the encrypted spans drawn.
+    assert!(html.contains("fs01: Encrypted 09:15–12:00"), "no encrypted span for fs01");
+    assert!(html.contains("After-action report"));
+}
+
+#[test]
+fn a_report_never_overwrites_its_log() {
+    let before = fs::read(played()).expect("log");
+    let (code, _, stderr) = report(&[&s(played()), "-o", &s(played())]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("never overwrites a log"), "{stderr}");
+    assert_eq!(fs::read(played()).expect("log"), before);
+}

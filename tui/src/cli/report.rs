@@ -1,0 +1,169 @@
+//! `tabletop report LOG`: the after-action report of a drill log, as Markdown (people),
+//! JSON (tools) or one self-contained HTML page; an ATT&CK Navigator layer of the
+//! techniques used; or two drills of the same scenario compared.
+
+mod html;
+mod markdown;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use tabletop_engine::score::{self, Comparison, Options, Report, ScoreError};
+
+use super::{EXIT_PROBLEMS, EXIT_USAGE, logread, render};
+
+/// Arguments of `tabletop report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The drill log to report on.
+    #[arg(value_name = "LOG")]
+    log: PathBuf,
+    /// Output format: Markdown for people, JSON for tools, HTML for a browser.
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also write an ATT&CK Navigator layer (JSON) of the techniques used to this file.
+    #[arg(long, value_name = "FILE")]
+    navigator: Option<PathBuf>,
+    /// Compare with another drill of the same scenario (the deltas are LOG minus this one).
+    #[arg(long, value_name = "LOG")]
+    compare: Option<PathBuf>,
+    /// Time the recovery of systems costing at least this much per hour down
+    /// (default: a tenth of the estate's most critical system).
+    #[arg(long, value_name = "AMOUNT")]
+    critical_from: Option<u64>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Markdown.
+    Md,
+    /// JSON (documented in docs/report-format.md).
+    Json,
+    /// One self-contained HTML page with a timeline chart.
+    Html,
+}
+
+/// A failure already reported on standard error; the exit code to use.
+struct Failed(u8);
+
+/// Runs the report.
+pub fn run(args: &Args) -> ExitCode {
+    match report(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failed(code)) => ExitCode::from(code),
+    }
+}
+
+fn report(args: &Args) -> Result<(), Failed> {
+    let options = Options { critical_from: args.critical_from };
+    for out in [&args.output, &args.navigator].into_iter().flatten() {
+        let inputs = std::iter::once(&args.log).chain(&args.compare);
+        if inputs.into_iter().any(|log| same_file(log, out)) {
+            eprintln!(
+                "error: {} is a drill log given as input; a report never overwrites a log",
+                out.display()
+            );
+            return Err(Failed(EXIT_USAGE));
+        }
+    }
+    let report = load(&args.log, &options)?;
+    if let Some(path) = &args.navigator {
+        let layer = score::navigator_layer(&report);
+        write_out(Some(path), &json(&layer)?)?;
+    }
+    let text = match &args.compare {
+        Some(other) => {
+            let baseline = load(other, &options)?;
+            let mut cmp = score::compare(&report, &baseline).map_err(|e| {
+                eprintln!(
+                    "error: cannot compare {} with {}: {e}",
+                    args.log.display(),
+                    other.display()
+                );
+                Failed(EXIT_PROBLEMS)
+            })?;
+            cmp.a.label = label(&args.log);
+            cmp.b.label = label(other);
+            render_comparison(args.format, &cmp)?
+        }
+        None => match args.format {
+            Format::Md => markdown::report(&report),
+            Format::Json => json(&report)?,
+            Format::Html => html::report(&report),
+        },
+    };
+    write_out(args.output.as_deref(), &text)
+}
+
+fn render_comparison(format: Format, cmp: &Comparison) -> Result<String, Failed> {
+    Ok(match format {
+        Format::Md => markdown::comparison(cmp),
+        Format::Json => json(cmp)?,
+        Format::Html => html::comparison(cmp),
+    })
+}
+
+fn label(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, Failed> {
+    serde_json::to_string_pretty(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| {
+            eprintln!("error: cannot write JSON: {e}");
+            Failed(EXIT_PROBLEMS)
+        })
+}
+
+fn write_out(path: Option<&Path>, text: &str) -> Result<(), Failed> {
+    let result = match path {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write the report: {e}"))
+        }
+    };
+    result.map_err(|e| {
+        eprintln!("error: {e}");
+        Failed(EXIT_PROBLEMS)
+    })
+}
+
+/// Reads, checks and scores a log, reporting every problem on standard error.
+fn load(path: &Path, options: &Options) -> Result<Report, Failed> {
+    let Some((log, _)) = logread::read(path) else {
+        return Err(Failed(EXIT_PROBLEMS));
+    };
+    let name = path.display();
+    let report = score::score(&log, options).map_err(|e| {
+        match &e {
+            ScoreError::Scenario(d) => render::eprint(d),
+        }
+        eprintln!("{name}: error: {e}");
+        Failed(EXIT_PROBLEMS)
+    })?;
+    if report.partial {
+        eprintln!("{name}: warning: the report is partial: {}", report.partial_reasons.join("; "));
+    }
+    Ok(report)
+}
