@@ -124,11 +124,13 @@ pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
     let feed_items: Vec<ListItem> =
         s.feed[start..].iter().map(|l| ListItem::new(l.clone())).collect();
     frame.render_widget(
-        List::new(feed_items).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" events — i: fire inject · n: note · x: end "),
-        ),
+        List::new(feed_items).block(Block::default().borders(Borders::ALL).title(
+            if s.review.is_some() {
+                " events so far (notes included) "
+            } else {
+                " events — i: fire inject · n: note · x: end "
+            },
+        )),
         feed,
     );
 }
