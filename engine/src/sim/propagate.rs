@@ -3,9 +3,6 @@
 //! recomputed: systems marked dirty, in dependency order, and their dependants when their
 //! own availability changed.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use bevy_ecs::prelude::*;
 
 use super::detect::Monitoring;
@@ -24,6 +21,13 @@ pub struct Ranks {
     pub rank: Vec<u32>,
     /// The zone a failed-over system runs in: the first zone of each site.
     pub site_zone: Vec<Option<u32>>,
+    /// Per zone: the systems with a dependency across zones that has one end in it, in
+    /// index order. When a zone's connected component changes, only these (and
+    /// [`Ranks::movable`]) can reach their dependencies differently.
+    pub reach_of_zone: Vec<Vec<SysIx>>,
+    /// Systems that can change zone by failing over, and their dependants: settled again
+    /// whenever reachability changes, wherever they run.
+    pub movable: Vec<SysIx>,
 }
 
 impl Ranks {
@@ -46,7 +50,45 @@ impl Ranks {
         let site_zone = (0..c.sites.len() as u32)
             .map(|s| c.zone_site.iter().position(|&z| z == s).map(|z| z as u32))
             .collect();
-        Ranks { rank, site_zone }
+        let mut reach_of_zone: Vec<Vec<SysIx>> = vec![Vec::new(); c.zones.len()];
+        let mut movable: Vec<SysIx> = Vec::new();
+        for (i, s) in c.systems.iter().enumerate() {
+            for &d in &s.depends_on {
+                let dz = c.systems[d as usize].zone;
+                if dz != s.zone {
+                    for z in [s.zone, dz] {
+                        if let Some(list) = reach_of_zone.get_mut(z as usize) {
+                            list.push(i as SysIx);
+                        }
+                    }
+                }
+            }
+            if s.replication.is_some() {
+                movable.push(i as SysIx);
+                movable.extend(&s.dependants);
+            }
+        }
+        for list in reach_of_zone.iter_mut().chain([&mut movable]) {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Ranks { rank, site_zone, reach_of_zone, movable }
+    }
+}
+
+/// The propagate phase's work list, kept from tick to tick so settling does not allocate:
+/// one bucket of systems per rank.
+#[derive(Debug, Default)]
+pub struct RankQueue {
+    buckets: Vec<Vec<SysIx>>,
+}
+
+impl RankQueue {
+    fn push(&mut self, rank: usize, ix: SysIx) {
+        if self.buckets.len() <= rank {
+            self.buckets.resize_with(rank + 1, Vec::new);
+        }
+        self.buckets[rank].push(ix);
     }
 }
 
@@ -137,6 +179,7 @@ pub fn propagate(
     mut events: ResMut<TickEvents>,
     mut monitoring: ResMut<Monitoring>,
     mut systems: Query<(&SystemFacts, &mut OpState)>,
+    mut queue: Local<RankQueue>,
 ) {
     if dirty.systems.is_empty() && !network.dirty {
         return;
@@ -150,75 +193,103 @@ pub fn propagate(
                 .get(entities.systems[ix as usize])
                 .is_ok_and(|(f, _)| runs(&c.systems[ix as usize], f, &sites.down))
         };
+        let before = network.component.clone();
         if recompute_network(&c, &mut network, runs_now) {
-            for (i, s) in c.systems.iter().enumerate() {
-                if !s.depends_on.is_empty() {
-                    dirty.mark(i as u32);
+            // Only zones whose component changed reach other zones differently: settle the
+            // systems with a dependency into or out of them, and those that may run
+            // elsewhere (failed over) with their dependants.
+            for (z, (old, new)) in before.iter().zip(&network.component).enumerate() {
+                if old != new {
+                    for &s in ranks.reach_of_zone.get(z).map_or(&[][..], Vec::as_slice) {
+                        dirty.mark(s);
+                    }
                 }
+            }
+            for &s in &ranks.movable {
+                dirty.mark(s);
             }
         }
     }
+    // Settle in rank order (what a system needs before the system), lowest index first
+    // within a rank. Dependants always rank higher, so each system is settled once.
     let dirty = &mut *dirty;
-    let mut heap: BinaryHeap<Reverse<(u32, SysIx)>> =
-        dirty.systems.drain(..).map(|i| Reverse((ranks.rank[i as usize], i))).collect();
-    while let Some(Reverse((_, ix))) = heap.pop() {
-        dirty.marked[ix as usize] = false;
-        let info = &c.systems[ix as usize];
-        let Ok((f, op)) = systems.get(entities.systems[ix as usize]) else { continue };
-        let zone = zone_of(info, f, &ranks);
-        let mut available = runs(info, f, &sites.down);
-        let mut degraded = f.failed_over;
-        for &d in &info.depends_on {
-            let Ok((df, dop)) = systems.get(entities.systems[d as usize]) else { continue };
-            let dinfo = &c.systems[d as usize];
-            available &= dop.available && network.reaches(zone, zone_of(dinfo, df, &ranks));
-            degraded |= dop.state == SystemState::Degraded;
-        }
-        let state = if f.wiped {
-            SystemState::Destroyed
-        } else if f.encrypted {
-            SystemState::Encrypted
-        } else if f.isolated {
-            SystemState::Isolated
-        } else if !available {
-            SystemState::Down
-        } else if degraded {
-            SystemState::Degraded
-        } else {
-            SystemState::Online
-        };
-        let before = *op;
-        if before.state == state && before.available == available {
-            continue;
-        }
-        if let Ok((_, mut op)) = systems.get_mut(entities.systems[ix as usize]) {
-            *op = OpState {
-                state,
-                available,
-                since: if before.state == state { before.since } else { clock.now },
-            };
-        }
-        if before.available != available {
-            if available {
-                ledger.cost_rate -= info.criticality.min(ledger.cost_rate);
+    let queue = &mut *queue;
+    let (mut lo, mut hi) = (usize::MAX, 0);
+    for ix in dirty.systems.drain(..) {
+        let r = ranks.rank[ix as usize] as usize;
+        queue.push(r, ix);
+        (lo, hi) = (lo.min(r), hi.max(r));
+    }
+    let mut r = lo;
+    while r <= hi {
+        let mut bucket = std::mem::take(&mut queue.buckets[r]);
+        bucket.sort_unstable();
+        for &ix in &bucket {
+            dirty.marked[ix as usize] = false;
+            let info = &c.systems[ix as usize];
+            let Ok((f, op)) = systems.get(entities.systems[ix as usize]) else { continue };
+            let zone = zone_of(info, f, &ranks);
+            let mut available = runs(info, f, &sites.down);
+            let mut degraded = f.failed_over;
+            for &d in &info.depends_on {
+                let Ok((df, dop)) = systems.get(entities.systems[d as usize]) else { continue };
+                let dinfo = &c.systems[d as usize];
+                available &= dop.available && network.reaches(zone, zone_of(dinfo, df, &ranks));
+                degraded |= dop.state == SystemState::Degraded;
+            }
+            let state = if f.wiped {
+                SystemState::Destroyed
+            } else if f.encrypted {
+                SystemState::Encrypted
+            } else if f.isolated {
+                SystemState::Isolated
+            } else if !available {
+                SystemState::Down
+            } else if degraded {
+                SystemState::Degraded
             } else {
-                ledger.cost_rate += info.criticality;
+                SystemState::Online
+            };
+            let before = *op;
+            if before.state == state && before.available == available {
+                continue;
+            }
+            if let Ok((_, mut op)) = systems.get_mut(entities.systems[ix as usize]) {
+                *op = OpState {
+                    state,
+                    available,
+                    since: if before.state == state { before.since } else { clock.now },
+                };
+            }
+            if before.available != available {
+                if available {
+                    ledger.cost_rate -= info.criticality.min(ledger.cost_rate);
+                } else {
+                    ledger.cost_rate += info.criticality;
+                }
+            }
+            if before.state != state {
+                events.0.push(Event::StateChanged {
+                    system: info.id.clone(),
+                    from: before.state,
+                    to: state,
+                });
+                monitoring.changed(clock.now, ix);
+            }
+            for &d in &info.dependants {
+                if !dirty.marked[d as usize] {
+                    dirty.marked[d as usize] = true;
+                    // A dependant ranks higher; should a cycle have slipped through, it
+                    // still goes to a later bucket, so the pass ends.
+                    let rd = (ranks.rank[d as usize] as usize).max(r + 1);
+                    queue.push(rd, d);
+                    hi = hi.max(rd);
+                }
             }
         }
-        if before.state != state {
-            events.0.push(Event::StateChanged {
-                system: info.id.clone(),
-                from: before.state,
-                to: state,
-            });
-            monitoring.changed(clock.now, ix);
-        }
-        for &d in &info.dependants {
-            if !dirty.marked[d as usize] {
-                dirty.marked[d as usize] = true;
-                heap.push(Reverse((ranks.rank[d as usize], d)));
-            }
-        }
+        bucket.clear();
+        queue.buckets[r] = bucket;
+        r += 1;
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each returning the process exit code.
 
 mod balance;
+mod bench;
 mod check;
 mod continued;
 mod fork;
@@ -50,6 +51,8 @@ enum Command {
     Resume(resume::Args),
     /// Start a new drill from a moment of a recorded one.
     Fork(fork::Args),
+    /// Measure what simulating a scenario costs.
+    Bench(bench::Args),
     /// Turn a drill log into the after-action report (Markdown, JSON or HTML).
     Report(report::Args),
 }
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
         Some(Command::Replay(args)) => replay::run(&args),
         Some(Command::Resume(args)) => resume::run(&args),
         Some(Command::Fork(args)) => fork::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Report(args)) => report::run(&args),
     }
 }
