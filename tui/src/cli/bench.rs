@@ -36,6 +36,58 @@ pub struct Args {
     /// Print the measurements as JSON.
     #[arg(long)]
     json: bool,
+    /// Also time this many UI frames (a team's screen and the facilitator's, 160x48) on the
+    /// drill as it stands at the end: reading the seat's view and drawing it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    frames: u32,
+}
+
+/// What drawing the UI costs.
+#[derive(Debug, serde::Serialize)]
+struct Frames {
+    /// Frames drawn per seat.
+    frames: u32,
+    /// A team's screen: mean and worst milliseconds per frame.
+    team_mean_ms: f64,
+    /// Worst team frame.
+    team_max_ms: f64,
+    /// The facilitator's console: mean milliseconds per frame.
+    facilitator_mean_ms: f64,
+    /// Worst facilitator frame.
+    facilitator_max_ms: f64,
+}
+
+/// Times `n` frames of each kind of screen on a drill advanced `ticks` ticks. A frame is
+/// what the UI loop does per frame when the clock moves: read the seat's view, then draw.
+fn frames(scenario: Arc<Scenario>, seed: u64, ticks: u32, n: u32) -> Option<Frames> {
+    use crate::app::{App, SeatMode, Session};
+    let mut drill = Drill::new(scenario.clone(), seed);
+    drill.advance(ticks);
+    let team = scenario.teams.first()?.id.clone();
+    let time = |mode: SeatMode, drill: Drill| -> Option<(f64, f64, Drill)> {
+        let mut app = App::new(Vec::new(), seed, None, |_, _, _| Err("bench".into()));
+        app.with_session(Session::new(drill, "bench.log".into(), mode));
+        app.screen = crate::app::Screen::Drill;
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).ok()?;
+        let theme = crate::ui::theme::Theme { colour: true };
+        let (mut total, mut worst) = (0.0f64, 0.0f64);
+        for _ in 0..n.max(1) {
+            let start = Instant::now();
+            if let Some(s) = app.session.as_mut() {
+                s.refresh();
+            }
+            terminal.draw(|f| crate::ui::render(&app, f, theme)).ok()?;
+            let took = start.elapsed().as_secs_f64() * 1000.0;
+            total += took;
+            worst = worst.max(took);
+        }
+        let drill = app.session.take()?.drill;
+        Some((total / f64::from(n.max(1)), worst, drill))
+    };
+    let (team_mean_ms, team_max_ms, drill) = time(SeatMode::Team(team), drill)?;
+    let (facilitator_mean_ms, facilitator_max_ms, _) = time(SeatMode::Facilitator, drill)?;
+    Some(Frames { frames: n, team_mean_ms, team_max_ms, facilitator_mean_ms, facilitator_max_ms })
 }
 
 /// What one bench run measured.
@@ -92,14 +144,28 @@ pub fn run(args: &Args) -> ExitCode {
     let tick = scenario.meta.tick.0.max(1);
     let ticks = args.ticks.unwrap_or(scenario.meta.duration.0.div_ceil(tick));
     let scenario = lengthened(scenario, ticks);
-    let report = measure(&name, Arc::new(scenario), ticks, args.seed, prepare);
+    let scenario = Arc::new(scenario);
+    let report = measure(&name, scenario.clone(), ticks, args.seed, prepare);
+    let ui = (args.frames > 0).then(|| frames(scenario, args.seed, ticks, args.frames)).flatten();
     if args.json {
-        match serde_json::to_string_pretty(&report) {
+        let json = serde_json::json!({ "engine": report, "ui": ui });
+        match serde_json::to_string_pretty(&json) {
             Ok(text) => println!("{text}"),
             Err(e) => eprintln!("error: cannot write JSON: {e}"),
         }
     } else {
         print(&report);
+        if let Some(f) = ui {
+            println!(
+                "{:<12} team screen {:.2} ms mean, {:.2} ms worst; facilitator {:.2} ms mean, {:.2} ms worst ({} frames each, 160x48)",
+                "ui frame",
+                f.team_mean_ms,
+                f.team_max_ms,
+                f.facilitator_mean_ms,
+                f.facilitator_max_ms,
+                f.frames
+            );
+        }
     }
     ExitCode::SUCCESS
 }
