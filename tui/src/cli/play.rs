@@ -43,10 +43,6 @@ fn open_log(
 
 /// Opens the UI.
 pub fn run(args: &Args) -> ExitCode {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!("error: the drill UI needs a terminal; for scripted drills use `tabletop run`");
-        return ExitCode::from(EXIT_USAGE);
-    }
     let seed = args.seed.unwrap_or_else(|| {
         SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| d.as_secs() % 1_000_000)
     });
@@ -57,6 +53,11 @@ pub fn run(args: &Args) -> ExitCode {
         },
         None => bundled::offers(),
     };
+    // A broken scenario is reported first, terminal or not.
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("error: the drill UI needs a terminal; for scripted drills use `tabletop run`");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let mut app = App::new(offers, seed, args.log.clone(), open_log);
     let mode = if args.facilitator {
         Some(SeatMode::Facilitator)
