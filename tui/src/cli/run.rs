@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use tabletop_engine::playbook::PlaybookRunner;
 use tabletop_engine::scenario::Minutes;
+use tabletop_engine::score::money;
 use tabletop_engine::{Drill, Outcome};
 
 use super::logfile::open_log;
@@ -102,18 +103,6 @@ pub fn run(args: &Args) -> ExitCode {
         print_outcome(&drill, &outcome, args, &log_path, runner.as_ref());
     }
     ExitCode::SUCCESS
-}
-
-fn money(amount: u64, currency: &str) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{currency} {out}")
 }
 
 fn print_outcome(

@@ -92,18 +92,7 @@ pub fn estate_rows(size: Rect) -> (u16, u16) {
     (list.y + 1, list.height.saturating_sub(2))
 }
 
-/// Formats money with thousands separators.
-pub fn money(amount: u64, currency: &str) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{currency} {out}")
-}
+pub use tabletop_engine::score::money;
 
 /// The first `offset` for a list of `height` rows that keeps `selected` in view.
 pub fn scroll(selected: usize, height: usize) -> usize {
