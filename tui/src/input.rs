@@ -122,11 +122,17 @@ pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
     keymap().into_iter().find(|b| b.key == code && active.contains(&b.context)).map(|b| b.action)
 }
 
-/// The action for a mouse event: a left click on an estate row selects it.
-pub fn mouse_action(app: &App, mouse: MouseEvent, estate_top: u16) -> Option<Action> {
+/// The action for a mouse event: a left click on an estate row selects it. `estate` is
+/// the list's first row and height on screen, as drawn.
+pub fn mouse_action(app: &App, mouse: MouseEvent, estate: (u16, u16)) -> Option<Action> {
+    let (top, height) = estate;
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) if matches!(app.screen, Screen::Drill) => {
-            mouse.row.checked_sub(estate_top).map(|r| Action::ClickRow(r as usize))
+            let row = mouse.row.checked_sub(top).filter(|r| *r < height)?;
+            // The list scrolls to keep the selection in view: the same offset it drew with.
+            let selected = app.session.as_ref().map_or(0, |s| s.sel("estate"));
+            let offset = crate::ui::scroll(selected, height as usize);
+            Some(Action::ClickRow(offset + row as usize))
         }
         MouseEventKind::ScrollUp => Some(Action::Up),
         MouseEventKind::ScrollDown => Some(Action::Down),

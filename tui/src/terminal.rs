@@ -37,9 +37,9 @@ pub fn run(mut app: App) -> io::Result<App> {
                 Event::Key(key) if key.is_press() => input::action_for(&app, key),
                 Event::Mouse(mouse) => {
                     let size = terminal.size()?;
-                    let (top, _) =
+                    let rows =
                         ui::estate_rows(ratatui::layout::Rect::new(0, 0, size.width, size.height));
-                    input::mouse_action(&app, mouse, top)
+                    input::mouse_action(&app, mouse, rows)
                 }
                 _ => None,
             };
