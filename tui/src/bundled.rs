@@ -40,3 +40,22 @@ pub fn offers() -> Vec<crate::app::Offer> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_scenario_in_the_repo_is_bundled_and_checks_clean() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("scenarios/")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|f| f.ends_with(".ron"))
+            .collect();
+        files.sort();
+        let mut bundled: Vec<String> = super::SCENARIOS.iter().map(|b| b.file.to_owned()).collect();
+        bundled.sort();
+        assert_eq!(bundled, files, "add new scenarios to SCENARIOS so the launcher offers them");
+        assert_eq!(super::offers().len(), files.len(), "every bundled scenario checks clean");
+    }
+}
