@@ -102,15 +102,15 @@ pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         .iter()
         .map(|k| {
             ListItem::new(format!(
-                "{:<11.11} believes compromised: {} · sees down: {} · alerts {}",
+                "{:<10.10} down {} · alerts {} · compromised: {}",
                 k.team,
+                k.sees_down.len(),
+                k.alerts,
                 if k.believes_compromised.is_empty() {
                     "none".to_owned()
                 } else {
                     k.believes_compromised.join(", ")
-                },
-                k.sees_down.len(),
-                k.alerts
+                }
             ))
         })
         .collect();
