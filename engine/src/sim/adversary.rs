@@ -79,28 +79,17 @@ pub fn advance_stages(
                     .filter(|&t| in_reach(&c, stage, t, &entities, &network, &systems))
                     .collect();
                 let roll = rng.0.random::<f64>();
-                if !ready(&c, stage, run.ix, &attack, &flags, &entities, &systems) {
-                    blocked(
-                        &c,
-                        run,
-                        stage,
-                        now,
-                        &mut attack,
-                        &mut events.0,
-                        "what it needed was taken away",
-                    );
+                let why = if !ready(&c, stage, run.ix, &attack, &flags, &entities, &systems) {
+                    Some("what it needed was taken away")
                 } else if still.is_empty() {
-                    blocked(
-                        &c,
-                        run,
-                        stage,
-                        now,
-                        &mut attack,
-                        &mut events.0,
-                        "its path to the targets was cut",
-                    );
+                    Some("its path to the targets was cut")
                 } else if roll >= stage.success {
-                    blocked(&c, run, stage, now, &mut attack, &mut events.0, "it failed");
+                    Some("it failed")
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    blocked(&c, run, stage, now, &mut attack, &mut events.0, why);
                 } else {
                     let names = still.iter().map(|&t| c.systems[t as usize].id.clone()).collect();
                     for &t in &still {

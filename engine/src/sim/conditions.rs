@@ -20,6 +20,24 @@ pub struct SysSnapshot {
     pub compromised: bool,
 }
 
+impl SysSnapshot {
+    /// What conditions may ask about a system, from its components.
+    pub fn of(
+        f: &crate::model::SystemFacts,
+        op: &crate::model::OpState,
+        cmp: &crate::model::Compromise,
+    ) -> Self {
+        SysSnapshot {
+            state: op.state,
+            available: op.available,
+            isolated: f.isolated,
+            encrypted: f.encrypted,
+            wiped: f.wiped,
+            compromised: cmp.present(),
+        }
+    }
+}
+
 /// The drill as conditions see it.
 pub struct CondCtx<'a> {
     /// The scenario.

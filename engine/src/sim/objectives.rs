@@ -35,16 +35,10 @@ impl ConditionReader<'_, '_> {
     /// Whether the condition holds now.
     pub fn holds(&self, cond: &Condition) -> bool {
         let snapshot = |ix: u32| {
-            self.systems.get(self.entities.systems[ix as usize]).ok().map(|(f, op, cmp)| {
-                SysSnapshot {
-                    state: op.state,
-                    available: op.available,
-                    isolated: f.isolated,
-                    encrypted: f.encrypted,
-                    wiped: f.wiped,
-                    compromised: cmp.present(),
-                }
-            })
+            self.systems
+                .get(self.entities.systems[ix as usize])
+                .ok()
+                .map(|(f, op, cmp)| SysSnapshot::of(f, op, cmp))
         };
         let knows = |t: u32, s: u32| {
             self.teams

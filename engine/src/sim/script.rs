@@ -173,14 +173,10 @@ pub fn fire_script(
     // What fires this tick: read everything first, then act.
     let (to_start, to_deliver) = {
         let snapshot = |ix: u32| {
-            systems.get(entities.systems[ix as usize]).ok().map(|(f, op, cmp)| SysSnapshot {
-                state: op.state,
-                available: op.available,
-                isolated: f.isolated,
-                encrypted: f.encrypted,
-                wiped: f.wiped,
-                compromised: cmp.present(),
-            })
+            systems
+                .get(entities.systems[ix as usize])
+                .ok()
+                .map(|(f, op, cmp)| SysSnapshot::of(f, op, cmp))
         };
         let knows = |t: u32, s: u32| {
             teams
