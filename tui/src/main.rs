@@ -4,6 +4,7 @@ mod app;
 mod bundled;
 mod cli;
 mod input;
+mod safe_text;
 mod terminal;
 mod ui;
 
