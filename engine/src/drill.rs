@@ -35,7 +35,28 @@ pub struct Drill {
     /// Records already in the log being continued: re-simulation must reproduce them, one
     /// by one, before anything new is appended.
     expected: std::collections::VecDeque<Body>,
-    divergence: Option<String>,
+    /// The log line the next expected record is on.
+    expected_line: usize,
+    /// Where re-simulation first differed from the log being continued; from then on
+    /// nothing more is written, so a divergent drill never lands in that log.
+    divergence: Option<Divergence>,
+    /// The head hash the log's seal carries, once the drill has ended and been sealed.
+    sealed: Option<String>,
+}
+
+/// Where re-simulating a log first produced something other than what it records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Divergence {
+    /// The 1-based line of the log.
+    pub line: usize,
+    /// What the log records and what the engine produced instead.
+    pub message: String,
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
 }
 
 /// How a drill turned out, for `run` and reports.
@@ -74,7 +95,9 @@ impl Drill {
             log_error: None,
             logged_events: 0,
             expected: std::collections::VecDeque::new(),
+            expected_line: 0,
             divergence: None,
+            sealed: None,
         }
     }
 
@@ -112,11 +135,18 @@ impl Drill {
     ) {
         self.log = Some(writer);
         self.expected = already.into();
+        self.expected_line = 2;
     }
 
-    /// Where re-simulation first produced something other than the log being continued.
-    pub fn divergence(&self) -> Option<&str> {
-        self.divergence.as_deref()
+    /// Where re-simulation first produced something other than the log being continued,
+    /// naming the log's line. Once set, nothing more is appended to that log.
+    pub fn divergence(&self) -> Option<&Divergence> {
+        self.divergence.as_ref()
+    }
+
+    /// The head hash of the log's seal, once the drill has ended and its log is sealed.
+    pub fn sealed_head(&self) -> Option<&str> {
+        self.sealed.as_deref()
     }
 
     /// Records of the continued log not yet reproduced by re-simulation.
@@ -203,13 +233,21 @@ impl Drill {
     }
 
     fn write(&mut self, body: Body) {
+        if self.divergence.is_some() {
+            return;
+        }
         if let Some(expected) = self.expected.pop_front() {
-            if expected != body && self.divergence.is_none() {
-                self.divergence = Some(format!(
-                    "the engine produced {} where the log has {}",
-                    serde_json::to_string(&body).unwrap_or_default(),
-                    serde_json::to_string(&expected).unwrap_or_default()
-                ));
+            let line = self.expected_line;
+            self.expected_line += 1;
+            if expected != body {
+                self.divergence = Some(Divergence {
+                    line,
+                    message: format!(
+                        "the log records {}, the engine produces {}",
+                        describe(&expected),
+                        describe(&body)
+                    ),
+                });
             }
             return;
         }
@@ -227,7 +265,34 @@ impl Drill {
         let new: Vec<TimedEvent> = self.events_since(self.logged_events).to_vec();
         self.logged_events += new.len();
         for e in new {
+            let ended = matches!(e.event, Event::DrillEnded { .. });
             self.write(Body::Event(e));
+            if ended {
+                self.seal();
+            }
+        }
+    }
+
+    /// Closes the log after the drill's end, unless re-simulation is still reproducing a
+    /// log, which then holds records past the end that no drill writes.
+    fn seal(&mut self) {
+        if self.divergence.is_some() {
+            return;
+        }
+        if let Some(extra) = self.expected.front() {
+            self.divergence = Some(Divergence {
+                line: self.expected_line,
+                message: format!("the log records {} after the drill's end", describe(extra)),
+            });
+            return;
+        }
+        if let Some(log) = &mut self.log {
+            match log.seal() {
+                Ok(head) => self.sealed = Some(head),
+                Err(e) => {
+                    self.log_error.get_or_insert_with(|| e.to_string());
+                }
+            }
         }
     }
 
@@ -445,6 +510,19 @@ impl Drill {
     #[doc(hidden)]
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world
+    }
+}
+
+/// A log record in words, for divergence messages.
+fn describe(body: &Body) -> String {
+    match body {
+        Body::Header(_) => "a header".to_owned(),
+        Body::Command { at, seat, id, command } => {
+            let what = serde_json::to_string(command).unwrap_or_default();
+            format!("command #{id} from {seat} at {}: {what}", at.clock())
+        }
+        Body::Event(e) => format!("`{}` at {}", e.event, e.at.clock()),
+        Body::Seal(_) => "the seal".to_owned(),
     }
 }
 

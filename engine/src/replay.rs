@@ -4,18 +4,33 @@
 
 use std::sync::Arc;
 
-use crate::drill::Drill;
-use crate::log::{Body, ReadLog, sha256_hex};
-use crate::model::TimedEvent;
+use crate::drill::{Drill, ENGINE_VERSION};
+use crate::log::{Body, LogWriter, ReadLog, sha256_hex};
+use crate::model::{Event, TimedEvent};
+use crate::playbook::PlaybookRunner;
 use crate::scenario::{self, Minutes, Scenario};
 
-/// Why a log cannot be replayed.
+/// Why a log cannot be replayed, at which line of the log where one is to blame.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplayError(pub String);
+pub struct ReplayError {
+    /// The 1-based line of the log, where one is to blame.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ReplayError {
+    fn at(line: usize, message: impl Into<String>) -> Self {
+        ReplayError { line: Some(line), message: message.into() }
+    }
+}
 
 impl std::fmt::Display for ReplayError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
@@ -25,15 +40,21 @@ impl std::error::Error for ReplayError {}
 pub fn scenario_of(log: &ReadLog) -> Result<Arc<Scenario>, ReplayError> {
     let h = &log.header;
     if sha256_hex(h.scenario.as_bytes()) != h.scenario_sha256 {
-        return Err(ReplayError("the scenario in the log's header does not match its hash".into()));
+        return Err(ReplayError::at(
+            1,
+            "the scenario in the log's header does not match its hash: the header was changed",
+        ));
     }
     let checked = scenario::check_bytes(&h.scenario_name, h.scenario.as_bytes());
     match checked.scenario {
         Some(s) => Ok(Arc::new(s)),
-        None => Err(ReplayError(format!(
-            "the scenario recorded in the log no longer checks clean with this tabletop:\n{}",
-            checked.diagnostics
-        ))),
+        None => Err(ReplayError::at(
+            1,
+            format!(
+                "the scenario recorded in the log no longer checks clean with this tabletop:\n{}",
+                checked.diagnostics
+            ),
+        )),
     }
 }
 
@@ -51,29 +72,75 @@ pub fn replay_commands(
         }
         drill.advance_to(*at);
         if drill.now() != *at {
-            return Err(ReplayError(format!(
-                "record {}: a command at {} is past the drill's end",
-                i + 2,
-                at.clock()
-            )));
+            return Err(ReplayError::at(
+                ReadLog::line_of(i),
+                format!("a command at {} is past the drill's end", at.clock()),
+            ));
         }
         match drill.submit(seat, command.clone()) {
             Ok(got) if got == *id => {}
             Ok(got) => {
-                return Err(ReplayError(format!(
-                    "record {}: command #{id} came back as #{got}",
-                    i + 2
-                )));
+                return Err(ReplayError::at(
+                    ReadLog::line_of(i),
+                    format!("command #{id} came back as #{got}"),
+                ));
             }
             Err(why) => {
-                return Err(ReplayError(format!(
-                    "record {}: the engine now refuses command #{id}: {why}",
-                    i + 2
-                )));
+                return Err(ReplayError::at(
+                    ReadLog::line_of(i),
+                    format!("the engine now refuses command #{id}: {why}"),
+                ));
             }
         }
     }
     Ok(())
+}
+
+/// Rebuilds a drill that was cut off from its log, ready to play on. The drill is
+/// re-simulated from its start, by the log's own commands or, for a scripted drill, by the
+/// same playbook, and every record it produces is checked against the log's. `out` receives
+/// only what comes after the log's last record, and nothing at all unless re-simulation
+/// reproduced the whole log: a divergent drill never lands in it.
+pub fn resume(
+    log: &ReadLog,
+    out: Box<dyn std::io::Write + Send>,
+    runner: Option<&mut PlaybookRunner>,
+) -> Result<Drill, ReplayError> {
+    let ended = log
+        .records
+        .iter()
+        .any(|b| matches!(b, Body::Event(TimedEvent { event: Event::DrillEnded { .. }, .. })));
+    if ended || log.seal.is_some() {
+        return Err(ReplayError {
+            line: None,
+            message: "the drill already ended; fork it at a moment to play on from there".into(),
+        });
+    }
+    let scenario = scenario_of(log)?;
+    let mut drill = Drill::new(scenario, log.header.seed);
+    let writer = LogWriter::continuing(out, log.records.len() as u64 + 1, log.last_hash.clone());
+    drill.continue_recording(writer, log.records.clone());
+    let last = last_tick(&log.records);
+    let scripted = runner.is_some();
+    match runner {
+        Some(runner) => runner.play(&mut drill, last),
+        None => {
+            replay_commands(&mut drill, &log.records, None)?;
+            drill.advance_to(last);
+        }
+    }
+    if let Some(d) = drill.divergence() {
+        return Err(ReplayError::at(d.line, d.message.clone()));
+    }
+    // A playbook gives the commands of the log's last tick when that tick runs; the log's
+    // own commands have all been given by now.
+    if !scripted && drill.records_to_reproduce() > 0 {
+        return Err(ReplayError::at(
+            ReadLog::line_of(log.records.len() - drill.records_to_reproduce()),
+            "re-simulation stopped short of this record",
+        ));
+    }
+    Ok(drill)
 }
 
 /// The drill time just after the last tick a log recorded anything for.
@@ -83,7 +150,7 @@ pub fn last_tick(records: &[Body]) -> Minutes {
         .filter_map(|b| match b {
             Body::Event(e) => Some(Minutes(e.at.0 + 1)),
             Body::Command { at, .. } => Some(*at),
-            Body::Header(_) => None,
+            Body::Header(_) | Body::Seal(_) => None,
         })
         .max()
         .unwrap_or(Minutes::ZERO)
@@ -96,16 +163,32 @@ pub struct Verified {
     pub records: usize,
     /// Events re-simulated and matched.
     pub events: usize,
-    /// Whether the log runs to the drill's end.
+    /// Whether the log holds the whole drill: sealed (format 2 on), or for a format 1 log,
+    /// holding the drill's end.
     pub complete: bool,
+    /// The head hash the seal carries.
+    pub head: Option<String>,
 }
 
 /// Re-simulates a log and checks that the engine produces exactly the recorded events.
-/// On a mismatch, says which line of the log differs and how.
+/// On a mismatch, says which line of the log differs and how; when another engine version
+/// recorded the log, says that too, since a rule change is then the likelier cause.
 pub fn verify(log: &ReadLog) -> Result<Verified, ReplayError> {
     let scenario = scenario_of(log)?;
+    let other_engine = (log.header.engine != ENGINE_VERSION).then(|| {
+        format!(
+            " (recorded by engine {}; this is engine {ENGINE_VERSION}, whose rules may differ)",
+            log.header.engine
+        )
+    });
+    let differs = |line: usize, message: String| {
+        ReplayError::at(line, format!("{message}{}", other_engine.as_deref().unwrap_or_default()))
+    };
     let mut drill = Drill::new(scenario, log.header.seed);
-    replay_commands(&mut drill, &log.records, None)?;
+    replay_commands(&mut drill, &log.records, None).map_err(|e| ReplayError {
+        message: format!("{}{}", e.message, other_engine.as_deref().unwrap_or_default()),
+        ..e
+    })?;
     let end = last_tick(&log.records);
     drill.advance_to(end.max(drill.now()));
     let produced: Vec<TimedEvent> = drill.events_since(0).to_vec();
@@ -115,33 +198,53 @@ pub fn verify(log: &ReadLog) -> Result<Verified, ReplayError> {
         match produced.get(n) {
             Some(p) if p == recorded => n += 1,
             Some(p) => {
-                return Err(ReplayError(format!(
-                    "line {}: the log records `{}` at {}, the engine produces `{}` at {}",
-                    i + 2,
-                    recorded.event,
-                    recorded.at.clock(),
-                    p.event,
-                    p.at.clock()
-                )));
+                return Err(differs(
+                    ReadLog::line_of(i),
+                    format!(
+                        "the log records `{}` at {}, the engine produces `{}` at {}",
+                        recorded.event,
+                        recorded.at.clock(),
+                        p.event,
+                        p.at.clock()
+                    ),
+                ));
             }
             None => {
-                return Err(ReplayError(format!(
-                    "line {}: the log records `{}`, which the engine never produces",
-                    i + 2,
-                    recorded.event
-                )));
+                return Err(differs(
+                    ReadLog::line_of(i),
+                    format!(
+                        "the log records `{}`, which the engine never produces",
+                        recorded.event
+                    ),
+                ));
             }
         }
     }
-    let complete = log.records.iter().any(|b| {
-        matches!(b, Body::Event(TimedEvent { event: crate::model::Event::DrillEnded { .. }, .. }))
-    });
-    if complete && n != produced.len() {
-        return Err(ReplayError(format!(
-            "the engine produces {} events the log does not record, from `{}`",
-            produced.len() - n,
-            produced.get(n).map(|e| e.event.to_string()).unwrap_or_default()
-        )));
+    let ended = log
+        .records
+        .iter()
+        .any(|b| matches!(b, Body::Event(TimedEvent { event: Event::DrillEnded { .. }, .. })));
+    if ended && n != produced.len() {
+        return Err(differs(
+            ReadLog::line_of(log.records.len()),
+            format!(
+                "the engine produces {} events the log does not record, from `{}`",
+                produced.len() - n,
+                produced.get(n).map(|e| e.event.to_string()).unwrap_or_default()
+            ),
+        ));
     }
-    Ok(Verified { records: log.records.len(), events: n, complete })
+    if log.seal.is_some() && !ended {
+        return Err(ReplayError::at(
+            ReadLog::line_of(log.records.len()),
+            "the log is sealed but the drill never ended: records were removed",
+        ));
+    }
+    let complete = if log.header.format >= 2 { log.seal.is_some() } else { ended };
+    Ok(Verified {
+        records: log.records.len(),
+        events: n,
+        complete,
+        head: log.seal.as_ref().map(|s| s.head.clone()),
+    })
 }

@@ -94,6 +94,20 @@ case!(decider_not_told, "audience: [\"it\", \"security\"]", "audience: [\"it\"]"
 case!(success_out_of_range, "success: 0.9", "success: 1.9");
 case!(zero_capacity, "role: ItOps, capacity: 2", "role: ItOps, capacity: 0");
 case!(weight_out_of_range, "weight: 5", "weight: 500");
+case!(
+    criticality_out_of_range,
+    "kind: DomainController, zone: \"corp\", criticality: 1000",
+    "kind: DomainController, zone: \"corp\", criticality: 9223372036854775808"
+);
+case!(
+    cost_out_of_range,
+    "consequences: [Cost(1000)]",
+    "consequences: [Cost(18446744073709551615)]"
+);
+
+// The scenario id names default drill logs: it may not name a path.
+case!(scenario_id_is_a_path, "id: \"base\",", "id: \"../../../x\",");
+case!(scenario_id_is_absolute, "id: \"base\",", "id: \"/tmp/x\",");
 
 // ATT&CK technique ids.
 case!(unknown_technique, "technique: \"T1003.001\"", "technique: \"T1003.01\"");

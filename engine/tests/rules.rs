@@ -1243,18 +1243,24 @@ fn swapped_lines_are_found_at_the_first_of_them() {
 fn a_torn_last_line_is_dropped_and_reported() {
     let (text, events, _) = recorded_drill();
     let whole = read_log(&text).expect("intact");
-    let n = lines(&text).len();
-    let last_start = text[..text.len() - 1].rfind('\n').expect("more than one line") + 1;
-    let last_len = text.len() - last_start;
-    for cut in [1, last_len / 3, last_len / 2, last_len - 2, last_len - 1] {
-        let torn = &text[..last_start + cut];
-        assert!(!torn.ends_with('\n'));
-        let read = read_log(torn).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
-        let tail = read.torn_tail.unwrap_or_else(|| panic!("cut at {cut}: no torn tail"));
-        assert_eq!(tail.line, n, "cut at {cut}: {tail}");
-        assert_eq!(read.records.len(), whole.records.len() - 1, "cut at {cut}");
-        assert_eq!(read.records[..], whole.records[..whole.records.len() - 1]);
+    assert!(whole.seal.is_some(), "a drill run to its end is sealed");
+    let lines = lines(&text);
+    let n = lines.len();
+    // The seal is the last line, the drill's last event the one before: a cut in either
+    // tears that line and keeps every line before it.
+    for (torn_line, kept_records) in [(n, whole.records.len()), (n - 1, whole.records.len() - 1)] {
+        let start: usize = lines[..torn_line - 1].iter().map(|l| l.len()).sum();
+        let len = lines[torn_line - 1].len();
+        for cut in [1, len / 3, len / 2, len - 2, len - 1] {
+            let torn = &text[..start + cut];
+            assert!(!torn.ends_with('\n'));
+            let read = read_log(torn).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+            let tail = read.torn_tail.unwrap_or_else(|| panic!("cut at {cut}: no torn tail"));
+            assert_eq!(tail.line, torn_line, "cut at {cut}: {tail}");
+            assert!(read.seal.is_none(), "a torn seal seals nothing");
+            assert_eq!(read.records[..], whole.records[..kept_records], "cut at {cut}");
+        }
     }
     let last = events.last().cloned().expect("events");
-    assert_eq!(whole.records.last(), Some(&Body::Event(last)), "the torn line was the last event");
+    assert_eq!(whole.records.last(), Some(&Body::Event(last)), "the seal follows the last event");
 }

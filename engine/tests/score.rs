@@ -39,6 +39,7 @@ fn log(events: Vec<(u32, Event)>) -> ReadLog {
         records: records(events),
         last_hash: String::new(),
         torn_tail: None,
+        seal: None,
     }
 }
 

@@ -4,6 +4,10 @@
 //! A line is `{"rec":{...},"hash":"<sha256 of the rec text>"}`; each rec carries `seq` (its
 //! line number from 0) and `prev` (the previous line's hash), so a changed, dropped or
 //! reordered line is found by the first hash or sequence that does not match.
+//!
+//! A drill that ran to its end closes its log with a seal record carrying the chain's head
+//! hash (format 2 on): a log without one was cut off, whether by a crash or by a tamperer
+//! who removed its end, and `verify` says so.
 
 mod read;
 mod write;
@@ -13,11 +17,15 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Command, Seat, TimedEvent};
 use crate::scenario::Minutes;
 
-pub use read::{LogError, ReadLog, read_log};
+pub use read::{LogError, ReadLog, read_log, read_log_bytes};
 pub use write::LogWriter;
 
-/// Version of the log format written by this build.
-pub const LOG_FORMAT: u32 = 1;
+/// Version of the log format written by this build. Format 1 (engine 0.1.0) had no seal
+/// and read floats back inexactly; format 2 seals complete drills.
+pub const LOG_FORMAT: u32 = 2;
+
+/// The oldest log format this build still reads.
+pub const OLDEST_LOG_FORMAT: u32 = 1;
 
 /// Largest log accepted by the reader: a day-long drill of a large estate stays far below.
 pub const MAX_LOG_BYTES: u64 = 256 * 1024 * 1024;
@@ -59,6 +67,19 @@ pub enum Body {
     },
     /// An event of the engine.
     Event(TimedEvent),
+    /// The last line of a drill that ran to its end (format 2 on).
+    Seal(Seal),
+}
+
+/// What closes a complete drill's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seal {
+    /// Lines before the seal, the header included.
+    pub lines: u64,
+    /// The chain's head hash: the hash of the line before the seal. Participants note it at
+    /// the end of the drill; `verify` and the report print it again.
+    pub head: String,
 }
 
 /// A record with its place in the chain.

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{Body, Header, LOG_FORMAT, Record, sha256_hex};
+use super::{Body, Header, LOG_FORMAT, MAX_LOG_BYTES, OLDEST_LOG_FORMAT, Record, Seal, sha256_hex};
 
 /// A problem with a log, located by line (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,16 +29,54 @@ impl std::error::Error for LogError {}
 pub struct ReadLog {
     /// The header.
     pub header: Header,
-    /// The records after the header, in order.
+    /// The records after the header, in order (the seal is not among them).
     pub records: Vec<Body>,
     /// The hash of the last good line (to continue the chain).
     pub last_hash: String,
     /// A last line cut short by a crash (partial write), dropped.
     pub torn_tail: Option<LogError>,
+    /// The seal of a drill that ran to its end (format 2 on).
+    pub seal: Option<Seal>,
+}
+
+impl ReadLog {
+    /// The 1-based line of the log that holds `records[i]`.
+    pub fn line_of(i: usize) -> usize {
+        i + 2
+    }
 }
 
 fn err(line: usize, column: usize, message: impl Into<String>) -> LogError {
     LogError { line, column, message: message.into() }
+}
+
+/// Reads and checks a whole log from its bytes: too large or not UTF-8 is an error that
+/// names the line and column it starts at.
+pub fn read_log_bytes(bytes: &[u8]) -> Result<ReadLog, LogError> {
+    if bytes.len() as u64 > MAX_LOG_BYTES {
+        let line = 1 + bytes.iter().take(MAX_LOG_BYTES as usize).filter(|&&b| b == b'\n').count();
+        return Err(err(
+            line,
+            1,
+            format!(
+                "the log is larger than {} MiB, more than any drill writes",
+                MAX_LOG_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        // Column in characters, as editors count it.
+        let column = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+        err(
+            line,
+            column,
+            format!("byte {} is not UTF-8 text: a drill log is JSON text", e.valid_up_to()),
+        )
+    })?;
+    read_log(text)
 }
 
 /// Reads and checks a whole log. A torn last line (no newline, or not a complete record)
@@ -53,16 +91,42 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
     let mut records = Vec::new();
     let mut prev = String::new();
     let mut torn_tail = None;
+    let mut seal: Option<(usize, Seal)> = None;
     for (i, raw) in lines.iter().enumerate() {
         let n = i + 1;
         let last = i + 1 == lines.len();
         let line = raw.strip_suffix('\n').unwrap_or(raw);
+        if line.trim().is_empty() {
+            return Err(err(
+                n,
+                1,
+                "a blank line: a drill log has none, so something was added to it",
+            ));
+        }
+        if let Some((at, _)) = &seal {
+            return Err(err(
+                n,
+                1,
+                format!(
+                    "a line after the seal on line {at}: a complete drill's log ends with its seal"
+                ),
+            ));
+        }
+        let torn = last && !ends_with_newline;
+        if torn && i == 0 {
+            return Err(err(
+                1,
+                line.chars().count() + 1,
+                "the header is cut short (the write stopped before its end of line): \
+                 the log holds no drill",
+            ));
+        }
         match parse_line(line, n, i as u64, &prev) {
             Ok((record, hash)) => {
-                if last && !ends_with_newline {
+                if torn {
                     torn_tail = Some(err(
                         n,
-                        line.len() + 1,
+                        line.chars().count() + 1,
                         "the last line has no end of line (the write was cut short)",
                     ));
                     break;
@@ -70,12 +134,13 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
                 prev = hash;
                 match (i, record.body) {
                     (0, Body::Header(h)) => {
-                        if h.format != LOG_FORMAT {
+                        if !(OLDEST_LOG_FORMAT..=LOG_FORMAT).contains(&h.format) {
                             return Err(err(
                                 1,
                                 1,
                                 format!(
-                                    "log format {} is not one this tabletop reads ({LOG_FORMAT})",
+                                    "log format {} is not one this tabletop reads \
+                                     ({OLDEST_LOG_FORMAT} to {LOG_FORMAT})",
                                     h.format
                                 ),
                             ));
@@ -86,26 +151,32 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
                     (_, Body::Header(_)) => {
                         return Err(err(n, 1, "a second header in the middle of the log"));
                     }
+                    (_, Body::Seal(s)) => {
+                        if s.lines != i as u64 || s.head != record.prev {
+                            return Err(err(
+                                n,
+                                1,
+                                "the seal does not close the lines before it: lines were \
+                                 dropped or added",
+                            ));
+                        }
+                        seal = Some((n, s));
+                    }
                     (_, body) => records.push(body),
                 }
             }
-            Err(e) if last && (!ends_with_newline || line.trim().is_empty()) && i > 0 => {
-                if !line.trim().is_empty() {
-                    torn_tail = Some(LogError {
-                        message: format!(
-                            "the last line is incomplete and was dropped ({})",
-                            e.message
-                        ),
-                        ..e
-                    });
-                }
+            Err(e) if torn => {
+                torn_tail = Some(LogError {
+                    message: format!("the last line is incomplete and was dropped ({})", e.message),
+                    ..e
+                });
                 break;
             }
             Err(e) => return Err(e),
         }
     }
     let header = header.ok_or_else(|| err(1, 1, "the log has no header"))?;
-    Ok(ReadLog { header, records, last_hash: prev, torn_tail })
+    Ok(ReadLog { header, records, last_hash: prev, torn_tail, seal: seal.map(|(_, s)| s) })
 }
 
 fn parse_line(line: &str, n: usize, seq: u64, prev: &str) -> Result<(Record, String), LogError> {

@@ -69,7 +69,7 @@ pub struct Ledger {
 impl Ledger {
     /// Total cost so far, rounded down.
     pub fn total(&self) -> u64 {
-        self.downtime_x60 / 60 + self.one_off
+        (self.downtime_x60 / 60).saturating_add(self.one_off)
     }
 }
 

@@ -16,6 +16,11 @@ use Seg::{Field as F, Index as I};
 
 /// The longest drill a scenario may describe.
 const MAX_DURATION: Minutes = Minutes(30 * 24 * 60);
+/// The largest cost of an hour down one system may have: far beyond any business, and small
+/// enough that a whole estate's costs over the longest drill cannot overflow.
+const MAX_CRITICALITY: u64 = 1_000_000_000_000;
+/// The largest one-off cost a decision may carry.
+const MAX_MONEY: u64 = 1_000_000_000_000_000;
 
 /// The closest candidate to a misspelt id, when one is close enough to suggest.
 pub(crate) fn closest<'a>(
@@ -255,6 +260,14 @@ impl<'a> Ctx<'a> {
 
     fn check_ids(&mut self) {
         let s = self.s;
+        if !valid_id(&s.meta.id) {
+            self.error(
+                "bad-id",
+                vec![F("meta"), F("id")],
+                format!("`{}` is not a valid scenario id", s.meta.id),
+                Some("ids are letters, digits, `-`, `_` and `.`, starting with a letter or digit; the scenario id also names its drill logs".into()),
+            );
+        }
         let e = &s.estate;
         let mut groups: Vec<(&str, Path, Vec<&str>)> = vec![
             (
@@ -403,6 +416,17 @@ impl<'a> Ctx<'a> {
         for (i, sys) in e.systems.iter().enumerate() {
             let base = vec![F("estate"), F("systems"), I(i)];
             let place = format!("for system `{}`", sys.id);
+            if sys.criticality > MAX_CRITICALITY {
+                self.error(
+                    "out-of-range",
+                    [base.clone(), vec![F("criticality")]].concat(),
+                    format!(
+                        "criticality {} is out of range: at most {MAX_CRITICALITY} an hour",
+                        sys.criticality
+                    ),
+                    Some("criticality is the business cost of an hour down, in the scenario's currency units".into()),
+                );
+            }
             self.reference(
                 "zone",
                 &zones,
@@ -1286,6 +1310,14 @@ impl<'a> Ctx<'a> {
                                     system,
                                     [cpath, vec![F("system")]].concat(),
                                     "in a consequence",
+                                );
+                            }
+                            Consequence::Cost(amount) if *amount > MAX_MONEY => {
+                                self.error(
+                                    "out-of-range",
+                                    cpath,
+                                    format!("a cost of {amount} is out of range: at most {MAX_MONEY}"),
+                                    Some("write the cost in the scenario's currency units; no single decision costs more".into()),
                                 );
                             }
                             Consequence::SetFlag(_) | Consequence::Cost(_) => {}

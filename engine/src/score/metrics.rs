@@ -326,7 +326,7 @@ fn cost(ctx: &Ctx<'_>) -> Cost {
         })
         .collect();
     let downtime = total_x60 / 60;
-    let estimated = downtime.saturating_add(one_off.iter().map(|c| c.amount).sum::<u64>());
+    let estimated = one_off.iter().fold(downtime, |total, c| total.saturating_add(c.amount));
     let ended = ctx.events.iter().rev().find_map(|(_, e)| match e {
         Event::DrillEnded { cost } => Some(*cost),
         _ => None,
@@ -724,7 +724,7 @@ pub(crate) fn metrics(ctx: &Ctx<'_>, d: &Details, techniques: (usize, usize)) ->
     ));
 
     let c = &d.cost;
-    let one_off: u64 = c.one_off.iter().map(|x| x.amount).sum();
+    let one_off: u64 = c.one_off.iter().fold(0, |total, x| total.saturating_add(x.amount));
     out.push(metric(
         "business_cost",
         "Business cost",

@@ -126,6 +126,7 @@ pub fn score_scenario(log: &ReadLog, scenario: &Scenario, options: &Options) -> 
             tick: ctx.tick,
             ended_at: ctx.end,
             finished: ctx.finished,
+            head_hash: log.seal.as_ref().map(|s| s.head.clone()),
             currency: scenario.meta.currency.clone(),
         },
         teams,

@@ -83,6 +83,9 @@ pub struct DrillInfo {
     pub ended_at: u32,
     /// The log holds the drill's end (`DrillEnded`).
     pub finished: bool,
+    /// The head hash of the log's seal, which participants noted at the drill's end (logs of
+    /// format 2 on that ran to their end).
+    pub head_hash: Option<String>,
     /// Currency of all costs.
     pub currency: String,
 }

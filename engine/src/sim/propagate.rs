@@ -265,7 +265,7 @@ pub fn propagate(
                 if available {
                     ledger.cost_rate -= info.criticality.min(ledger.cost_rate);
                 } else {
-                    ledger.cost_rate += info.criticality;
+                    ledger.cost_rate = ledger.cost_rate.saturating_add(info.criticality);
                 }
             }
             if before.state != state {
@@ -295,8 +295,9 @@ pub fn propagate(
 
 /// Accrues the cost of what is down over this tick.
 pub fn accrue_cost(clock: Res<Clock>, mut ledger: ResMut<Ledger>) {
-    ledger.downtime_x60 =
-        ledger.downtime_x60.saturating_add(ledger.cost_rate * u64::from(clock.tick.0));
+    ledger.downtime_x60 = ledger
+        .downtime_x60
+        .saturating_add(ledger.cost_rate.saturating_mul(u64::from(clock.tick.0)));
 }
 
 /// Settles a world outside the schedule, after state was set directly (tests and tools):

@@ -23,12 +23,13 @@ use super::{EXIT_USAGE, load};
 pub struct Args {
     /// Scenario file, or the name of a bundled scenario.
     scenario: Option<String>,
-    /// Simulate a generated estate of this many systems instead of a scenario.
-    #[arg(long, value_name = "N")]
-    generate: Option<usize>,
-    /// Ticks to simulate (default: to the scenario's end). A drill shorter than that is
-    /// lengthened to fit.
-    #[arg(long, value_name = "T")]
+    /// Simulate a generated estate of this many systems (1 to 1,000,000) instead of a
+    /// scenario.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=MAX_SYSTEMS))]
+    generate: Option<u32>,
+    /// Ticks to simulate, at most 10,000,000 (default: to the scenario's end). A drill
+    /// shorter than that is lengthened to fit.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=MAX_TICKS))]
     ticks: Option<u32>,
     /// Seed of the generator, the drill and the teams' choices.
     #[arg(long, default_value_t = 1)]
@@ -38,9 +39,18 @@ pub struct Args {
     json: bool,
     /// Also time this many UI frames (a team's screen and the facilitator's, 160x48) on the
     /// drill as it stands at the end: reading the seat's view and drawing it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=MAX_FRAMES))]
     frames: u32,
 }
+
+/// The largest generated estate: a million systems fit in a few GiB; more would only fail to
+/// allocate.
+const MAX_SYSTEMS: i64 = 1_000_000;
+/// The most ticks a bench simulates: about 19 years of one-minute ticks.
+const MAX_TICKS: i64 = 10_000_000;
+/// The most UI frames a bench draws.
+const MAX_FRAMES: i64 = 1_000_000;
 
 /// What drawing the UI costs.
 #[derive(Debug, serde::Serialize)]
@@ -128,7 +138,7 @@ pub fn run(args: &Args) -> ExitCode {
     let started = Instant::now();
     let (name, scenario) = match (&args.scenario, args.generate) {
         (_, Some(n)) => {
-            let s = generate_estate(n, args.seed);
+            let s = generate_estate(n as usize, args.seed);
             (s.meta.id.clone(), s)
         }
         (Some(arg), None) => match load::scenario(arg) {

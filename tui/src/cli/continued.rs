@@ -10,6 +10,7 @@ use tabletop_engine::playbook::PlaybookRunner;
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::app::{App, SeatMode, Session};
+use crate::safe_text::terminal_safe;
 
 /// How to go on.
 #[derive(Debug, Default, clap::Args)]
@@ -71,7 +72,12 @@ pub fn play_on(
 
 fn headless_done(drill: &mut Drill, log: &Path) -> ExitCode {
     if let Some(e) = drill.divergence() {
-        eprintln!("error: {}: the log does not match this engine's drill: {e}", log.display());
+        eprintln!(
+            "{}:{}:1: error: {}; the drill does not match the log, so nothing more was appended",
+            log.display(),
+            e.line,
+            terminal_safe(&e.message)
+        );
         return ExitCode::from(EXIT_PROBLEMS);
     }
     if let Some(e) = drill.log_error() {
@@ -83,9 +89,12 @@ fn headless_done(drill: &mut Drill, log: &Path) -> ExitCode {
         "{}: played to {}; cost {} {}; {} systems down at the end",
         log.display(),
         o.ended_at.clock(),
-        o.currency,
+        terminal_safe(&o.currency),
         o.cost,
         o.systems_down.len()
     );
+    if let Some(head) = drill.sealed_head() {
+        println!("{}: sealed; head hash {head}", log.display());
+    }
     ExitCode::SUCCESS
 }

@@ -12,6 +12,7 @@ use tabletop_engine::scenario::Minutes;
 
 use super::continued::{self, Then};
 use super::logfile::open_log;
+use super::resume::located;
 use super::{EXIT_PROBLEMS, EXIT_USAGE, load, logread};
 
 /// Arguments of `tabletop fork`.
@@ -41,7 +42,7 @@ pub fn run(args: &Args) -> ExitCode {
     let scenario = match replay::scenario_of(&log) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{name}: error: {e}");
+            eprintln!("{name}:{}", located(&e));
             return ExitCode::from(EXIT_PROBLEMS);
         }
     };
@@ -60,6 +61,13 @@ pub fn run(args: &Args) -> ExitCode {
         },
         None => None,
     };
+    // Re-simulate once before creating the new log, so a log that cannot be forked leaves
+    // no half-written drill behind.
+    let mut dry = Drill::new(scenario.clone(), log.header.seed);
+    if let Err(e) = replay::replay_commands(&mut dry, &log.records, Some(args.at)) {
+        eprintln!("{name}:{}", located(&e));
+        return ExitCode::from(EXIT_PROBLEMS);
+    }
     let (path, file) = match open_log(args.new_log.as_deref(), &scenario.meta.id, log.header.seed) {
         Ok(x) => x,
         Err(e) => {
@@ -74,7 +82,7 @@ pub fn run(args: &Args) -> ExitCode {
         return ExitCode::from(EXIT_PROBLEMS);
     }
     if let Err(e) = replay::replay_commands(&mut drill, &log.records, Some(args.at)) {
-        eprintln!("{name}: error: {e}");
+        eprintln!("{name}:{}", located(&e));
         return ExitCode::from(EXIT_PROBLEMS);
     }
     drill.advance_to(args.at);

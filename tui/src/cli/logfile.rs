@@ -17,6 +17,7 @@ pub fn open_log(given: Option<&Path>, id: &str, seed: u64) -> Result<(PathBuf, F
             _ => format!("cannot create the log {}: {e}", p.display()),
         });
     }
+    let id = file_stem(id);
     for n in 1..1000 {
         let name = if n == 1 {
             format!("{id}-seed{seed}.log")
@@ -31,4 +32,35 @@ pub fn open_log(given: Option<&Path>, id: &str, seed: u64) -> Result<(PathBuf, F
         }
     }
     Err("too many logs of this scenario and seed here; pass --log".into())
+}
+
+/// A scenario id made safe as the stem of a file in the working directory: `check` already
+/// rejects ids that are not letters, digits, `-`, `_` and `.`, but a log names a file from
+/// whatever id it holds, so anything else becomes `_`, no leading dot survives (no hidden
+/// files, no `..`), and the stem is at most 64 characters.
+fn file_stem(id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .take(64)
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    if safe.is_empty() { "drill".to_owned() } else { safe.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn a_default_log_name_stays_in_the_working_directory() {
+        for hostile in ["../../../x", "/etc/passwd", "..", "a/../../b", "C:\\x", "", ".hidden"] {
+            let stem = file_stem(hostile);
+            let name = format!("{stem}-seed1.log");
+            let path = std::path::Path::new(&name);
+            assert_eq!(path.file_name().map(|f| f.len()), Some(name.len()), "{hostile} -> {name}");
+            assert!(!stem.starts_with('.'), "{hostile} -> {name}");
+        }
+        assert_eq!(file_stem("ransomware"), "ransomware");
+    }
 }

@@ -24,6 +24,8 @@ use clap::{Parser, Subcommand};
 pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit code of a command line that could not be understood.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code of `verify` for a log that is intact but does not hold the drill's end.
+pub const EXIT_INCOMPLETE: u8 = 3;
 
 /// tabletop: incident-simulation drills for IT operations and security teams.
 #[derive(Debug, Parser)]

@@ -5,13 +5,13 @@ use std::fs::OpenOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use tabletop_engine::Drill;
-use tabletop_engine::log::{Body, LogWriter};
+use tabletop_engine::log::Body;
 use tabletop_engine::playbook::PlaybookRunner;
 use tabletop_engine::replay;
 
 use super::continued::{self, Then};
 use super::{EXIT_PROBLEMS, load, logread};
+use crate::safe_text::terminal_safe;
 
 /// Arguments of `tabletop resume`.
 #[derive(Debug, clap::Args)]
@@ -27,62 +27,50 @@ pub struct Args {
 pub fn run(args: &Args) -> ExitCode {
     let Some((log, text)) = logread::read(&args.log) else { return ExitCode::from(EXIT_PROBLEMS) };
     let name = args.log.display();
-    if log.records.iter().any(|b| matches!(b, Body::Event(e) if matches!(e.event, tabletop_engine::Event::DrillEnded { .. }))) {
-        eprintln!("{name}: the drill already ended; `tabletop fork {name} --at HH:MM` plays on from a moment of it");
+    let ended = log.records.iter().any(
+        |b| matches!(b, Body::Event(e) if matches!(e.event, tabletop_engine::Event::DrillEnded { .. })),
+    );
+    if ended || log.seal.is_some() {
+        eprintln!(
+            "{name}: the drill already ended; `tabletop fork {name} --at HH:MM` plays on from a moment of it"
+        );
         return ExitCode::from(EXIT_PROBLEMS);
     }
     let scenario = match replay::scenario_of(&log) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{name}: error: {e}");
+            eprintln!("{name}:{}", located(&e));
             return ExitCode::from(EXIT_PROBLEMS);
         }
     };
-    let runner = match &args.then.script {
+    let mut runner = match &args.then.script {
         Some(path) => match load::playbook(path, &scenario) {
             Ok(p) => Some(PlaybookRunner::new(&p)),
             Err(load::Failed(code)) => return ExitCode::from(code),
         },
         None => None,
     };
-    // Drop a torn last line before appending after the last good one.
-    let good = good_length(&text, log.torn_tail.is_some());
-    let file = OpenOptions::new().write(true).open(&args.log).and_then(|f| {
-        f.set_len(good as u64)?;
-        Ok(f)
-    });
-    let file = match file.and_then(|_| OpenOptions::new().append(true).open(&args.log)) {
-        Ok(f) => f,
+    // Nothing touches the file until re-simulation has reproduced every record it holds.
+    let out = AppendLater::new(args.log.clone(), good_length(&text, log.torn_tail.is_some()));
+    let drill = match replay::resume(&log, Box::new(out), runner.as_mut()) {
+        Ok(drill) => drill,
         Err(e) => {
-            eprintln!("{name}: error: cannot append to the log: {e}");
+            eprintln!("{name}:{}; nothing was appended", located(&e));
             return ExitCode::from(EXIT_PROBLEMS);
         }
     };
-    let mut drill = Drill::new(scenario, log.header.seed);
-    let writer = LogWriter::continuing(
-        Box::new(file) as Box<dyn std::io::Write + Send>,
-        log.records.len() as u64 + 1,
-        log.last_hash.clone(),
-    );
-    drill.continue_recording(writer, log.records.clone());
-    if runner.is_none() {
-        // Without a playbook, the log's own commands take the drill back to where it was.
-        if let Err(e) = replay::replay_commands(&mut drill, &log.records, None) {
-            eprintln!("{name}: error: {e}");
-            return ExitCode::from(EXIT_PROBLEMS);
-        }
-        drill.advance_to(replay::last_tick(&log.records));
-        if let Some(e) = drill.divergence() {
-            eprintln!("{name}: error: the log does not match this engine's drill: {e}");
-            return ExitCode::from(EXIT_PROBLEMS);
-        }
-    }
-    eprintln!(
-        "{name}: resuming at T+{} (seed {})",
-        replay::last_tick(&log.records).clock(),
-        log.header.seed
-    );
+    let last = replay::last_tick(&log.records);
+    eprintln!("{name}: resuming at T+{} (seed {})", last.clock(), log.header.seed);
     continued::play_on(drill, &args.log, &args.then, runner)
+}
+
+/// ` line:col: error: message` for a replay error, or ` error: message` without a line.
+pub(super) fn located(e: &replay::ReplayError) -> String {
+    let message = terminal_safe(&e.message);
+    match e.line {
+        Some(line) => format!("{line}:1: error: {message}"),
+        None => format!(" error: {message}"),
+    }
 }
 
 /// Bytes of the log up to the end of its last complete line.
@@ -91,4 +79,41 @@ fn good_length(text: &str, torn: bool) -> usize {
         return text.len();
     }
     text.trim_end_matches(|c| c != '\n').len()
+}
+
+/// Appends to the log, but only once there is something to append: then it first drops a
+/// torn last line, so the log never changes while it is only being re-simulated.
+struct AppendLater {
+    path: PathBuf,
+    good: usize,
+    file: Option<std::fs::File>,
+}
+
+impl AppendLater {
+    fn new(path: PathBuf, good: usize) -> Self {
+        AppendLater { path, good, file: None }
+    }
+
+    fn file(&mut self) -> std::io::Result<&mut std::fs::File> {
+        if self.file.is_none() {
+            let f = OpenOptions::new().write(true).open(&self.path)?;
+            f.set_len(self.good as u64)?;
+            drop(f);
+            self.file = Some(OpenOptions::new().append(true).open(&self.path)?);
+        }
+        self.file.as_mut().ok_or_else(|| std::io::Error::other("the log is not open"))
+    }
+}
+
+impl std::io::Write for AppendLater {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file()?.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
 }
