@@ -18,70 +18,160 @@ fn temp(name: &str) -> std::path::PathBuf {
     path
 }
 
+/// The bundled scenarios that have a reference playbook, by name.
+fn bundled() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root().join("scenarios/playbooks"))
+        .expect("the playbooks directory")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            if p.extension()? != "ron" {
+                return None;
+            }
+            Some(p.file_stem()?.to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7, "the seven bundled scenarios: {names:?}");
+    names
+}
+
+/// Starts a paced scripted drill, kills it with SIGKILL once its log holds `bytes` bytes, and
+/// gives what the kill left. `None` when the drill ended first.
+fn kill_when(scenario: &str, seed: &str, log: &std::path::Path, bytes: u64) -> Option<Vec<u8>> {
+    let playbook = format!("scenarios/playbooks/{scenario}.ron");
+    let mut child = Command::new(tabletop())
+        .args(["run", scenario, "--seed", seed, "--pace", "25", "--script", &playbook, "--log"])
+        .arg(log)
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start tabletop");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let ended = loop {
+        if fs::metadata(log).map(|m| m.len()).unwrap_or(0) >= bytes {
+            break false;
+        }
+        if child.try_wait().ok().flatten().is_some() || std::time::Instant::now() > deadline {
+            break true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let _ = child.kill(); // SIGKILL on Unix
+    let _ = child.wait();
+    (!ended).then(|| fs::read(log).expect("killed log"))
+}
+
 #[test]
 fn a_drill_killed_at_any_point_resumes_to_the_same_log() {
-    let whole = temp("whole.log");
+    let (mut kills, mut resumed) = (0, 0);
+    for scenario in bundled() {
+        let playbook = format!("scenarios/playbooks/{scenario}.ron");
+        let whole = temp(&format!("{scenario}-whole.log"));
+        let out = run(&[
+            "run",
+            &scenario,
+            "--seed",
+            "9",
+            "--script",
+            &playbook,
+            "--log",
+            &whole.to_string_lossy(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let expected = fs::read(&whole).expect("uninterrupted log");
+        // Kills spread over the drill by how much of its log was written.
+        for k in 1..=4u64 {
+            let log = temp(&format!("{scenario}-killed-{k}.log"));
+            let Some(before) = kill_when(&scenario, "9", &log, expected.len() as u64 * k / 5)
+            else {
+                continue;
+            };
+            kills += 1;
+            let good = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            assert!(
+                expected.starts_with(&before[..good]),
+                "{scenario} kill {k}: what was written before the kill is a prefix of the uninterrupted log"
+            );
+            let out = run(&["resume", &log.to_string_lossy(), "--script", &playbook]);
+            if String::from_utf8_lossy(&out.stderr).contains("already ended") {
+                continue;
+            }
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{scenario} kill {k}: resume failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                fs::read(&log).expect("resumed log") == expected,
+                "{scenario} kill {k}: the resumed log differs from the uninterrupted one"
+            );
+            assert_eq!(run(&["verify", &log.to_string_lossy()]).status.code(), Some(0));
+            resumed += 1;
+        }
+    }
+    // Kills land mid-drill by construction; at most a drill or two may outrun its kill.
+    assert!(kills >= 24, "only {kills} of 28 kills landed mid-drill");
+    assert!(resumed + 2 >= kills, "resumed {resumed} of {kills} killed drills");
+    eprintln!("killed {kills} drills mid-way and resumed {resumed} to identical logs");
+}
+
+#[test]
+fn a_resume_whose_playbook_does_not_match_the_log_appends_nothing() {
+    let log = temp("unscripted.log");
     let out = run(&[
         "run",
         "ransomware",
         "--seed",
-        "9",
-        "--script",
-        PLAYBOOK,
+        "4",
+        "--until",
+        "06:00",
         "--log",
-        &whole.to_string_lossy(),
+        &log.to_string_lossy(),
     ]);
     assert_eq!(out.status.code(), Some(0));
-    let expected = fs::read(&whole).expect("uninterrupted log");
-    // 12 simulated hours at 15 ms each: kills land all through the drill.
-    for (i, after_ms) in
-        [5u64, 20, 35, 50, 65, 80, 95, 110, 125, 140, 155, 170].into_iter().enumerate()
-    {
-        let log = temp(&format!("killed-{i}.log"));
-        let mut child = Command::new(tabletop())
-            .args([
-                "run",
-                "ransomware",
-                "--seed",
-                "9",
-                "--pace",
-                "15",
-                "--script",
-                PLAYBOOK,
-                "--log",
-            ])
-            .arg(&log)
-            .current_dir(root())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tabletop");
-        std::thread::sleep(Duration::from_millis(after_ms));
-        let _ = child.kill(); // SIGKILL on Unix
-        let _ = child.wait();
-        if !log.exists() || fs::metadata(&log).map(|m| m.len()).unwrap_or(0) == 0 {
-            continue; // killed before the header was written: nothing to resume
-        }
-        let before = fs::read(&log).expect("killed log");
-        assert!(
-            expected.starts_with(
-                &before[..before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)]
-            ),
-            "kill {i}: what was written before the kill is a prefix of the uninterrupted log"
-        );
-        let out = run(&["resume", &log.to_string_lossy(), "--script", PLAYBOOK]);
-        let finished = String::from_utf8_lossy(&out.stderr).contains("already ended");
-        assert!(
-            out.status.code() == Some(0) || finished,
-            "kill {i}: resume failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(
-            fs::read(&log).expect("resumed log"),
-            expected,
-            "kill {i} after {after_ms} ms: the resumed log differs"
-        );
-    }
+    let before = fs::read(&log).expect("log");
+    let out = run(&["resume", &log.to_string_lossy(), "--script", PLAYBOOK]);
+    let (_, err) = crate::support::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("nothing was appended"), "{err}");
+    assert!(err.contains(".log:"), "the error names the log's line: {err}");
+    assert_eq!(fs::read(&log).expect("log"), before, "the log is untouched");
+    assert_eq!(run(&["verify", &log.to_string_lossy()]).status.code(), Some(3), "still intact");
+}
+
+#[test]
+fn verify_tells_complete_incomplete_and_tampered_apart() {
+    let log = temp("verdicts.log");
+    let out = run(&["run", "bec", "--seed", "1", "--log", &log.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0));
+    let (stdout, _) = crate::support::text(&out);
+    let head = stdout
+        .lines()
+        .find_map(|l| l.split("head hash ").nth(1))
+        .unwrap_or_else(|| panic!("run prints the head hash: {stdout}"))
+        .trim()
+        .to_owned();
+    let out = run(&["verify", &log.to_string_lossy()]);
+    let (stdout, stderr) = crate::support::text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains(&format!("intact, complete; head hash {head}")), "{stdout}");
+    let whole = fs::read_to_string(&log).expect("log");
+    let lines: Vec<&str> = whole.split_inclusive('\n').collect();
+    // The end cut off, at a line end: intact but incomplete.
+    let cut = temp("cut.log");
+    fs::write(&cut, lines[..lines.len() - 5].concat()).expect("write");
+    let out = run(&["verify", &cut.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(crate::support::text(&out).0.contains("intact but incomplete"));
+    // A whitespace line appended: tampered at that line.
+    let blank = temp("blank.log");
+    fs::write(&blank, format!("{whole} \n")).expect("write");
+    let out = run(&["verify", &blank.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    let (_, err) = crate::support::text(&out);
+    assert!(err.contains(&format!("tampered at line {}", lines.len() + 1)), "{err}");
 }
 
 #[test]
@@ -100,7 +190,8 @@ fn verify_accepts_a_good_log_and_catches_every_single_byte_change() {
     assert_eq!(out.status.code(), Some(0));
     let good = fs::read(&log).expect("sample log");
     let out = run(&["verify", &log.to_string_lossy()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // Played to 03:00 only: intact but incomplete.
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     // Every byte, changed in place: the engine's reader must refuse each one. Running the
     // binary for each of thousands of bytes would take minutes, so the same check the
     // `verify` command makes first (the chain) runs in-process; a sample runs end to end.

@@ -112,3 +112,41 @@ fn a_missing_scenario_lists_the_bundled_ones() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).1.contains("the bundled scenarios are: ransomware.ron"), "{}", text(&out).1);
 }
+
+#[test]
+fn a_scenario_id_cannot_choose_where_the_log_goes() {
+    let dir = temp("hostile-id");
+    fs::create_dir_all(&dir).expect("dir");
+    let base = fs::read_to_string(crate::support::root().join("engine/tests/fixtures/base.ron"))
+        .expect("base fixture");
+    for id in ["../../escaped-by-id", "/tmp/escaped-by-id"] {
+        let file = dir.join("hostile.ron");
+        fs::write(&file, base.replacen("id: \"base\"", &format!("id: \"{id}\""), 1))
+            .expect("write");
+        let out = std::process::Command::new(crate::support::tabletop())
+            .args(["run", "hostile.ron", "--seed", "1"])
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("tabletop runs");
+        let (_, err) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("is not a valid scenario id"), "{err}");
+        assert!(!dir.join("../../escaped-by-id-seed1.log").exists());
+        assert!(!std::path::Path::new("/tmp/escaped-by-id-seed1.log").exists());
+    }
+}
+
+#[test]
+fn bench_refuses_absurd_sizes_as_a_usage_error() {
+    for args in [
+        ["bench", "--generate", "18446744073709551615"],
+        ["bench", "--generate", "0"],
+        ["bench", "--generate", "2000000"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out).1);
+    }
+    let out = run(&["bench", "ransomware", "--ticks", "4294967295"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+}
