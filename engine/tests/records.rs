@@ -278,3 +278,34 @@ fn log_errors_name_their_line_and_column() {
     let e = replay::scenario_of(&log).err().expect("hash mismatch");
     assert_eq!(e.line, Some(1), "{e}");
 }
+
+/// Logs written by engine 0.1.0 (log format 1), kept as fixtures.
+fn format_1_log(name: &str) -> tabletop_engine::log::ReadLog {
+    let bytes = std::fs::read(repo().join("tests/fixtures/logs").join(name)).expect("fixture");
+    read_log_bytes(&bytes).expect("a format 1 log still reads")
+}
+
+#[test]
+fn logs_of_engine_0_1_0_still_verify_and_give_the_same_report() {
+    // bec's log failed 0.1.0's own verify (its floats read back inexactly); it verifies now.
+    for name in ["bec-seed1-engine0.1.0.log", "ransomware-seed3-engine0.1.0.log"] {
+        let log = format_1_log(name);
+        assert_eq!((log.header.format, log.header.engine.as_str()), (1, "0.1.0"));
+        let v = replay::verify(&log).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(v.complete, "{name}: a format 1 log holding the drill's end is complete");
+        assert_eq!(v.head, None, "format 1 logs carry no seal");
+    }
+    let log = format_1_log("ransomware-seed3-engine0.1.0.log");
+    let report = tabletop_engine::score::score(&log, &Default::default()).expect("scores");
+    let mut now = serde_json::to_value(&report).expect("JSON");
+    // Fields added since 0.1.0, absent from its report.
+    if let Some(drill) = now.get_mut("drill").and_then(|d| d.as_object_mut()) {
+        assert_eq!(drill.remove("head_hash"), Some(serde_json::Value::Null));
+    }
+    let then: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("tests/fixtures/logs/ransomware-seed3-engine0.1.0.report.json"))
+            .expect("the 0.1.0 report"),
+    )
+    .expect("JSON");
+    assert!(now == then, "the report of a 0.1.0 log changed");
+}
