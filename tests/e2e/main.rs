@@ -3,6 +3,7 @@
 
 mod check;
 mod crash;
+mod hostile;
 mod report;
 mod run;
 mod support;

@@ -4,7 +4,8 @@
 //! `"\x1b[2J"` would clear the facilitator's screen, `"\x1b]52;c;…\x07"` would write to the
 //! clipboard and `"\x1b]0;…\x07"` would retitle the window if printed raw. Every
 //! terminal-bound output of such text goes through [`terminal_safe`] (or, where byte offsets
-//! into the text must stay valid, [`terminal_safe_same_len`]).
+//! into the text must stay valid, [`terminal_safe_same_len`]); JSON output goes through
+//! [`json_safe`].
 //!
 //! What counts as a control: C0 (U+0000–U+001F) except `'\n'` and `'\t'`, DEL (U+007F),
 //! C1 (U+0080–U+009F, which some terminals honour as 8-bit CSI/OSC introducers), and a
@@ -52,6 +53,26 @@ pub fn terminal_safe_same_len(s: &str) -> Cow<'_, str> {
     replace_hostile(s, |c, out| {
         out.extend(std::iter::repeat_n('?', c.len_utf8()));
     })
+}
+
+/// JSON text with DEL and the C1 controls written as `\u00XX` escapes.
+///
+/// serde_json escapes the C0 controls inside strings but writes DEL and C1 (U+0080–U+009F)
+/// raw, and some terminals act on C1. Outside strings JSON holds no such character, so the
+/// result is valid JSON with the same value.
+pub fn json_safe(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Copies `s`, letting `replace` write a stand-in for each hostile character.
@@ -119,6 +140,18 @@ mod tests {
         for (i, _) in s.char_indices() {
             assert!(safe.is_char_boundary(i), "boundary {i}");
         }
+    }
+
+    #[test]
+    fn json_keeps_its_value_without_raw_c1() {
+        let value = serde_json::json!({ "title": "a\u{9b}2J\x1b[0m\u{7f}é" });
+        let text = serde_json::to_string(&value).expect("JSON");
+        assert!(text.contains('\u{9b}'), "serde_json writes C1 raw: {text}");
+        let safe = json_safe(&text);
+        assert_eq!(safe, r#"{"title":"a\u009b2J\u001b[0m\u007fé"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back, value);
+        assert!(matches!(json_safe("{\"a\":\"é\"}"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use tabletop_engine::balance::{Player, RunResult, Spread, run_many, spread};
 use tabletop_engine::policy::Policy;
 
 use super::{EXIT_USAGE, load};
+use crate::safe_text::{json_safe, terminal_safe};
 
 /// Arguments of `tabletop balance`.
 #[derive(Debug, clap::Args)]
@@ -125,7 +126,7 @@ pub fn run(args: &Args) -> ExitCode {
             "verdict": verdict,
         });
         match serde_json::to_string_pretty(&json) {
-            Ok(t) => println!("{t}"),
+            Ok(t) => println!("{}", json_safe(&t)),
             Err(e) => eprintln!("error: {e}"),
         }
         return ExitCode::SUCCESS;
@@ -169,6 +170,8 @@ pub fn run(args: &Args) -> ExitCode {
     for line in &verdict.lines {
         let _ = writeln!(out, "  {line}");
     }
+    // The title comes from the scenario: no escape sequence of its reaches the terminal.
+    let out = terminal_safe(&out);
     let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
     ExitCode::SUCCESS
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use tabletop_engine::scenario::{self, Diagnostic};
 
 use super::{EXIT_PROBLEMS, render};
+use crate::safe_text::{json_safe, terminal_safe};
 
 /// Arguments of `tabletop check`.
 #[derive(Debug, clap::Args)]
@@ -44,17 +45,19 @@ pub fn run(args: &Args) -> ExitCode {
             })
             .collect();
         match serde_json::to_string_pretty(&serde_json::json!({ "files": files })) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => println!("{}", json_safe(&text)),
             Err(e) => eprintln!("error: cannot write JSON: {e}"),
         }
     } else {
         for r in &results {
             render::eprint(&r.diagnostics);
             let d = &r.diagnostics;
+            // File names can come from a glob; a crafted one must not drive the terminal.
+            let file = terminal_safe(&d.file);
             match (d.error_count(), d.warning_count()) {
-                (0, 0) => println!("{}: ok", d.file),
-                (0, w) => println!("{}: ok, {w} warning{}", d.file, plural(w)),
-                (e, w) => println!("{}: {e} error{}, {w} warning{}", d.file, plural(e), plural(w)),
+                (0, 0) => println!("{file}: ok"),
+                (0, w) => println!("{file}: ok, {w} warning{}", plural(w)),
+                (e, w) => println!("{file}: {e} error{}, {w} warning{}", plural(e), plural(w)),
             }
         }
     }

@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use super::{EXIT_PROBLEMS, EXIT_USAGE, load, logfile};
 use crate::app::{App, Offer, Screen, SeatMode};
 use crate::bundled;
+use crate::safe_text::terminal_safe;
 
 /// Arguments of `tabletop play`.
 #[derive(Debug, Default, clap::Args)]
@@ -68,7 +69,11 @@ pub fn run(args: &Args) -> ExitCode {
             .map(|o| o.scenario.teams.iter().map(|t| t.id.clone()).collect())
             .unwrap_or_default();
         if !known.contains(team) {
-            eprintln!("error: there is no team `{team}`; the teams are {}", known.join(", "));
+            eprintln!(
+                "error: there is no team `{}`; the teams are {}",
+                terminal_safe(team),
+                terminal_safe(&known.join(", "))
+            );
             return ExitCode::from(EXIT_USAGE);
         }
         Some(SeatMode::Team(team.clone()))
@@ -94,8 +99,9 @@ pub fn run(args: &Args) -> ExitCode {
                 println!("drill log: {}", s.log_path.display());
                 println!("after-action report: tabletop report {}", s.log_path.display());
             }
+            // The last message can quote the scenario (a log that could not be opened for it).
             if !app.message.is_empty() && app.session.is_none() {
-                eprintln!("{}", app.message);
+                eprintln!("{}", terminal_safe(&app.message));
             }
             ExitCode::SUCCESS
         }

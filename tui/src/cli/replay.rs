@@ -10,6 +10,7 @@ use tabletop_engine::replay;
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, logread};
 use crate::app::{App, Review, SeatMode, Session};
+use crate::safe_text::terminal_safe;
 
 /// Arguments of `tabletop replay`.
 #[derive(Debug, clap::Args)]
@@ -31,14 +32,19 @@ pub fn run(args: &Args) -> ExitCode {
     let scenario = match replay::scenario_of(&log) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{}: error: {e}", args.log.display());
+            // The reason can quote the log's scenario text.
+            eprintln!("{}: error: {}", args.log.display(), terminal_safe(&e.to_string()));
             return ExitCode::from(EXIT_PROBLEMS);
         }
     };
     let teams: Vec<String> = scenario.teams.iter().map(|t| t.id.clone()).collect();
     let first = args.team.clone().or_else(|| teams.first().cloned()).unwrap_or_default();
     if !teams.contains(&first) {
-        eprintln!("error: there is no team `{first}`; the teams are {}", teams.join(", "));
+        eprintln!(
+            "error: there is no team `{}`; the teams are {}",
+            terminal_safe(&first),
+            terminal_safe(&teams.join(", "))
+        );
         return ExitCode::from(EXIT_USAGE);
     }
     let mut review = Review::new(scenario, log.header.seed, log.records.clone());

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use tabletop_engine::score::{self, Comparison, Options, Report, ScoreError};
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, logread, render};
+use crate::safe_text::{json_safe, terminal_safe};
 
 /// Arguments of `tabletop report`.
 #[derive(Debug, clap::Args)]
@@ -80,10 +81,12 @@ fn report(args: &Args) -> Result<(), Failed> {
         Some(other) => {
             let baseline = load(other, &options)?;
             let mut cmp = score::compare(&report, &baseline).map_err(|e| {
+                // The reason can quote either log's scenario.
                 eprintln!(
-                    "error: cannot compare {} with {}: {e}",
+                    "error: cannot compare {} with {}: {}",
                     args.log.display(),
-                    other.display()
+                    other.display(),
+                    terminal_safe(&e.to_string())
                 );
                 Failed(EXIT_PROBLEMS)
             })?;
@@ -91,8 +94,10 @@ fn report(args: &Args) -> Result<(), Failed> {
             cmp.b.label = label(other);
             render_comparison(args.format, &cmp)?
         }
+        // Markdown escapes what it embeds already; this is the second line of defence for
+        // text a future section forgets to escape, since the report is read with `cat`.
         None => match args.format {
-            Format::Md => markdown::report(&report),
+            Format::Md => terminal_safe(&markdown::report(&report)).into_owned(),
             Format::Json => json(&report)?,
             Format::Html => html::report(&report),
         },
@@ -102,7 +107,7 @@ fn report(args: &Args) -> Result<(), Failed> {
 
 fn render_comparison(format: Format, cmp: &Comparison) -> Result<String, Failed> {
     Ok(match format {
-        Format::Md => markdown::comparison(cmp),
+        Format::Md => terminal_safe(&markdown::comparison(cmp)).into_owned(),
         Format::Json => json(cmp)?,
         Format::Html => html::comparison(cmp),
     })
@@ -119,9 +124,11 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Pretty JSON with C1 controls escaped, as serde_json leaves them raw (see [`json_safe`]).
 fn json<T: serde::Serialize>(value: &T) -> Result<String, Failed> {
     serde_json::to_string_pretty(value)
-        .map(|mut s| {
+        .map(|s| {
+            let mut s = json_safe(&s).into_owned();
             s.push('\n');
             s
         })
@@ -154,16 +161,21 @@ fn load(path: &Path, options: &Options) -> Result<Report, Failed> {
     let Some((log, _)) = logread::read(path) else {
         return Err(Failed(EXIT_PROBLEMS));
     };
-    let name = path.display();
+    // Log names can come from a glob; a crafted file name must not drive the terminal either.
+    let name = terminal_safe(&path.display().to_string()).into_owned();
     let report = score::score(&log, options).map_err(|e| {
         match &e {
             ScoreError::Scenario(d) => render::eprint(d),
         }
-        eprintln!("{name}: error: {e}");
+        // The error can quote the log's scenario.
+        eprintln!("{name}: error: {}", terminal_safe(&e.to_string()));
         Failed(EXIT_PROBLEMS)
     })?;
     if report.partial {
-        eprintln!("{name}: warning: the report is partial: {}", report.partial_reasons.join("; "));
+        eprintln!(
+            "{name}: warning: the report is partial: {}",
+            terminal_safe(&report.partial_reasons.join("; "))
+        );
     }
     Ok(report)
 }

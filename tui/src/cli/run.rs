@@ -11,6 +11,7 @@ use tabletop_engine::{Drill, Outcome};
 
 use super::logfile::open_log;
 use super::{EXIT_USAGE, load};
+use crate::safe_text::{json_safe, terminal_safe};
 
 /// Arguments of `tabletop run`.
 #[derive(Debug, clap::Args)]
@@ -92,11 +93,12 @@ pub fn run(args: &Args) -> ExitCode {
             "scenario": loaded.scenario.meta.id,
             "seed": args.seed,
             "log": log_path.display().to_string(),
+            "head_hash": drill.sealed_head(),
             "steps_never_taken": runner.as_ref().map(|r| r.untaken()),
             "outcome": outcome,
         });
         match serde_json::to_string_pretty(&json) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => println!("{}", json_safe(&text)),
             Err(e) => eprintln!("error: {e}"),
         }
     } else {
@@ -157,6 +159,12 @@ fn print_outcome(
         if lost.is_empty() { "none".to_owned() } else { lost.join(", ") }
     );
     let _ = writeln!(out, "  exfiltrated   {:.1} GB", o.exfiltrated_gb);
-    // A closed pipe (`| head`) is not an error worth a panic.
+    if let Some(head) = drill.sealed_head() {
+        // Participants note it: `verify` and the report print it again for the same log.
+        let _ = writeln!(out, "  log sealed    head hash {head}");
+    }
+    // Titles, system ids and event texts come from the scenario: no escape sequence of theirs
+    // reaches the terminal. A closed pipe (`| head`) is not an error worth a panic.
+    let out = terminal_safe(&out);
     let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
 }

@@ -153,3 +153,88 @@ fn hot_seat_never_shows_one_seat_what_another_knows() {
         assert!(!it.contains(secret), "IT's screen shows `{secret}`:\n{it}");
     }
 }
+
+/// Terminal escapes an author (or an attacker handing out scenario files) could hide in
+/// string fields: OSC 52 clipboard write, clear screen, window title, an 8-bit CSI, a lone
+/// carriage return.
+const HOSTILE: [&str; 5] =
+    ["\x1b]52;c;AAAA\x07", "\x1b[2J", "\x1b]0;PWNED\x07", "\u{9b}31m", "\rOVERWRITE"];
+
+/// The ransomware scenario with escapes in its title, summary, briefing, a system's name, a
+/// team's name and the first inject's title and text (all free-text fields, so it checks
+/// clean).
+fn hostile_offer() -> crate::app::Offer {
+    let b = crate::bundled::find("ransomware").expect("bundled ransomware");
+    let mut text = b.text.to_owned();
+    let all = HOSTILE.concat();
+    for (from, to) in [
+        ("Ashen Ledger: ransomware through the VPN", format!("Ashen {all} Ledger")),
+        ("A ransomware crew enters", format!("A crew {all} enters")),
+        ("Monday, 07:30.", format!("Monday, {all} 07:30.")),
+        ("name: \"Helpdesk workstation\"", format!("name: \"Helpdesk {all} PC\"")),
+        ("name: \"IT Operations\"", format!("name: \"IT {all} Ops\"")),
+        ("to the KEV catalogue\"", format!("to the KEV {all} catalogue\"")),
+        ("Vendor and CISA bulletin:", format!("Vendor {all} bulletin:")),
+    ] {
+        assert!(text.contains(from), "the scenario still has `{from}`");
+        text = text.replacen(from, &to, 1);
+    }
+    let checked = tabletop_engine::scenario::check_bytes("hostile.ron", text.as_bytes());
+    let scenario = checked.scenario.expect("the hostile scenario checks clean");
+    assert!(scenario.meta.title.contains('\x1b'), "the escapes reach the scenario");
+    crate::app::Offer { file: "hostile.ron".into(), text, scenario: std::sync::Arc::new(scenario) }
+}
+
+/// Every cell of a frame, as `(x, y, symbol)`.
+fn cells(app: &App, width: u16, height: u16) -> Vec<(u16, u16, String)> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|f| render(app, f, Theme { colour: false })).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = Vec::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push((x, y, buffer[(x, y)].symbol().to_owned()));
+        }
+    }
+    out
+}
+
+#[test]
+fn escapes_in_scenario_text_never_reach_a_cell() {
+    // ratatui drops graphemes that contain a control character when it sets a span into the
+    // buffer (ratatui-core `Span::styled_graphemes`, `Buffer::set_stringn`); this holds the
+    // UI to that on every screen that shows scenario text.
+    fn check(name: &str, app: &App) {
+        for (w, h) in [(80, 24), (160, 48)] {
+            for (x, y, symbol) in cells(app, w, h) {
+                assert!(
+                    !symbol.chars().any(char::is_control),
+                    "{name} {w}x{h}: cell ({x}, {y}) holds {symbol:?}"
+                );
+            }
+        }
+    }
+    let mut app = App::new(vec![hostile_offer()], 7, None, sink_log);
+    check("launcher", &app);
+    // The text is shown, only its escapes are gone.
+    let launcher = draw(&app, 160, 48);
+    assert!(launcher.contains("Ashen ]52;c;AAAA[2J]0;PWNED31mOVERWRITE Ledger"), "{launcher}");
+    app.update(Action::Enter);
+    check("seat chooser", &app);
+    for mode in [SeatMode::Team("it".into()), SeatMode::Facilitator] {
+        app.start(0, mode.clone());
+        app.screen = Screen::Drill;
+        let s = app.session.as_mut().expect("session");
+        s.drill.advance_to(Minutes(30));
+        s.refresh();
+        check(&format!("{mode:?} drill"), &app);
+        app.update(Action::NextPane);
+        app.update(Action::Enter);
+        check(&format!("{mode:?} inbox"), &app);
+        if mode != SeatMode::Facilitator {
+            let screen = draw(&app, 160, 48);
+            assert!(screen.contains("IT ]52;c;AAAA[2J]0;PWNED31mOVERWRITE Ops"), "{screen}");
+            assert!(screen.contains("Vendor ]52;c;AAAA"), "the inject is open:\n{screen}");
+        }
+    }
+}

@@ -8,6 +8,8 @@ use tabletop_engine::score::{
     Comparison, ExpectationOutcome, ObjectiveStatus, Report, RequestOutcome, Verdict, money,
 };
 
+use crate::safe_text::terminal_safe;
+
 /// A drill time: `02:55`.
 pub fn clock(m: u32) -> String {
     Minutes(m).clock()
@@ -70,9 +72,92 @@ pub fn team_name(r: &Report, id: &str) -> String {
     r.teams.iter().find(|t| t.id == id).map_or_else(|| id.to_owned(), |t| t.name.clone())
 }
 
-/// Text safe inside a Markdown table cell.
+/// Scenario or log text made inert for Markdown: it reads the same once rendered, but cannot
+/// open a heading, list, quote, code block, table, link, image, emphasis or raw HTML, and
+/// carries no terminal control characters (the report is often read with `cat`).
+///
+/// Line breaks become spaces, so the text stays inside the line (list item, table cell,
+/// heading) it was placed in; the start of the text is treated as a line start, since that is
+/// where most of it lands (`- {text}`). Backslash escapes are used where CommonMark allows
+/// them; `<` and `>` become `&lt;` and `&gt;` so no tag survives even a renderer that
+/// ignores escapes; `_` between two letters is left alone because it cannot open emphasis
+/// there, which keeps action names like `collect_evidence` readable.
+pub fn md_escape(s: &str) -> String {
+    let safe = terminal_safe(s);
+    let chars: Vec<char> = safe.chars().filter(|&c| c != '\r').collect();
+    let mut out = String::with_capacity(safe.len() + 8);
+    let lead = chars.iter().take_while(|c| matches!(c, ' ' | '\t')).count();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\n' => out.push(' '),
+            '\\' | '`' | '*' | '~' | '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '_' if !(prev.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric)) =>
+            {
+                out.push_str("\\_");
+            }
+            // `](` is where a link destination starts; `]` is escaped too, this is for
+            // renderers and readers that look for the pair.
+            '(' if prev == Some(']') => out.push_str("\\("),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' if starts_entity(&chars[i + 1..]) => out.push_str("&amp;"),
+            // A heading at the start.
+            '#' if i == lead => out.push_str("\\#"),
+            // A list item (`- x`), thematic break (`---`) or setext underline (`===`) at the
+            // start; `-5` or `+1` cannot be one and stays readable.
+            '-' | '+' | '='
+                if i == lead && next.is_none_or(|n| n == c || n == ' ' || n == '\t') =>
+            {
+                out.push('\\');
+                out.push(c);
+            }
+            // An ordered list item (`1. x`, `1) x`) at the start; `0.1.0` cannot be one.
+            '.' | ')'
+                if i > lead
+                    && chars[lead..i].iter().all(char::is_ascii_digit)
+                    && next.is_none_or(|n| n == ' ' || n == '\t') =>
+            {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether the text after an `&` reads as a character reference (`&lt;`, `&#60;`).
+fn starts_entity(rest: &[char]) -> bool {
+    let name = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '#').count();
+    name > 0 && rest.get(name) == Some(&';')
+}
+
+/// Scenario or log text as inline code (`` `id` ``) when it can be one safely, else as
+/// escaped text: a backtick would end the span early and a `|` would split a table cell.
+fn code(s: &str) -> String {
+    let plain = s.chars().all(|c| !c.is_control() && !matches!(c, '`' | '|'));
+    if plain && !s.is_empty() && !s.starts_with(' ') && !s.ends_with(' ') {
+        format!("`{s}`")
+    } else {
+        md_escape(s)
+    }
+}
+
+/// Scenario or log texts, each escaped, joined with commas.
+fn list(items: &[String]) -> String {
+    items.iter().map(|s| md_escape(s)).collect::<Vec<_>>().join(", ")
+}
+
+/// A table cell from Markdown the caller built (scenario text in it already escaped with
+/// [`md_escape`] or [`code`]): a line break would end the table row.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace(['\n', '\r'], " ")
 }
 
 fn row(out: &mut String, cells: &[String]) {
@@ -99,14 +184,14 @@ pub fn report(r: &Report) -> String {
     let mut o = String::new();
     let d = &r.drill;
     let cur = |n: u64| money(n, &d.currency);
-    let _ = writeln!(o, "# After-action report: {}\n", d.title);
+    let _ = writeln!(o, "# After-action report: {}\n", md_escape(&d.title));
     let _ = writeln!(
         o,
-        "Drill of `{}` (sha256 `{}…`), seed {}, engine {}; played 00:00 → {} of {}.\n",
-        d.scenario_name,
-        d.scenario_sha256.get(..12).unwrap_or(&d.scenario_sha256),
+        "Drill of {} (sha256 {}), seed {}, engine {}; played 00:00 → {} of {}.\n",
+        code(&d.scenario_name),
+        code(&format!("{}…", d.scenario_sha256.get(..12).unwrap_or(&d.scenario_sha256))),
         d.seed,
-        d.engine,
+        md_escape(&d.engine),
         clock(d.ended_at),
         span(d.duration)
     );
@@ -114,13 +199,13 @@ pub fn report(r: &Report) -> String {
         let _ = writeln!(
             o,
             "> **Partial report.** {}. Results are as of the log's last line; undecided objectives count as not met.\n",
-            capitalise(&r.partial_reasons.join("; "))
+            md_escape(&capitalise(&r.partial_reasons.join("; ")))
         );
     }
 
     o.push_str("## 1. Summary\n\n");
     for s in &r.summary {
-        let _ = writeln!(o, "- {s}");
+        let _ = writeln!(o, "- {}", md_escape(s));
     }
     o.push('\n');
 
@@ -128,16 +213,17 @@ pub fn report(r: &Report) -> String {
     let _ = writeln!(
         o,
         "**{}** — a {} drill of {}. {}\n",
-        d.title,
-        d.kind.to_lowercase(),
+        md_escape(&d.title),
+        md_escape(&d.kind.to_lowercase()),
         span(d.duration),
-        d.summary
+        md_escape(&d.summary)
     );
     if let Some(a) = &d.adversary {
-        let _ = writeln!(o, "Adversary: {a}.\n");
+        let _ = writeln!(o, "Adversary: {}.\n", md_escape(a));
     }
     o.push_str("Briefing:\n\n");
     for line in d.briefing.lines() {
+        let line = md_escape(line);
         let _ = writeln!(o, ">{}{line}", if line.is_empty() { "" } else { " " });
     }
     o.push('\n');
@@ -158,8 +244,8 @@ pub fn report(r: &Report) -> String {
         row(
             &mut o,
             &[
-                format!("{} (`{}`)", t.name, t.id),
-                t.role.clone(),
+                format!("{} ({})", md_escape(&t.name), code(&t.id)),
+                md_escape(&t.role),
                 t.score.map_or_else(|| "–".to_owned(), |s| s.to_string()),
                 t.actions_started.to_string(),
                 t.actions_completed.to_string(),
@@ -179,7 +265,12 @@ pub fn report(r: &Report) -> String {
     for e in &r.timeline {
         row(
             &mut o,
-            &[clock(e.at), e.actor.clone(), e.phase.map_or("", phase).to_owned(), e.text.clone()],
+            &[
+                clock(e.at),
+                md_escape(&e.actor),
+                e.phase.map_or("", phase).to_owned(),
+                md_escape(&e.text),
+            ],
         );
     }
     o.push('\n');
@@ -187,7 +278,7 @@ pub fn report(r: &Report) -> String {
     o.push_str("## 4. Metrics\n\n");
     header(&mut o, &["Phase", "Metric", "Value"]);
     for m in &r.metrics {
-        row(&mut o, &[phase(m.phase).to_owned(), m.name.clone(), m.text.clone()]);
+        row(&mut o, &[phase(m.phase).to_owned(), md_escape(&m.name), md_escape(&m.text)]);
     }
     o.push_str("\nHow they are measured:\n\n");
     let mut seen: Vec<&str> = Vec::new();
@@ -199,7 +290,7 @@ pub fn report(r: &Report) -> String {
         seen.push(id);
         let name =
             if m.id.contains(':') { "Time to recover (each critical service)" } else { &m.name };
-        let _ = writeln!(o, "- **{name}**: {}", m.definition);
+        let _ = writeln!(o, "- **{}**: {}", md_escape(name), md_escape(&m.definition));
     }
     o.push('\n');
 
@@ -229,7 +320,7 @@ pub fn report(r: &Report) -> String {
             row(
                 &mut o,
                 &[
-                    format!("{} ({})", s.system, s.name),
+                    format!("{} ({})", md_escape(&s.system), md_escape(&s.name)),
                     cur(s.criticality),
                     clock(s.first_down),
                     opt_clock(s.recovered_at),
@@ -243,7 +334,7 @@ pub fn report(r: &Report) -> String {
         o.push('\n');
     }
     if !det.recovery.unaffected.is_empty() {
-        let _ = writeln!(o, "Never unavailable: {}.\n", det.recovery.unaffected.join(", "));
+        let _ = writeln!(o, "Never unavailable: {}.\n", list(&det.recovery.unaffected));
     }
 
     o.push_str("### Cost\n\n");
@@ -257,12 +348,18 @@ pub fn report(r: &Report) -> String {
     if !det.cost.by_system.is_empty() {
         header(&mut o, &["System", "Downtime cost"]);
         for s in &det.cost.by_system {
-            row(&mut o, &[s.system.clone(), cur(s.amount as u64)]);
+            row(&mut o, &[md_escape(&s.system), cur(s.amount as u64)]);
         }
         o.push('\n');
     }
     for c in &det.cost.one_off {
-        let _ = writeln!(o, "- {} one-off cost of {} ({})", clock(c.at), cur(c.amount), c.reason);
+        let _ = writeln!(
+            o,
+            "- {} one-off cost of {} ({})",
+            clock(c.at),
+            cur(c.amount),
+            md_escape(&c.reason)
+        );
     }
     if !det.cost.one_off.is_empty() {
         o.push('\n');
@@ -276,12 +373,12 @@ pub fn report(r: &Report) -> String {
                 &mut o,
                 &[
                     q.id.to_string(),
-                    q.from.clone(),
-                    q.to.clone(),
+                    md_escape(&q.from),
+                    md_escape(&q.to),
                     format!(
                         "{}{}",
-                        q.action,
-                        q.target.as_ref().map(|t| format!(" {t}")).unwrap_or_default()
+                        md_escape(&q.action),
+                        q.target.as_ref().map(|t| format!(" {}", md_escape(t))).unwrap_or_default()
                     ),
                     phase(q.phase).to_owned(),
                     clock(q.sent),
@@ -304,8 +401,8 @@ pub fn report(r: &Report) -> String {
                 Some(x) => (
                     format!(
                         "{}{} ({})",
-                        x.action,
-                        x.target.as_ref().map(|t| format!(" {t}")).unwrap_or_default(),
+                        md_escape(&x.action),
+                        x.target.as_ref().map(|t| format!(" {}", md_escape(t))).unwrap_or_default(),
                         phase(x.phase)
                     ),
                     span(x.within),
@@ -318,8 +415,8 @@ pub fn report(r: &Report) -> String {
                         "–".to_owned(),
                         format!(
                             "{} chose “{}”",
-                            dec.by,
-                            if dec.label.is_empty() { &dec.choice } else { &dec.label }
+                            md_escape(&dec.by),
+                            md_escape(if dec.label.is_empty() { &dec.choice } else { &dec.label })
                         ),
                         span(dec.time_to_decide),
                     ),
@@ -330,8 +427,8 @@ pub fn report(r: &Report) -> String {
                 &mut o,
                 &[
                     clock(i.delivered),
-                    format!("{} (`{}`)", i.title, i.inject),
-                    i.teams.join(", "),
+                    format!("{} ({})", md_escape(&i.title), code(&i.inject)),
+                    list(&i.teams),
                     expected,
                     within,
                     result,
@@ -352,8 +449,8 @@ pub fn report(r: &Report) -> String {
             row(
                 &mut o,
                 &[
-                    i.system.clone(),
-                    i.team.clone(),
+                    md_escape(&i.system),
+                    md_escape(&i.team),
                     clock(i.at),
                     opt_clock(i.until),
                     if i.compromised { "yes".into() } else { "no (unnecessary)".into() },
@@ -376,9 +473,9 @@ pub fn report(r: &Report) -> String {
             row(
                 &mut o,
                 &[
-                    format!("{} (`{}`)", ob.description, ob.id),
-                    ob.team.clone().unwrap_or_else(|| "shared".into()),
-                    ob.capability.clone(),
+                    format!("{} ({})", md_escape(&ob.description), code(&ob.id)),
+                    ob.team.as_deref().map_or_else(|| "shared".into(), md_escape),
+                    md_escape(&ob.capability),
                     phase(ob.phase).to_owned(),
                     ob.weight.to_string(),
                     status(ob.status).to_owned(),
@@ -403,14 +500,14 @@ pub fn report(r: &Report) -> String {
         };
         score_row("Combined".into(), &r.scores.combined);
         for t in &r.scores.teams {
-            score_row(team_name(r, &t.team), &t.score);
+            score_row(md_escape(&team_name(r, &t.team)), &t.score);
         }
         o.push('\n');
     }
 
     o.push_str("## 6. Capability ratings\n\n");
     for rule in &r.rating_rules {
-        let _ = writeln!(o, "- {rule}");
+        let _ = writeln!(o, "- {}", md_escape(rule));
     }
     o.push('\n');
     if !r.capabilities.is_empty() {
@@ -419,7 +516,7 @@ pub fn report(r: &Report) -> String {
             row(
                 &mut o,
                 &[
-                    c.capability.clone(),
+                    md_escape(&c.capability),
                     phase(c.phase).to_owned(),
                     format!(
                         "**{:?}** ({}){}",
@@ -427,8 +524,8 @@ pub fn report(r: &Report) -> String {
                         c.rating.meaning(),
                         if c.provisional { ", provisional" } else { "" }
                     ),
-                    c.objectives.join(", "),
-                    c.reason.clone(),
+                    list(&c.objectives),
+                    md_escape(&c.reason),
                 ],
             );
         }
@@ -440,7 +537,7 @@ pub fn report(r: &Report) -> String {
         o.push_str("None recorded.\n");
     }
     for s in &r.strengths {
-        let _ = writeln!(o, "- [{}] {}", phase(s.phase), s.text);
+        let _ = writeln!(o, "- [{}] {}", phase(s.phase), md_escape(&s.text));
     }
     o.push('\n');
 
@@ -449,7 +546,7 @@ pub fn report(r: &Report) -> String {
         o.push_str("None recorded.\n");
     }
     for (i, s) in r.improvements.iter().enumerate() {
-        let _ = writeln!(o, "{}. [{}] {}", i + 1, phase(s.phase), s.text);
+        let _ = writeln!(o, "{}. [{}] {}", i + 1, phase(s.phase), md_escape(&s.text));
     }
     o.push('\n');
 
@@ -464,9 +561,9 @@ pub fn report(r: &Report) -> String {
                 &mut o,
                 &[
                     (i + 1).to_string(),
-                    p.action.clone(),
-                    team_name(r, &p.owner),
-                    p.due.clone(),
+                    md_escape(&p.action),
+                    md_escape(&team_name(r, &p.owner)),
+                    md_escape(&p.due),
                     phase(p.phase).to_owned(),
                 ],
             );
@@ -479,14 +576,14 @@ pub fn report(r: &Report) -> String {
         o.push_str("No notes were recorded.\n");
     }
     for n in &r.notes {
-        let _ = writeln!(o, "- {} {}", clock(n.at), n.text);
+        let _ = writeln!(o, "- {} {}", clock(n.at), md_escape(&n.text));
     }
     o.push('\n');
 
     let _ = writeln!(
         o,
         "## 11. ATT&CK techniques\n\nMITRE ATT&CK Enterprise {}. A technique counts as detected when a true-positive alert or a compromise finding touched its targets while or after it ran.\n",
-        r.attack.catalogue
+        md_escape(&r.attack.catalogue)
     );
     if r.attack.techniques.is_empty() {
         o.push_str("The attacker used no technique.\n");
@@ -499,14 +596,14 @@ pub fn report(r: &Report) -> String {
             row(
                 &mut o,
                 &[
-                    format!("{} {}", t.id, t.name),
-                    t.tactics.join(", "),
-                    t.stages.join(", "),
-                    t.targets.join(", "),
+                    format!("{} {}", md_escape(&t.id), md_escape(&t.name)),
+                    list(&t.tactics),
+                    list(&t.stages),
+                    list(&t.targets),
                     clock(t.first_started),
                     opt_clock(t.succeeded_at),
                     match (t.detected_at, &t.detected_by) {
-                        (Some(at), Some(by)) => format!("yes, {} ({by})", clock(at)),
+                        (Some(at), Some(by)) => format!("yes, {} ({})", clock(at), md_escape(by)),
                         _ => "**no**".into(),
                     },
                 ],
@@ -545,20 +642,20 @@ pub fn delta_text(m: &tabletop_engine::score::MetricDelta, currency: &str) -> St
 /// The comparison as Markdown.
 pub fn comparison(c: &Comparison) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# Drill comparison: {}\n", c.title);
+    let _ = writeln!(o, "# Drill comparison: {}\n", md_escape(&c.title));
     let _ = writeln!(
         o,
-        "A = `{}` (seed {}, ends {}{}), B = `{}` (seed {}, ends {}{}). Both ran scenario `{}` (sha256 `{}…`). Changes are A − B.\n",
-        c.a.label,
+        "A = {} (seed {}, ends {}{}), B = {} (seed {}, ends {}{}). Both ran scenario {} (sha256 {}). Changes are A − B.\n",
+        code(&c.a.label),
         c.a.seed,
         clock(c.a.ended_at),
         if c.a.partial { ", partial" } else { "" },
-        c.b.label,
+        code(&c.b.label),
         c.b.seed,
         clock(c.b.ended_at),
         if c.b.partial { ", partial" } else { "" },
-        c.scenario_id,
-        c.scenario_sha256.get(..12).unwrap_or(&c.scenario_sha256)
+        code(&c.scenario_id),
+        code(&format!("{}…", c.scenario_sha256.get(..12).unwrap_or(&c.scenario_sha256)))
     );
     o.push_str("## Scores\n\n");
     header(&mut o, &["Who", "A", "B", "Change"]);
@@ -567,7 +664,7 @@ pub fn comparison(c: &Comparison) -> String {
         row(
             &mut o,
             &[
-                s.who.clone(),
+                md_escape(&s.who),
                 sc(s.a),
                 sc(s.b),
                 s.delta.map_or_else(|| "–".to_owned(), |d| format!("{d:+}")),
@@ -581,9 +678,9 @@ pub fn comparison(c: &Comparison) -> String {
             &mut o,
             &[
                 phase(m.phase).to_owned(),
-                m.name.clone(),
-                m.a_text.clone(),
-                m.b_text.clone(),
+                md_escape(&m.name),
+                md_escape(&m.a_text),
+                md_escape(&m.b_text),
                 delta_text(m, &c.currency),
                 verdict(m.verdict).to_owned(),
             ],
@@ -599,7 +696,7 @@ pub fn comparison(c: &Comparison) -> String {
             row(
                 &mut o,
                 &[
-                    format!("{} (`{}`)", x.description, x.id),
+                    format!("{} ({})", md_escape(&x.description), code(&x.id)),
                     x.weight.to_string(),
                     status(x.a).to_owned(),
                     status(x.b).to_owned(),
@@ -616,7 +713,7 @@ pub fn comparison(c: &Comparison) -> String {
         row(
             &mut o,
             &[
-                x.capability.clone(),
+                md_escape(&x.capability),
                 rt(x.a),
                 rt(x.b),
                 if x.changed { "yes".into() } else { "no".into() },
@@ -624,4 +721,68 @@ pub fn comparison(c: &Comparison) -> String {
         );
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_text_is_left_readable() {
+        for s in [
+            "Security (SOC) started collect_evidence ws-it01",
+            "USD 4,450 (downtime USD 4,450, one-off USD 0)",
+            "0.1.0",
+            "-5 systems",
+            "request #4 & R&D, 40% of orders",
+        ] {
+            assert_eq!(md_escape(s), s);
+        }
+    }
+
+    #[test]
+    fn block_markers_at_the_start_are_neutralised() {
+        assert_eq!(md_escape("# heading"), "\\# heading");
+        assert_eq!(md_escape("  ## heading"), "  \\## heading");
+        assert_eq!(md_escape("- item"), "\\- item");
+        assert_eq!(md_escape("+ item"), "\\+ item");
+        assert_eq!(md_escape("---"), "\\---");
+        assert_eq!(md_escape("==="), "\\===");
+        assert_eq!(md_escape("12. item"), "12\\. item");
+        assert_eq!(md_escape("3) item"), "3\\) item");
+        assert_eq!(md_escape("> quote"), "&gt; quote");
+    }
+
+    #[test]
+    fn inline_syntax_is_escaped() {
+        assert_eq!(md_escape("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(md_escape("[x](javascript:alert(1))"), "\\[x\\]\\(javascript:alert(1))");
+        assert_eq!(md_escape("![i](http://x/y.png)"), "!\\[i\\]\\(http://x/y.png)");
+        assert_eq!(md_escape("```rust"), "\\`\\`\\`rust");
+        assert_eq!(md_escape("~~~"), "\\~\\~\\~");
+        assert_eq!(md_escape("a | b"), "a \\| b");
+        assert_eq!(md_escape("*bold* _em_ __x__"), "\\*bold\\* \\_em\\_ \\_\\_x\\_\\_");
+        assert_eq!(md_escape("back\\slash"), "back\\\\slash");
+        assert_eq!(md_escape("&lt;b&gt; &#60;"), "&amp;lt;b&amp;gt; &amp;#60;");
+    }
+
+    #[test]
+    fn line_breaks_stay_inside_the_line() {
+        assert_eq!(md_escape("one\n# two\r\n- three"), "one # two - three");
+    }
+
+    #[test]
+    fn terminal_controls_are_made_visible() {
+        let e = md_escape("a\x1b]52;c;AAAA\x07b\u{9b}2J");
+        assert!(!e.chars().any(char::is_control), "{e:?}");
+        assert!(e.starts_with("a^\\[\\]52;c;AAAA^Gb"), "{e:?}");
+    }
+
+    #[test]
+    fn code_spans_only_when_they_cannot_break_out() {
+        assert_eq!(code("ransomware.ron"), "`ransomware.ron`");
+        assert_eq!(code("a`b"), "a\\`b");
+        assert_eq!(code("a|b"), "a\\|b");
+        assert_eq!(code(""), "");
+    }
 }
