@@ -76,6 +76,11 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Span::raw("The drill log is "),
         Span::styled(s.log_path.display().to_string(), theme.title()),
     ]));
+    if let Some(head) = s.drill.sealed_head() {
+        // Participants note it: `verify` and the report print it again for this log.
+        lines.push(Line::raw("The log is sealed; its head hash, to note down:"));
+        lines.push(Line::styled(format!("  {head}"), theme.title()));
+    }
     lines
         .push(Line::raw(format!("After-action report:  tabletop report {}", s.log_path.display())));
     lines.push(Line::raw(""));

@@ -121,7 +121,13 @@ fn end_summary() {
     let mut app = drill(SeatMode::Team("it".into()), Minutes(12 * 60));
     app.update(Action::Tick(std::time::Duration::from_millis(1)));
     assert!(matches!(app.screen, Screen::Summary));
-    both_sizes("summary", &app);
+    let head = app.session.as_ref().and_then(|s| s.drill.sealed_head()).expect("sealed").to_owned();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = draw(&app, w, h);
+        assert!(screen.contains(&head), "the whole head hash shows at {w}x{h}:\n{screen}");
+        // The hash changes with every rule or scenario change; the layout is what is pinned.
+        insta::assert_snapshot!(format!("summary_{w}x{h}"), screen.replace(&head, "<head hash>"));
+    }
 }
 
 #[test]

@@ -442,6 +442,13 @@ pub fn report(r: &Report) -> String {
         t(d.ended_at),
         span(d.duration)
     );
+    if let Some(head) = &d.head_hash {
+        let _ = write!(
+            o,
+            r#"<p class="meta">The log is sealed with head hash <code>{}</code>.</p>"#,
+            esc(head)
+        );
+    }
     if r.partial {
         let _ = write!(
             o,

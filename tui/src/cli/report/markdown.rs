@@ -195,6 +195,9 @@ pub fn report(r: &Report) -> String {
         clock(d.ended_at),
         span(d.duration)
     );
+    if let Some(head) = &d.head_hash {
+        let _ = writeln!(o, "The log is sealed with head hash {}.\n", code(head));
+    }
     if r.partial {
         let _ = writeln!(
             o,
