@@ -14,26 +14,35 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A session running a clean-environment shell in `dir`.
     fn start(dir: &std::path::Path) -> Self {
-        let session = format!("tabletop-e2e-{}", std::process::id());
+        Self::start_running(dir, "shell", &["bash", "--norc", "--noprofile"])
+    }
+
+    /// A session `tag` whose pane runs `command` in `dir` with a clean environment, as the
+    /// pane's own process (so `#{pane_pid}` is its pid).
+    fn start_running(dir: &std::path::Path, tag: &str, command: &[&str]) -> Self {
+        let session = format!("tabletop-e2e-{}-{tag}", std::process::id());
         let status = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", "-c"])
             .arg(dir)
-            .args([
-                "env",
-                "-i",
-                "PATH=/usr/bin:/bin",
-                "TERM=xterm-256color",
-                "HOME=/tmp",
-                "PS1=READY$ ",
-                "bash",
-                "--norc",
-                "--noprofile",
-            ])
+            .args(["env", "-i", "PATH=/usr/bin:/bin", "TERM=xterm-256color", "HOME=/tmp"])
+            .args(["PS1=READY$ "])
+            .args(command)
             .status()
             .expect("tmux runs");
         assert!(status.success(), "tmux new-session failed");
         Tmux { session }
+    }
+
+    /// A format of the pane (`#{alternate_on}`, see FORMATS in tmux(1)).
+    fn format(&self, format: &str) -> String {
+        let out = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.session, format])
+            .output()
+            .expect("tmux display-message");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -86,15 +95,21 @@ impl Drop for Tmux {
     }
 }
 
-fn have_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+/// Whether tmux is here to drive the UI. On CI (`CI` set, and not `false` or `0`) a missing
+/// tmux fails the test instead of skipping it, so a green run means the UI was exercised.
+fn require_tmux() -> bool {
+    if Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(!ci, "CI must install tmux (see .ci/run)");
+    eprintln!("skipped: tmux is not installed");
+    false
 }
 
 #[test]
 fn a_hot_seat_drill_in_a_real_terminal() {
-    if !have_tmux() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install tmux (see .ci/run)");
-        eprintln!("skipped: tmux is not installed");
+    if !require_tmux() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("tabletop-e2e-tui-{}", std::process::id()));
@@ -161,4 +176,67 @@ fn a_hot_seat_drill_in_a_real_terminal() {
     let text = std::fs::read_to_string(&log).expect("the drill log exists");
     assert!(text.contains("\"kind\":\"header\""));
     assert!(text.contains("\"type\":\"request_answered\""), "the answer is in the log");
+}
+
+/// The processes whose parent is `pid` (from /proc: the pane's shell runs tabletop).
+fn children_of(pid: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+            let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.to_owned();
+            (ppid == pid).then(|| e.file_name().to_string_lossy().into_owned())
+        })
+        .collect()
+}
+
+/// Each signal that asks a program to end (SIGTERM, SIGINT, SIGHUP, SIGQUIT) ends a drill the
+/// way `q` does: the terminal leaves the alternate screen with the cursor shown, the drill
+/// log is named, the exit status is 128 + the signal's number and the log verifies.
+#[test]
+fn ending_signals_restore_the_terminal_and_keep_the_log() {
+    if !require_tmux() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tabletop-e2e-signals-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, number) in [("TERM", 15), ("INT", 2), ("HUP", 1), ("QUIT", 3)] {
+        let log = dir.join(format!("{name}.log")).display().to_string();
+        let t =
+            Tmux::start_running(&dir, &format!("sig{name}"), &["bash", "--norc", "--noprofile"]);
+        t.expect("READY$");
+        assert_eq!(t.format("#{alternate_on} #{cursor_flag}"), "0 1", "a shell to start with");
+        t.type_line(&format!(
+            "{} play ransomware --team it --seed 5 --log {log}",
+            tabletop().display()
+        ));
+        t.expect("IT Operations │ T+00:00");
+        assert_eq!(t.format("#{alternate_on} #{cursor_flag}"), "1 0", "the UI is up");
+        let shell = t.format("#{pane_pid}");
+        let children = children_of(&shell);
+        assert_eq!(children.len(), 1, "the shell {shell} runs tabletop alone: {children:?}");
+        let pid = &children[0];
+        let status = Command::new("kill").args(["-s", name, pid]).status().expect("kill");
+        assert!(status.success(), "kill -s {name} {pid}");
+        let screen = t.expect(&format!("drill log: {log}"));
+        assert!(screen.contains("after-action report: tabletop report"), "{screen}");
+        t.expect("READY$ ");
+        assert_eq!(
+            t.format("#{alternate_on} #{cursor_flag}"),
+            "0 1",
+            "after SIG{name}: the main screen, the cursor shown; the pane:\n{}",
+            t.screen()
+        );
+        t.type_line("echo status=$?");
+        t.expect(&format!("status={}", 128 + number));
+        let out = crate::support::run(&["verify", &log]);
+        let (stdout, stderr) = crate::support::text(&out);
+        assert!(
+            matches!(out.status.code(), Some(0 | 3)) && stdout.contains("hash chain intact"),
+            "the log of a drill ended by SIG{name} verifies (complete or resumable):\n{stdout}{stderr}"
+        );
+    }
 }

@@ -1,12 +1,18 @@
 //! The terminal loop: read input, update the app, advance the drill by wall time, draw.
-//! The terminal is restored on every exit path: normal return, error, and panic (ratatui's
-//! init installs a panic hook; a drop guard is the second line of defence).
+//! The terminal is restored on every exit path: normal return, error, panic (ratatui's init
+//! installs a panic hook; a drop guard is the second line of defence), and the signals that
+//! ask a program to end (SIGTERM, SIGINT, SIGHUP, SIGQUIT), which quit the way `q` does.
 
 use std::io;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::flag;
 
 use crate::app::{Action, App};
 use crate::input;
@@ -18,20 +24,72 @@ struct Restore;
 impl Drop for Restore {
     fn drop(&mut self) {
         let _ = execute!(io::stdout(), DisableMouseCapture);
-        ratatui::restore();
+        // Not `ratatui::restore`, which prints its failure with `eprintln!`: after SIGHUP the
+        // terminal is gone, and a failed print would panic here.
+        let _ = ratatui::try_restore();
     }
 }
 
-/// Runs the app until it quits.
+/// The signals that end a session the way `q` does. In raw mode Ctrl-C is a key, not SIGINT,
+/// so these come from `kill`, a closed terminal (SIGHUP) or a supervisor.
+#[cfg(unix)]
+const ENDING: [i32; 4] =
+    [SIGTERM, SIGINT, signal_hook::consts::SIGHUP, signal_hook::consts::SIGQUIT];
+#[cfg(not(unix))]
+const ENDING: [i32; 2] = [SIGTERM, SIGINT];
+
+/// Which ending signal has arrived, polled once per loop iteration.
+struct Signals {
+    /// Set by the first ending signal; once set, the next one takes its default action.
+    arrived: Arc<AtomicBool>,
+    /// The number of the last ending signal.
+    which: Arc<AtomicUsize>,
+}
+
+impl Signals {
+    fn register() -> io::Result<Self> {
+        let arrived = Arc::new(AtomicBool::new(false));
+        let which = Arc::new(AtomicUsize::new(0));
+        for signal in ENDING {
+            // Registered before the flag is set, so it sees the flag as the previous signal
+            // left it: a second signal ends the process at once (its default action), in case
+            // the orderly exit the first one asked for is stuck.
+            flag::register_conditional_default(signal, Arc::clone(&arrived))?;
+            flag::register_usize(signal, Arc::clone(&which), usize::try_from(signal).unwrap_or(0))?;
+            flag::register(signal, Arc::clone(&arrived))?;
+        }
+        Ok(Signals { arrived, which })
+    }
+
+    /// The ending signal that arrived, if one did.
+    fn arrived(&self) -> Option<i32> {
+        if !self.arrived.load(Ordering::SeqCst) {
+            return None;
+        }
+        i32::try_from(self.which.load(Ordering::SeqCst)).ok()
+    }
+}
+
+/// Runs the app until it quits, by a key or an ending signal (then
+/// [`App::ended_by_signal`] says which).
 pub fn run(mut app: App) -> io::Result<App> {
     let theme = Theme::from_env();
+    // Before the terminal goes raw, so a signal can never leave it so.
+    let signals = Signals::register()?;
     let mut terminal = ratatui::init();
     let _restore = Restore;
     execute!(io::stdout(), EnableMouseCapture)?;
     let mut last = Instant::now();
     while !app.quit {
+        // Checked before drawing: after SIGHUP the terminal is gone and drawing would fail.
+        if let Some(signal) = signals.arrived() {
+            // The log is flushed record by record, so quitting loses nothing.
+            app.ended_by_signal = Some(signal);
+            app.update(Action::Quit);
+            break;
+        }
         terminal.draw(|frame| ui::render(&app, frame, theme))?;
-        // Wake at least every 50 ms so the clock moves smoothly.
+        // Wake at least every 50 ms so the clock moves smoothly (and a signal is seen).
         if event::poll(Duration::from_millis(50))? {
             let action = match event::read()? {
                 Event::Key(key) if key.is_press() => input::action_for(&app, key),
@@ -53,4 +111,14 @@ pub fn run(mut app: App) -> io::Result<App> {
         last = now;
     }
     Ok(app)
+}
+
+/// The exit code of a session that ended well: 0 after `q`, 128 + the signal's number after
+/// an ending signal, as a shell reports a process a signal ended, so a script or supervisor
+/// can tell the drill was cut short (its log is complete up to that moment and resumable).
+pub fn exit_code(app: &App) -> ExitCode {
+    match app.ended_by_signal {
+        Some(signal) => ExitCode::from(u8::try_from(128 + signal).unwrap_or(u8::MAX)),
+        None => ExitCode::SUCCESS,
+    }
 }

@@ -180,6 +180,9 @@ pub struct App {
     pub message: String,
     /// Set when the program should exit.
     pub quit: bool,
+    /// The signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) that ended the program the way
+    /// [`Action::Quit`] does, if one did; its number decides the exit code.
+    pub ended_by_signal: Option<i32>,
     /// Seed for the next drill.
     pub seed: u64,
     /// Where to write the next drill's log (None: a fresh name in the current directory).
@@ -203,6 +206,7 @@ impl App {
             session: None,
             message: String::new(),
             quit: false,
+            ended_by_signal: None,
             seed,
             log_path,
             open_log,

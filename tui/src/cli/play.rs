@@ -1,7 +1,7 @@
 //! `tabletop` (the launcher on the bundled scenarios) and `tabletop play FILE`: the
 //! terminal UI.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -95,15 +95,19 @@ pub fn run(args: &Args) -> ExitCode {
     }
     match crate::terminal::run(app) {
         Ok(app) => {
+            // Written, not `println!`: after SIGHUP the terminal may be gone, and that must not
+            // turn an orderly exit into a panic.
+            let mut out = std::io::stdout();
             if let Some(s) = &app.session {
-                println!("drill log: {}", s.log_path.display());
-                println!("after-action report: tabletop report {}", s.log_path.display());
+                let _ = writeln!(out, "drill log: {}", s.log_path.display());
+                let _ =
+                    writeln!(out, "after-action report: tabletop report {}", s.log_path.display());
             }
             // The last message can quote the scenario (a log that could not be opened for it).
             if !app.message.is_empty() && app.session.is_none() {
-                eprintln!("{}", terminal_safe(&app.message));
+                let _ = writeln!(std::io::stderr(), "{}", terminal_safe(&app.message));
             }
-            ExitCode::SUCCESS
+            crate::terminal::exit_code(&app)
         }
         Err(e) => {
             eprintln!("error: the terminal failed: {e}");

@@ -57,7 +57,7 @@ pub fn run(args: &Args) -> ExitCode {
     app.screen = crate::app::Screen::Drill;
     app.message = "REVIEW (read-only): . step  , back  n next event  g go to  s seat".into();
     match crate::terminal::run(app) {
-        Ok(_) => ExitCode::SUCCESS,
+        Ok(app) => crate::terminal::exit_code(&app),
         Err(e) => {
             eprintln!("error: the terminal failed: {e}");
             ExitCode::from(EXIT_PROBLEMS)
