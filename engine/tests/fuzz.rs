@@ -59,9 +59,11 @@ fn scenarios() -> &'static Corpus {
     })
 }
 
-/// Playbooks, each with the scenario it plays.
-fn playbooks() -> &'static Vec<(String, Vec<u8>, Arc<Scenario>)> {
-    static C: OnceLock<Vec<(String, Vec<u8>, Arc<Scenario>)>> = OnceLock::new();
+/// Playbooks, each with its bytes and the scenario it plays.
+type Playbooks = Vec<(String, Vec<u8>, Arc<Scenario>)>;
+
+fn playbooks() -> &'static Playbooks {
+    static C: OnceLock<Playbooks> = OnceLock::new();
     C.get_or_init(|| {
         let mut pairs = Vec::new();
         for p in files(&repo().join("engine/fuzz-corpus/playbook"), "ron") {

@@ -246,7 +246,7 @@ fn a_log_without_its_end_is_incomplete_and_blank_lines_are_refused() {
     // Nothing may follow the seal.
     let mut extra = whole.clone();
     extra.push_str(lines[n - 2]);
-    let e = read_log(&extra).err().expect("a line after the seal");
+    let e = read_log(&extra).expect_err("a line after the seal");
     assert_eq!(e.line, n + 1);
 }
 
@@ -264,18 +264,18 @@ fn log_errors_name_their_line_and_column() {
         .expect("three lines");
     let mut bad = whole.clone();
     bad[line3 + 10] = 0xff;
-    let e = read_log_bytes(&bad).err().expect("not UTF-8");
+    let e = read_log_bytes(&bad).expect_err("not UTF-8");
     assert_eq!((e.line, e.column), (3, 11), "{e}");
     // A header cut short says so, on line 1.
     let header_end = whole.iter().position(|&c| c == b'\n').expect("a header");
-    let e = read_log_bytes(&whole[..header_end - 30]).err().expect("a cut header");
+    let e = read_log_bytes(&whole[..header_end - 30]).expect_err("a cut header");
     assert_eq!(e.line, 1);
     assert!(e.message.contains("header is cut short"), "{e}");
     // A header whose scenario does not match its hash names line 1.
     let text = String::from_utf8(whole).expect("UTF-8");
     let mut log = read_log(&text).expect("reads");
     log.header.scenario.push(' ');
-    let e = replay::scenario_of(&log).err().expect("hash mismatch");
+    let e = replay::scenario_of(&log).expect_err("hash mismatch");
     assert_eq!(e.line, Some(1), "{e}");
 }
 

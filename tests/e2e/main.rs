@@ -1,6 +1,9 @@
 //! End-to-end tests of the built `tabletop` binary: what a user types, what they see, and
 //! the exit codes scripts rely on. One test binary of modules keeps link times down.
 
+// A failed expectation in a test is a panic with a message.
+#![allow(clippy::panic)]
+
 mod check;
 mod crash;
 mod hostile;

@@ -1,7 +1,7 @@
 //! What `resume` and `fork` share: once a drill is rebuilt from a log, play on headless
 //! (with a playbook, or doing nothing) or in the terminal UI.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -59,9 +59,10 @@ pub fn play_on(
         App::new(Vec::new(), drill.seed(), None, |_, _, _| Err("no new drills here".into()));
     app.with_session(Session::new(drill, log.to_path_buf(), mode));
     match crate::terminal::run(app) {
-        Ok(_) => {
-            println!("drill log: {}", log.display());
-            ExitCode::SUCCESS
+        Ok(app) => {
+            // Written, not `println!`: after SIGHUP the terminal may be gone.
+            let _ = writeln!(std::io::stdout(), "drill log: {}", log.display());
+            crate::terminal::exit_code(&app)
         }
         Err(e) => {
             eprintln!("error: the terminal failed: {e}");
