@@ -347,13 +347,9 @@ fn names(text: &str, ids: &[String]) -> Vec<usize> {
         .collect()
 }
 
-/// The ATT&CK tactics of the technique an alert names ("LSASS Memory (T1003.001)").
-fn tactics(summary: &str) -> &'static [&'static str] {
-    summary
-        .rsplit_once('(')
-        .and_then(|(_, id)| id.strip_suffix(')'))
-        .and_then(technique)
-        .map_or(&[], |t| t.tactics.as_slice())
+/// The ATT&CK tactics of the technique an alert matched.
+fn tactics(id: &str) -> &'static [&'static str] {
+    technique(id).map_or(&[], |t| t.tactics.as_slice())
 }
 
 /// Which systems go down when `s` is isolated: itself, whatever needs something down, and
@@ -556,7 +552,7 @@ impl Bot {
         let mut ended: Vec<(Running, Minutes, bool)> = Vec::new();
         for e in events {
             match &e.event {
-                Event::Alert { team: t, system, summary, .. } => {
+                Event::Alert { team: t, system, technique, .. } => {
                     if let Some(t) = team(t) {
                         stale[t] = true;
                         // Every team that receives alerts gets the same ones: count each once.
@@ -565,7 +561,7 @@ impl Bot {
                         {
                             let m = &mut self.memory[s];
                             m.alerts.push(e.at);
-                            let tactics = tactics(summary);
+                            let tactics = tactics(technique);
                             if tactics.contains(&"credential-access") {
                                 self.credential_alert = Some(e.at);
                             }

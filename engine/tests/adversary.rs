@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
-use tabletop_engine::model::{FindingSource, InboxItem};
+use tabletop_engine::model::{Decider, FindingSource, InboxItem};
 use tabletop_engine::scenario::{self, Minutes, Scenario, SystemState, TargetKind};
 use tabletop_engine::view::{DecisionView, SeatView, TrueSystem};
 use tabletop_engine::{Command, Drill, Event, Rejection, Seat, TimedEvent};
@@ -209,12 +209,12 @@ fn learned(d: &Drill, t: &str) -> Learned {
             Event::Finding { team, system, compromised, source } if team == t => {
                 out.findings.insert(system.clone(), (*compromised, e.at, *source));
             }
-            Event::Alert { id, team, system, summary, .. } if team == t => {
+            Event::Alert { id, team, system, technique, .. } if team == t => {
                 out.inbox.push(InboxItem::Alert {
                     at: e.at,
                     id: *id,
                     system: system.clone(),
-                    summary: summary.clone(),
+                    technique: technique.clone(),
                 });
             }
             Event::InjectDelivered { inject, teams } => {
@@ -699,8 +699,8 @@ fn alerts(seed: u64) -> Vec<(Minutes, u64, String, String, String, bool)> {
     d.events_since(0)
         .iter()
         .filter_map(|e| match &e.event {
-            Event::Alert { id, team, system, summary, true_positive } => {
-                Some((e.at, *id, team.clone(), system.clone(), summary.clone(), *true_positive))
+            Event::Alert { id, team, system, technique, true_positive } => {
+                Some((e.at, *id, team.clone(), system.clone(), technique.clone(), *true_positive))
             }
             _ => None,
         })
@@ -889,7 +889,10 @@ fn injects_reach_exactly_their_audience_and_decisions_have_consequences() {
             _ => None,
         })
     };
-    assert_eq!(taken(&d, "ransom"), Some((decided, "pay".into(), "management".into())));
+    assert_eq!(
+        taken(&d, "ransom"),
+        Some((decided, "pay".into(), Decider::Team("management".into())))
+    );
     assert_eq!(
         first(&d, |e| matches!(e, Event::FlagSet { flag } if flag == "paid")),
         Some(decided)
@@ -915,7 +918,7 @@ fn injects_reach_exactly_their_audience_and_decisions_have_consequences() {
         None
     );
     // The unanswered decision takes its default at 01:30, and its consequences follow.
-    assert_eq!(taken(&d, "press"), Some((hm(1, 30), "silence".into(), "timeout".into())));
+    assert_eq!(taken(&d, "press"), Some((hm(1, 30), "silence".into(), Decider::Timeout)));
     assert!(first(&d, |e| matches!(e, Event::FlagSet { flag } if flag == "silent")).is_some());
     assert!(view(&mut d, "management").decisions.is_empty());
 

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use tabletop_engine::log::{Body, Header, LOG_FORMAT, LogWriter, ReadLog, read_log, sha256_hex};
-use tabletop_engine::model::FindingSource;
+use tabletop_engine::model::{Decider, FindingSource};
 use tabletop_engine::scenario::{self, Minutes, Privilege, SystemState};
 use tabletop_engine::score::{
     self, CompareError, ExpectationOutcome, Metric, ObjectiveStatus, Options, Rating, Report,
@@ -79,8 +79,14 @@ fn finding(team: &str, system: &str, compromised: bool) -> Event {
     }
 }
 
-fn alert(id: u64, system: &str, summary: &str, true_positive: bool) -> Event {
-    Event::Alert { id, team: s("security"), system: s(system), summary: s(summary), true_positive }
+fn alert(id: u64, system: &str, technique: &str, true_positive: bool) -> Event {
+    Event::Alert {
+        id,
+        team: s("security"),
+        system: s(system),
+        technique: s(technique),
+        true_positive,
+    }
 }
 
 fn started(id: u64, team: &str, action: &str, target: &str) -> Event {
@@ -122,7 +128,7 @@ fn time_to_detect_runs_from_the_first_foothold_to_the_first_compromise_finding()
     let r = report(vec![
         (60, compromised("ws01", User)),
         // A true-positive alert nobody acts on is not detection.
-        (70, alert(1, "ws02", "LSASS Memory (T1003.001)", true)),
+        (70, alert(1, "ws02", "T1003.001", true)),
         (100, compromised("ws02", Admin)),
         (130, finding("security", "ws01", true)),
     ]);
@@ -142,9 +148,9 @@ fn a_true_positive_alert_counts_once_its_team_acts_on_the_alerted_system() {
     let r = report(vec![
         (60, compromised("ws01", User)),
         // A false positive acted on is not detection.
-        (62, alert(1, "ws02", "Network Service Discovery (T1046)", false)),
+        (62, alert(1, "ws02", "T1046", false)),
         (63, started(1, "security", "investigate", "ws02")),
-        (80, alert(2, "ws01", "Spearphishing Attachment (T1566.001)", true)),
+        (80, alert(2, "ws01", "T1566.001", true)),
         // Another team acting on the alerted system is not the alerted team acting.
         (90, started(2, "it", "isolate", "ws01")),
         (95, started(3, "security", "investigate", "ws01")),
@@ -422,7 +428,10 @@ fn inject_responses_are_timed_and_deadlines_counted() {
         (85, Event::ExpectationMet { inject: s("tip") }),
         (200, Event::InjectDelivered { inject: s("outage"), teams: vec![s("it")] }),
         (230, Event::ExpectationMissed { inject: s("outage") }),
-        (260, Event::DecisionTaken { inject: s("outage"), choice: s("wait"), by: s("timeout") }),
+        (
+            260,
+            Event::DecisionTaken { inject: s("outage"), choice: s("wait"), by: Decider::Timeout },
+        ),
     ]);
     assert_eq!(value(&r, "inject_response_time"), Some(25.0));
     assert_eq!(value(&r, "deadlines_met"), Some(1.0));
@@ -487,13 +496,13 @@ fn ratings_follow_the_stated_rules() {
 fn techniques_are_detected_by_true_positive_alerts_or_findings_on_their_targets() {
     let r = report(vec![
         (10, stage_started("phish", "T1566.001", "ws01")),
-        (20, alert(1, "ws01", "Spearphishing Attachment (T1566.001)", true)),
+        (20, alert(1, "ws01", "T1566.001", true)),
         (40, Event::StageSucceeded { stage: s("phish"), targets: vec![s("ws01")] }),
         (41, stage_started("dump", "T1003.001", "ws02")),
         // An alert about another technique on the same target does not detect this one.
-        (50, alert(2, "ws02", "Spearphishing Attachment (T1566.001)", true)),
+        (50, alert(2, "ws02", "T1566.001", true)),
         // Nor does an alert about the target before the stage ran.
-        (90, alert(3, "db01", "Data Encrypted for Impact (T1486)", true)),
+        (90, alert(3, "db01", "T1486", true)),
         (101, Event::StageSucceeded { stage: s("dump"), targets: vec![s("ws02")] }),
         (102, stage_started("encrypt", "T1486", "db01")),
         (300, finding("security", "db01", true)),

@@ -10,6 +10,7 @@
 //! who removed its end, and `verify` says so.
 
 mod read;
+mod upgrade;
 mod write;
 
 use serde::{Deserialize, Serialize};

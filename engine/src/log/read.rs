@@ -92,6 +92,8 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
     let mut prev = String::new();
     let mut torn_tail = None;
     let mut seal: Option<(usize, Seal)> = None;
+    // The header's format: later records are read as that format wrote them.
+    let mut format = LOG_FORMAT;
     for (i, raw) in lines.iter().enumerate() {
         let n = i + 1;
         let last = i + 1 == lines.len();
@@ -121,7 +123,7 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
                  the log holds no drill",
             ));
         }
-        match parse_line(line, n, i as u64, &prev) {
+        match parse_line(line, n, i as u64, &prev, format) {
             Ok((record, hash)) => {
                 if torn {
                     torn_tail = Some(err(
@@ -145,6 +147,7 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
                                 ),
                             ));
                         }
+                        format = h.format;
                         header = Some(h);
                     }
                     (0, _) => return Err(err(1, 1, "the first line is not a log header")),
@@ -179,7 +182,13 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
     Ok(ReadLog { header, records, last_hash: prev, torn_tail, seal: seal.map(|(_, s)| s) })
 }
 
-fn parse_line(line: &str, n: usize, seq: u64, prev: &str) -> Result<(Record, String), LogError> {
+fn parse_line(
+    line: &str,
+    n: usize,
+    seq: u64,
+    prev: &str,
+    format: u32,
+) -> Result<(Record, String), LogError> {
     const PREFIX: &str = "{\"rec\":";
     let Some(rest) = line.strip_prefix(PREFIX) else {
         return Err(err(n, 1, "not a log record (expected `{\"rec\":`)"));
@@ -200,8 +209,16 @@ fn parse_line(line: &str, n: usize, seq: u64, prev: &str) -> Result<(Record, Str
     if sha256_hex(rec.as_bytes()) != hash {
         return Err(err(n, 1, "the record does not match its hash: the line was changed"));
     }
-    let record: Record = serde_json::from_str(rec)
-        .map_err(|e| err(n, PREFIX.len() + e.column(), format!("not a valid record: {e}")))?;
+    let invalid = |e: serde_json::Error| {
+        err(n, PREFIX.len() + e.column().max(1), format!("not a valid record: {e}"))
+    };
+    let record: Record = if format < LOG_FORMAT {
+        let mut value: serde_json::Value = serde_json::from_str(rec).map_err(invalid)?;
+        super::upgrade::upgrade(format, &mut value);
+        serde_json::from_value(value).map_err(invalid)?
+    } else {
+        serde_json::from_str(rec).map_err(invalid)?
+    };
     if record.seq != seq {
         return Err(err(
             n,

@@ -142,8 +142,9 @@ pub enum InboxItem {
         id: u64,
         /// System id.
         system: String,
-        /// What it says.
-        summary: String,
+        /// The ATT&CK technique id the detection matched; `scenario::alert_summary`
+        /// words it.
+        technique: String,
     },
 }
 

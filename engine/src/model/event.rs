@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ActionId, RequestId};
-use crate::scenario::{Minutes, Privilege, SystemState};
+use crate::scenario::{Minutes, Privilege, SystemState, alert_summary};
 
 /// How a team came to know about a compromise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,6 +14,37 @@ pub enum FindingSource {
     Alert,
     /// Another team shared it.
     Shared,
+}
+
+/// Who took a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decider {
+    /// The team whose seat chose.
+    Team(String),
+    /// The facilitator chose on the teams' behalf.
+    Facilitator,
+    /// Nobody chose in time: the decision's default was taken.
+    Timeout,
+}
+
+impl From<&super::Seat> for Decider {
+    fn from(seat: &super::Seat) -> Self {
+        match seat {
+            super::Seat::Team(t) => Decider::Team(t.clone()),
+            super::Seat::Facilitator => Decider::Facilitator,
+        }
+    }
+}
+
+impl std::fmt::Display for Decider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decider::Team(t) => f.write_str(t),
+            Decider::Facilitator => f.write_str("the facilitator"),
+            Decider::Timeout => f.write_str("the timeout"),
+        }
+    }
 }
 
 /// One event, stamped with the drill time it happened at.
@@ -243,8 +274,8 @@ pub enum Event {
         team: String,
         /// System the alert is about.
         system: String,
-        /// What it says.
-        summary: String,
+        /// The ATT&CK technique id the detection matched (what the alert says).
+        technique: String,
         /// Raised by real attacker activity (the truth; not shown to the team).
         true_positive: bool,
     },
@@ -261,8 +292,8 @@ pub enum Event {
         inject: String,
         /// Choice id.
         choice: String,
-        /// Team id, or `timeout` when the default was taken.
-        by: String,
+        /// Who decided: a team, or the timeout that took the default.
+        by: Decider,
     },
     /// An inject's expected response came in time.
     ExpectationMet {
@@ -366,8 +397,8 @@ impl std::fmt::Display for Event {
                 Ok(())
             }
             Event::Exfiltrated { system, gb } => write!(f, "{gb:.2} GB left through {system}"),
-            Event::Alert { team, system, summary, .. } => {
-                write!(f, "alert to {team} on {system}: {summary}")
+            Event::Alert { team, system, technique, .. } => {
+                write!(f, "alert to {team} on {system}: {}", alert_summary(technique))
             }
             Event::InjectDelivered { inject, teams } => {
                 write!(f, "inject {inject} → {}", teams.join(", "))

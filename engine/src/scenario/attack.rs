@@ -99,3 +99,12 @@ mod tests {
         assert!(active_ids().count() > 600);
     }
 }
+
+/// What an alert that matched a technique says, as a detection product would name it:
+/// `LSASS Memory (T1003.001)`, or the bare id for a technique not in the catalogue.
+pub fn alert_summary(technique_id: &str) -> String {
+    match technique(technique_id) {
+        Some(t) => format!("{} ({})", t.name, t.id),
+        None => technique_id.to_owned(),
+    }
+}

@@ -19,7 +19,7 @@ pub(crate) mod validate;
 use serde::{Deserialize, Serialize};
 
 pub use adversary::{Adversary, OnBlocked, Pick, Stage, StageEffect, StageRequirement, Targets};
-pub use attack::{Technique, TechniqueStatus, attack_version, technique};
+pub use attack::{Technique, TechniqueStatus, alert_summary, attack_version, technique};
 pub use catalogue::{builtin_actions, resolve_actions};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 pub use estate::{

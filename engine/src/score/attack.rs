@@ -17,14 +17,6 @@ struct Run<'a> {
     succeeded: Option<u32>,
 }
 
-/// The technique id an alert's summary names (`LSASS Memory (T1003.001)`), if any.
-fn named_technique(summary: &str) -> Option<&str> {
-    let inner = summary.strip_suffix(')')?;
-    let open = inner.rfind('(')?;
-    let id = &inner[open + 1..];
-    id.starts_with('T').then_some(id)
-}
-
 /// The techniques used, in the order first started.
 pub(crate) fn attack_view(ctx: &Ctx<'_>) -> AttackView {
     let mut runs: Vec<Run<'_>> = Vec::new();
@@ -50,9 +42,8 @@ pub(crate) fn attack_view(ctx: &Ctx<'_>) -> AttackView {
                 return None;
             }
             match e {
-                Event::Alert { team, system, summary, true_positive: true, .. }
-                    if run.targets.contains(system)
-                        && named_technique(summary).is_none_or(|t| t == run.technique) =>
+                Event::Alert { team, system, technique: t, true_positive: true, .. }
+                    if run.targets.contains(system) && t == run.technique =>
                 {
                     Some((*at, format!("alert to {team} on {system}")))
                 }
@@ -266,17 +257,5 @@ pub fn navigator_layer(report: &Report) -> NavigatorLayer {
             NavigatorMetadata { name: "scenario_sha256".into(), value: d.scenario_sha256.clone() },
         ],
         hide_disabled: false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::named_technique;
-
-    #[test]
-    fn reads_the_technique_an_alert_names() {
-        assert_eq!(named_technique("LSASS Memory (T1003.001)"), Some("T1003.001"));
-        assert_eq!(named_technique("odd traffic"), None);
-        assert_eq!(named_technique("(x)"), None);
     }
 }

@@ -4,7 +4,18 @@
 
 use serde::Serialize;
 
+use crate::model::Decider;
 use crate::scenario::{Phase, Privilege, SystemState};
+
+/// A decider as the report's JSON has always written it: a team's id, `facilitator` or
+/// `timeout`.
+fn decider_text<S: serde::Serializer>(by: &Decider, s: S) -> Result<S::Ok, S::Error> {
+    match by {
+        Decider::Team(t) => s.serialize_str(t),
+        Decider::Facilitator => s.serialize_str("facilitator"),
+        Decider::Timeout => s.serialize_str("timeout"),
+    }
+}
 
 /// Version of the report model, written into its JSON as `format`.
 pub const REPORT_FORMAT: u32 = 1;
@@ -459,8 +470,10 @@ pub struct DecisionResult {
     pub choice: String,
     /// Its label.
     pub label: String,
-    /// The team that took it, or `timeout`.
-    pub by: String,
+    /// Who took it: a team, the facilitator or the timeout (in JSON, the team's id,
+    /// `facilitator` or `timeout`).
+    #[serde(serialize_with = "decider_text")]
+    pub by: Decider,
     /// When.
     pub at: u32,
     /// From delivery to the decision.

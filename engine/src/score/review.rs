@@ -6,6 +6,7 @@ use super::report::{
     AttackView, Details, ExpectationOutcome, ObjectiveResult, ObjectiveStatus, Observation,
     PlanItem, RequestOutcome, Scores,
 };
+use crate::model::Decider;
 use crate::scenario::{Phase, Role};
 
 /// When every corrective action is due.
@@ -388,7 +389,7 @@ pub(crate) fn review(
             }
         }
         if let Some(dec) = &i.decision
-            && dec.by == "timeout"
+            && dec.by == Decider::Timeout
         {
             let decider = ctx
                 .scenario

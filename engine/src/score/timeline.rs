@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::context::Ctx;
 use super::report::{ActionBar, Chart, Lane, ObjectiveResult, Segment, StageBar, TimelineEntry};
-use crate::model::Event;
+use crate::model::{Decider, Event};
 use crate::scenario::Phase;
 
 /// The events worth reading, in order. Monitoring observations and false-positive alerts
@@ -13,8 +13,8 @@ use crate::scenario::Phase;
 pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<TimelineEntry> {
     let mut alert_counts: BTreeMap<(&str, &str, &str), u32> = BTreeMap::new();
     for (_, e) in &ctx.events {
-        if let Event::Alert { team, system, summary, true_positive: true, .. } = e {
-            *alert_counts.entry((team, system, summary)).or_default() += 1;
+        if let Event::Alert { team, system, technique, true_positive: true, .. } = e {
+            *alert_counts.entry((team, system, technique)).or_default() += 1;
         }
     }
     let mut requests: BTreeMap<u64, (&str, &str)> = BTreeMap::new();
@@ -25,8 +25,8 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
         let mut text = e.to_string();
         let (kind, actor, phase, system): (&str, String, Option<Phase>, Option<&String>) = match e {
             Event::Observed { .. } | Event::Alert { true_positive: false, .. } => continue,
-            Event::Alert { team, system, summary, .. } => {
-                let key = (team.as_str(), system.as_str(), summary.as_str());
+            Event::Alert { team, system, technique, .. } => {
+                let key = (team.as_str(), system.as_str(), technique.as_str());
                 match alert_counts.remove(&key) {
                     Some(n) if n > 1 => text.push_str(&format!(" ({n} alerts in all)")),
                     Some(_) => {}
@@ -89,7 +89,11 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
                 ("inject_delivered", engine(), None, None)
             }
             Event::DecisionTaken { by, .. } => {
-                let actor = if by == "timeout" { engine() } else { by.clone() };
+                let actor = match by {
+                    Decider::Team(t) => t.clone(),
+                    Decider::Facilitator => "facilitator".to_owned(),
+                    Decider::Timeout => engine(),
+                };
                 ("decision_taken", actor, None, None)
             }
             Event::ExpectationMet { inject } | Event::ExpectationMissed { inject } => {

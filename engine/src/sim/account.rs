@@ -5,7 +5,9 @@ use bevy_ecs::prelude::*;
 
 use super::effects::TickEvents;
 use super::script::ScriptState;
-use crate::model::{Clock, Compiled, Event, Ledger, PendingRequest, RecordedEvents, TimedEvent};
+use crate::model::{
+    Clock, Compiled, Decider, Event, Ledger, PendingRequest, RecordedEvents, TimedEvent,
+};
 use crate::scenario::Minutes;
 
 /// The account phase.
@@ -44,7 +46,7 @@ pub fn account(
             events.0.push(Event::DecisionTaken {
                 inject: inject.id.clone(),
                 choice: default.clone(),
-                by: "timeout".into(),
+                by: Decider::Timeout,
             });
             script.pending_choices.push((d.inject, default));
         }

@@ -6,8 +6,8 @@ use bevy_ecs::prelude::*;
 use super::effects::TickEvents;
 use super::script::ScriptState;
 use crate::model::{
-    ActionRun, Clock, Command, CommandQueue, Compiled, Entities, Event, Flags, PendingRequest,
-    Rejection, Seat, SystemFacts, TeamIx, TeamState,
+    ActionRun, Clock, Command, CommandQueue, Compiled, Decider, Entities, Event, Flags,
+    PendingRequest, Rejection, Seat, SystemFacts, TeamIx, TeamState,
 };
 use crate::scenario::{ActionDef, Minutes, Requirement, TargetKind};
 
@@ -402,7 +402,7 @@ pub fn apply_commands(
                     events.0.push(Event::DecisionTaken {
                         inject,
                         choice: choice.clone(),
-                        by: seat.to_string(),
+                        by: Decider::from(&seat),
                     });
                     script.pending_choices.push((ix as u32, choice));
                 }

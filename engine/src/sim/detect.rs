@@ -15,7 +15,7 @@ use crate::model::{
     Clock, Compiled, Entities, Event, InboxItem, Knowledge, OpState, SimRng, StageRun, StageStatus,
     SysIx, Tally, TeamIx, TeamState,
 };
-use crate::scenario::{Minutes, technique};
+use crate::scenario::Minutes;
 
 /// Techniques whose alerts commonly turn out benign; false positives name one of them.
 const NOISY_TECHNIQUES: &[&str] = &[
@@ -83,7 +83,7 @@ pub fn detect(
                 continue;
             };
             if let Some(&t) = run.targets.get(rng.0.random_range(0..run.targets.len().max(1))) {
-                alerts.push((t, summary(&stage.technique), true));
+                alerts.push((t, stage.technique.clone(), true));
             }
             run.next_alert =
                 next_alert(&c, stage, &run.targets, now, &mut rng).filter(|t| *t < until);
@@ -105,12 +105,12 @@ pub fn detect(
         while let Some(at) = next.filter(|at| *at <= now) {
             let t = rng.0.random_range(0..c.systems.len()) as SysIx;
             let id = NOISY_TECHNIQUES[rng.0.random_range(0..NOISY_TECHNIQUES.len())];
-            alerts.push((t, summary(id), false));
+            alerts.push((t, id.to_owned(), false));
             next = draw(&mut rng, at);
         }
         alert_clock.next_false_positive = Some(next);
     }
-    for (t, text, true_positive) in alerts {
+    for (t, technique, true_positive) in alerts {
         let info = &c.systems[t as usize];
         for &team in &entities.teams {
             let Ok((ts, mut knowledge)) = teams.get_mut(team) else { continue };
@@ -124,13 +124,13 @@ pub fn detect(
                 at: now,
                 id,
                 system: info.id.clone(),
-                summary: text.clone(),
+                technique: technique.clone(),
             });
             events.0.push(Event::Alert {
                 id,
                 team: ti.id.clone(),
                 system: info.id.clone(),
-                summary: text.clone(),
+                technique: technique.clone(),
                 true_positive,
             });
         }
@@ -170,13 +170,5 @@ pub fn detect(
                 });
             }
         }
-    }
-}
-
-/// What an alert says: the technique it matched, as a detection product would name it.
-fn summary(technique_id: &str) -> String {
-    match technique(technique_id) {
-        Some(t) => format!("{} ({})", t.name, t.id),
-        None => technique_id.to_owned(),
     }
 }

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, List, ListItem, ListState, Paragraph, Wrap};
 use tabletop_engine::model::InboxItem;
-use tabletop_engine::scenario::Role;
+use tabletop_engine::scenario::{Role, alert_summary};
 use tabletop_engine::view::SeatView;
 
 use super::theme::{Theme, glyph};
@@ -181,7 +181,8 @@ fn render_inbox(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme:
                     Span::styled(format!("{title}{decide}"), theme.title()),
                 ]))
             }
-            InboxItem::Alert { at, id, system, summary } => {
+            InboxItem::Alert { at, id, system, technique } => {
+                let summary = alert_summary(technique);
                 let mark = match s.marks.get(&(team.clone(), *id)) {
                     Some(Mark::FalsePositive) => " [false positive]",
                     Some(Mark::Escalated) => " [escalated]",
@@ -226,9 +227,12 @@ fn render_message(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, them
                 text,
             )
         }
-        Some(InboxItem::Alert { at, id, system, summary }) => (
+        Some(InboxItem::Alert { at, id, system, technique }) => (
             format!(" {} alert #{id} — f: false positive, e: escalate ", at.clock()),
-            format!("{summary} on {system}. Investigate to tell a real intrusion from noise."),
+            format!(
+                "{} on {system}. Investigate to tell a real intrusion from noise.",
+                alert_summary(technique)
+            ),
         ),
         None => (" message ".to_owned(), "nothing in the inbox yet".to_owned()),
     };
