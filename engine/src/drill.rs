@@ -10,7 +10,7 @@ use crate::log::{Body, Header, LOG_FORMAT, LogWriter, sha256_hex};
 use crate::model::{
     ActionRun, Attack, Clock, Command, CommandQueue, Compiled, Compromise, Entities, Event, Flags,
     Knowledge, Ledger, OpState, PendingRequest, RecordedEvents, Rejection, Seat, StageRun,
-    StageStatus, SystemFacts, TeamState, TimedEvent,
+    SystemFacts, TeamState, TimedEvent,
 };
 use crate::scenario::{Minutes, Scenario, SystemState};
 use crate::sim::{ScriptState, build_world, tick_schedule, validate_command};
@@ -430,13 +430,7 @@ impl Drill {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 technique: s.technique.clone(),
-                status: match r.status {
-                    StageStatus::Waiting => "waiting".to_owned(),
-                    StageStatus::Running { until } => format!("running until {}", until.clock()),
-                    StageStatus::Retrying { at } => format!("retrying at {}", at.clock()),
-                    StageStatus::Succeeded => "succeeded".to_owned(),
-                    StageStatus::Abandoned => "abandoned".to_owned(),
-                },
+                status: r.status,
             })
             .collect();
         let team_entities = self.world.resource::<Entities>().teams.clone();

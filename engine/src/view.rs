@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ActionId, FindingSource, InboxItem, RequestId};
+use crate::model::{ActionId, FindingSource, InboxItem, RequestId, StageStatus};
 use crate::scenario::{Minutes, Privilege, Role, SystemKind, SystemState};
 
 /// One system as a team knows it.
@@ -149,8 +149,8 @@ pub struct TrueStage {
     pub name: String,
     /// ATT&CK technique id.
     pub technique: String,
-    /// `waiting`, `running until 02:30`, `retrying at 03:00`, `succeeded`, `abandoned`.
-    pub status: String,
+    /// Where it stands (its `Display` words it: `running until 02:30`).
+    pub status: StageStatus,
 }
 
 /// What one team knows, for the facilitator.

@@ -8,8 +8,8 @@ use tabletop_engine::log::{Body, Header, LOG_FORMAT, LogWriter, ReadLog, read_lo
 use tabletop_engine::model::{Decider, FindingSource};
 use tabletop_engine::scenario::{self, Minutes, Privilege, SystemState};
 use tabletop_engine::score::{
-    self, CompareError, ExpectationOutcome, Metric, ObjectiveStatus, Options, Rating, Report,
-    RequestOutcome, Verdict,
+    self, CompareError, ContainmentBasis, CostBasis, ExpectationOutcome, Metric, ObjectiveStatus,
+    Options, Rating, Report, RequestOutcome, Verdict,
 };
 use tabletop_engine::{Drill, Event, TimedEvent};
 
@@ -192,7 +192,7 @@ fn containment_is_the_first_defender_block_after_the_attackers_last_progress() {
     ]);
     let c = &r.detail.containment;
     assert_eq!((c.last_progress, c.contained_at), (Some(100), Some(200)));
-    assert_eq!(c.basis.as_deref(), Some("stage_blocked"));
+    assert_eq!(c.basis, Some(ContainmentBasis::StageBlocked));
     assert_eq!(value(&r, "time_to_contain"), Some(140.0));
 }
 
@@ -204,7 +204,7 @@ fn isolating_every_foothold_contains_the_attack_until_one_is_reconnected() {
         (90, completed(1, "it", "isolate", "ws01")),
     ];
     let r = report(held.clone());
-    assert_eq!(r.detail.containment.basis.as_deref(), Some("no_reachable_foothold"));
+    assert_eq!(r.detail.containment.basis, Some(ContainmentBasis::NoReachableFoothold));
     assert_eq!(value(&r, "time_to_contain"), Some(30.0));
 
     let mut reconnected = held;
@@ -279,7 +279,7 @@ fn cost_is_the_engines_total_else_rebuilt_the_way_the_engine_accrues_it() {
     ];
     // Unfinished: ws01 (60/h) down from 100 through the tick at 159 = 60 minutes = 60.
     let r = report(events.clone());
-    assert_eq!((r.detail.cost.total, r.detail.cost.basis.as_str()), (5060, "estimated"));
+    assert_eq!((r.detail.cost.total, r.detail.cost.basis), (5060, CostBasis::Estimated));
     assert_eq!(r.detail.cost.downtime_estimated, 60);
     assert_eq!(value(&r, "business_cost"), Some(5060.0));
     assert!(metric(&r, "business_cost").text.starts_with("EUR 5,060, estimated"));
@@ -287,7 +287,7 @@ fn cost_is_the_engines_total_else_rebuilt_the_way_the_engine_accrues_it() {
     let mut finished = events;
     finished.push((479, ended(7777)));
     let r = report(finished);
-    assert_eq!((r.detail.cost.total, r.detail.cost.basis.as_str()), (7777, "drill_ended"));
+    assert_eq!((r.detail.cost.total, r.detail.cost.basis), (7777, CostBasis::DrillEnded));
 }
 
 /// A `Write` whose bytes stay readable after the drill took the writer.

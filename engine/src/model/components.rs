@@ -224,6 +224,18 @@ pub enum StageStatus {
     Abandoned,
 }
 
+impl std::fmt::Display for StageStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StageStatus::Waiting => f.write_str("waiting"),
+            StageStatus::Running { until } => write!(f, "running until {}", until.clock()),
+            StageStatus::Retrying { at } => write!(f, "retrying at {}", at.clock()),
+            StageStatus::Succeeded => f.write_str("succeeded"),
+            StageStatus::Abandoned => f.write_str("abandoned"),
+        }
+    }
+}
+
 /// An attack stage of the campaign.
 #[derive(Debug, Clone, PartialEq, Component)]
 pub struct StageRun {

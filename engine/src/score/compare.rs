@@ -210,6 +210,7 @@ pub fn compare(a: &Report, b: &Report) -> Result<Comparison, CompareError> {
         let ma = a.metrics.iter().find(|m| m.id == *id);
         let mb = b.metrics.iter().find(|m| m.id == *id);
         let Some(m) = ma.or(mb) else { continue };
+        let per_service = m.service.is_some();
         let (va, vb) = (ma.and_then(|m| m.value), mb.and_then(|m| m.value));
         let d = va.zip(vb).map(|(x, y)| x - y);
         // What a missing value means: never achieved is the worst; a critical service
@@ -222,7 +223,7 @@ pub fn compare(a: &Report, b: &Report) -> Result<Comparison, CompareError> {
             };
             match m {
                 Some(m) => m.value.or(m.never.then_some(worst)),
-                None if id.starts_with("time_to_recover:") => Some(f64::NEG_INFINITY),
+                None if per_service => Some(f64::NEG_INFINITY),
                 None => None,
             }
         };
@@ -236,11 +237,7 @@ pub fn compare(a: &Report, b: &Report) -> Result<Comparison, CompareError> {
         let text = |x: Option<&super::report::Metric>| {
             x.map_or_else(
                 || {
-                    if id.starts_with("time_to_recover:") {
-                        "never down".to_owned()
-                    } else {
-                        "not measured".to_owned()
-                    }
+                    if per_service { "never down".to_owned() } else { "not measured".to_owned() }
                 },
                 |m| m.text.clone(),
             )

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::context::{CHANCE_FAILURE, Ctx, available, clock, count, span, total};
 use super::report::{
-    AlertCounts, Better, CompromisedSystem, Containment, Cost, DecisionResult, Details, Detected,
-    Detection, ExpectationOutcome, ExpectedResponse, InjectResult, Isolation, Metric,
-    MissedFinding, OneOffCost, Recovery, RequestOutcome, RequestResult, ServiceRecovery,
-    SystemAmount, SystemsHit, TimedSystem, Unit,
+    AlertCounts, Better, CompromisedSystem, Containment, ContainmentBasis, Cost, CostBasis,
+    DecisionResult, Details, Detected, Detection, ExpectationOutcome, ExpectedResponse,
+    InjectResult, Isolation, Metric, MissedFinding, OneOffCost, Recovery, RequestOutcome,
+    RequestResult, ServiceRecovery, SystemAmount, SystemsHit, TimedSystem, Unit,
 };
 use crate::model::Event;
 use crate::scenario::{ActionEffect, Phase, SystemState};
@@ -220,8 +220,8 @@ fn containment(ctx: &Ctx<'_>, first: Option<&TimedSystem>) -> Containment {
         }
     }
     let candidates = [
-        blocked.map(|(at, by)| (at, "stage_blocked", by)),
-        unreachable_since.map(|(at, by)| (at, "no_reachable_foothold", by)),
+        blocked.map(|(at, by)| (at, ContainmentBasis::StageBlocked, by)),
+        unreachable_since.map(|(at, by)| (at, ContainmentBasis::NoReachableFoothold, by)),
     ];
     let Some((at, basis, by)) = candidates.into_iter().flatten().min_by_key(|(at, _, _)| *at)
     else {
@@ -230,7 +230,7 @@ fn containment(ctx: &Ctx<'_>, first: Option<&TimedSystem>) -> Containment {
     Containment {
         last_progress,
         contained_at: Some(at),
-        basis: Some(basis.into()),
+        basis: Some(basis),
         by: Some(by),
         time_to_contain: Some(at.saturating_sub(first.at)),
     }
@@ -333,7 +333,7 @@ fn cost(ctx: &Ctx<'_>) -> Cost {
     });
     Cost {
         total: ended.unwrap_or(estimated),
-        basis: if ended.is_some() { "drill_ended" } else { "estimated" }.into(),
+        basis: if ended.is_some() { CostBasis::DrillEnded } else { CostBasis::Estimated },
         downtime_estimated: downtime,
         one_off,
         by_system,
@@ -601,6 +601,7 @@ fn metric(
         better,
         value,
         never: false,
+        service: None,
         text,
         definition: definition.to_owned(),
     }
@@ -701,6 +702,9 @@ pub(crate) fn metrics(ctx: &Ctx<'_>, d: &Details, techniques: (usize, usize)) ->
              Destroyed) to its return to Online or Degraded for good.",
         ));
         set_never(&mut out, s.time_to_recover.is_none());
+        if let Some(m) = out.last_mut() {
+            m.service = Some(s.system.clone());
+        }
     }
     let down: Vec<&str> = rec
         .services
@@ -735,7 +739,7 @@ pub(crate) fn metrics(ctx: &Ctx<'_>, d: &Details, techniques: (usize, usize)) ->
         format!(
             "{}{} (downtime {}, one-off {})",
             ctx.money(c.total),
-            if c.basis == "estimated" { ", estimated" } else { "" },
+            if c.basis == CostBasis::Estimated { ", estimated" } else { "" },
             ctx.money(c.downtime_estimated),
             ctx.money(one_off)
         ),

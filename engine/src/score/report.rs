@@ -166,6 +166,9 @@ pub struct Metric {
     /// The value is missing because what it measures never happened (not detected, not
     /// contained, not recovered): worse than any value. `false` when it does not apply.
     pub never: bool,
+    /// The critical service a per-service metric is about (`time_to_recover:payroll`). A
+    /// drill that lacks such a metric had that service up throughout: the best outcome.
+    pub service: Option<String>,
     /// The value for people (`1h19m`, `not detected`, `USD 4,450`).
     pub text: String,
     /// How it is measured.
@@ -243,6 +246,26 @@ pub struct Detected {
     pub alert_at: Option<u32>,
 }
 
+/// What a containment time rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContainmentBasis {
+    /// A stage stopped by the defenders after the attacker's last progress.
+    StageBlocked,
+    /// Every compromised system evicted, isolated or off.
+    NoReachableFoothold,
+}
+
+/// Where a drill's total cost comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostBasis {
+    /// The engine's own total, recorded when the drill ended.
+    DrillEnded,
+    /// The drill did not finish: rebuilt from state changes and one-off costs.
+    Estimated,
+}
+
 /// When the attacker was contained.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Containment {
@@ -251,9 +274,8 @@ pub struct Containment {
     pub last_progress: Option<u32>,
     /// When it was contained, if it was.
     pub contained_at: Option<u32>,
-    /// `stage_blocked` (a stage stopped by the defenders after the last progress) or
-    /// `no_reachable_foothold` (every compromised system evicted, isolated or off).
-    pub basis: Option<String>,
+    /// What the containment time rests on.
+    pub basis: Option<ContainmentBasis>,
     /// What contained it, for people.
     pub by: Option<String>,
     /// From the first foothold to containment.
@@ -299,8 +321,8 @@ pub struct ServiceRecovery {
 pub struct Cost {
     /// Total cost: the engine's figure from `DrillEnded`, else the estimate.
     pub total: u64,
-    /// `drill_ended` or `estimated` (rebuilt from state changes and one-off costs).
-    pub basis: String,
+    /// Whether the total is the engine's or an estimate.
+    pub basis: CostBasis,
     /// Downtime cost rebuilt from the log (criticality × time unavailable).
     pub downtime_estimated: u64,
     /// One-off costs (fines, ransoms, retainers).

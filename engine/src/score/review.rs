@@ -3,8 +3,8 @@
 
 use super::context::{Ctx, and_list, clock, count, span, total};
 use super::report::{
-    AttackView, Details, ExpectationOutcome, ObjectiveResult, ObjectiveStatus, Observation,
-    PlanItem, RequestOutcome, Scores,
+    AttackView, CostBasis, Details, ExpectationOutcome, ObjectiveResult, ObjectiveStatus,
+    Observation, PlanItem, RequestOutcome, Scores,
 };
 use crate::model::Decider;
 use crate::scenario::{Phase, Role};
@@ -577,7 +577,7 @@ pub(crate) fn summary(
     out.push(format!(
         "Business cost {}{}; {} compromised, {} encrypted; {gb:.1} GB exfiltrated; {}.",
         ctx.money(d.cost.total),
-        if d.cost.basis == "estimated" { " (estimated)" } else { "" },
+        if d.cost.basis == CostBasis::Estimated { " (estimated)" } else { "" },
         count(d.systems.compromised.len(), "system", "systems"),
         d.systems.encrypted.len(),
         if lost > 0.0 {

@@ -8,6 +8,8 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
 use super::theme::{Theme, glyph};
 use super::{money, scroll};
+use tabletop_engine::model::StageStatus;
+
 use crate::app::{SPEEDS, Session};
 
 pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
@@ -75,16 +77,16 @@ pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         .stages
         .iter()
         .map(|st| {
-            let style = if st.status == "succeeded" {
-                theme.bad()
-            } else if st.status.starts_with("running") {
-                theme.title()
-            } else {
-                theme.dim()
+            let style = match st.status {
+                StageStatus::Succeeded => theme.bad(),
+                StageStatus::Running { .. } => theme.title(),
+                StageStatus::Waiting | StageStatus::Retrying { .. } | StageStatus::Abandoned => {
+                    theme.dim()
+                }
             };
             ListItem::new(Line::from(vec![
                 Span::raw(format!("{:<14.14} {:<10}", st.id, st.technique)),
-                Span::styled(st.status.clone(), style),
+                Span::styled(st.status.to_string(), style),
             ]))
         })
         .collect();
