@@ -1,13 +1,14 @@
 //! The scenario compiled into indexed, immutable data the simulation reads on every tick:
 //! ids become indices, references become index lists, and reverse edges are precomputed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use bevy_ecs::prelude::Resource;
 
 use crate::scenario::{
-    ActionDef, Backup, Controls, Role, Scenario, SystemKind, Visibility, resolve_actions,
+    ActionDef, Backup, Controls, OnBlocked, Role, Scenario, Stage, StageEffect, StageRequirement,
+    SystemKind, Targets, Visibility, resolve_actions,
 };
 
 /// Index of a system in [`Compiled::systems`] (scenario order).
@@ -78,6 +79,89 @@ pub struct TeamInfo {
     pub sees_zone: Vec<bool>,
 }
 
+/// A stage's target selector with its ids resolved, so matching a system costs the same
+/// whatever the estate's size, and a selector that names systems visits only those.
+#[derive(Debug, Clone, Default)]
+pub struct Selector {
+    /// The systems `ids` names, ascending; `None` when it names none (any system).
+    pub ids: Option<Vec<SysIx>>,
+    /// The zones `zones` names, ascending; `None` when it names none (any zone).
+    pub zones: Option<Vec<u32>>,
+    /// The kinds `kinds` names, each once (any kind when empty).
+    pub kinds: Vec<SystemKind>,
+    /// The tags `tags` names (any system when empty, otherwise one with any of them).
+    pub tags: BTreeSet<String>,
+}
+
+impl Selector {
+    /// Resolves a selector: `systems` gives every index of a system id, `zone` the index
+    /// of a zone id. Ids that resolve to nothing select nothing.
+    fn new(
+        t: &Targets,
+        systems: &BTreeMap<&str, Vec<SysIx>>,
+        zone: impl Fn(&str) -> Option<u32>,
+    ) -> Self {
+        let ids = (!t.ids.is_empty()).then(|| {
+            let mut ids: Vec<SysIx> =
+                t.ids.iter().filter_map(|id| systems.get(id.as_str())).flatten().copied().collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        });
+        let zones = (!t.zones.is_empty()).then(|| {
+            let mut zones: Vec<u32> = t.zones.iter().filter_map(|z| zone(z)).collect();
+            zones.sort_unstable();
+            zones.dedup();
+            zones
+        });
+        let mut kinds: Vec<SystemKind> = Vec::new();
+        for k in &t.kinds {
+            if !kinds.contains(k) {
+                kinds.push(*k);
+            }
+        }
+        Selector { ids, zones, kinds, tags: t.tags.iter().cloned().collect() }
+    }
+
+    /// Whether the system matches every criterion.
+    pub fn matches(&self, ix: SysIx, s: &SystemInfo) -> bool {
+        self.ids.as_ref().is_none_or(|ids| ids.binary_search(&ix).is_ok())
+            && self.zones.as_ref().is_none_or(|zones| zones.binary_search(&s.zone).is_ok())
+            && (self.kinds.is_empty() || self.kinds.contains(&s.kind))
+            && (self.tags.is_empty() || s.tags.iter().any(|tag| self.tags.contains(tag)))
+    }
+
+    /// The systems it selects, in index order: only those it names when it names any.
+    pub fn select(&self, systems: &[SystemInfo]) -> Vec<SysIx> {
+        let matching = |&ix: &SysIx| self.matches(ix, &systems[ix as usize]);
+        match &self.ids {
+            Some(ids) => ids.iter().copied().filter(matching).collect(),
+            None => (0..systems.len() as SysIx).filter(matching).collect(),
+        }
+    }
+}
+
+/// What the adversary phase reads about a stage on every look, resolved once.
+#[derive(Debug, Clone)]
+pub struct StageInfo {
+    /// Per `after` entry: the index of the stage it names (`None` when none has that id).
+    pub after: Vec<Option<u32>>,
+    /// Whether some stage falls back to this one: such a stage starts only once released.
+    pub is_fallback: bool,
+    /// The index of the stage this one falls back to, if it does and that stage exists.
+    pub fallback: Option<u32>,
+    /// The target selector.
+    pub targets: Selector,
+    /// An entry stage (no `after`, no foothold requirement): it reaches from outside.
+    pub entry: bool,
+    /// It selects on `vuln:` tags, so patched systems are out of its reach.
+    pub needs_vuln: bool,
+    /// It needs command and control, so systems whose C2 is blocked are out of its reach.
+    pub needs_c2: bool,
+    /// Its success gives footholds (an eviction sends it back to waiting).
+    pub gives_foothold: bool,
+}
+
 /// The scenario compiled for the simulation. Shared, immutable.
 #[derive(Debug, Clone, Resource)]
 pub struct Compiled {
@@ -101,6 +185,63 @@ pub struct Compiled {
     pub team_index: BTreeMap<String, TeamIx>,
     /// The resolved action catalogue, sorted by id.
     pub actions: Vec<ActionDef>,
+    /// The adversary's stages in scenario order (empty without an adversary).
+    pub stages: Vec<StageInfo>,
+    /// Stage id → index of the first stage with that id.
+    stage_index: BTreeMap<String, u32>,
+    /// Zone id → index of the first zone with that id.
+    zone_first: BTreeMap<String, u32>,
+    /// Inject id → index of the first inject with that id.
+    inject_index: BTreeMap<String, u32>,
+}
+
+/// Id → index of the first item with that id (later duplicates, which `check` rejects,
+/// resolve as a search from the front would).
+fn first_index<'a>(ids: impl Iterator<Item = &'a String>) -> BTreeMap<String, u32> {
+    let mut index = BTreeMap::new();
+    for (i, id) in ids.enumerate() {
+        index.entry(id.clone()).or_insert(i as u32);
+    }
+    index
+}
+
+/// Resolves the stages' references to other stages, and their target selectors.
+fn compile_stages(
+    stages: &[Stage],
+    stage_index: &BTreeMap<String, u32>,
+    systems: &[SystemInfo],
+    zone: impl Fn(&str) -> Option<u32>,
+) -> Vec<StageInfo> {
+    let mut by_id: BTreeMap<&str, Vec<SysIx>> = BTreeMap::new();
+    for (i, s) in systems.iter().enumerate() {
+        by_id.entry(s.id.as_str()).or_default().push(i as SysIx);
+    }
+    let fallbacks: BTreeSet<&str> = stages
+        .iter()
+        .filter_map(|s| match &s.on_blocked {
+            OnBlocked::Fallback(f) => Some(f.as_str()),
+            _ => None,
+        })
+        .collect();
+    stages
+        .iter()
+        .map(|st| StageInfo {
+            after: st.after.iter().map(|a| stage_index.get(a).copied()).collect(),
+            is_fallback: fallbacks.contains(st.id.as_str()),
+            fallback: match &st.on_blocked {
+                OnBlocked::Fallback(f) => stage_index.get(f).copied(),
+                _ => None,
+            },
+            targets: Selector::new(&st.targets, &by_id, &zone),
+            entry: st.after.is_empty()
+                && !st.requires.iter().any(|r| matches!(r, StageRequirement::FootholdIn { .. })),
+            needs_vuln: st.targets.tags.iter().any(|tag| tag.starts_with("vuln:")),
+            needs_c2: st.effects.iter().any(|e| {
+                matches!(e, StageEffect::CommandAndControl | StageEffect::Exfiltrate { .. })
+            }),
+            gives_foothold: st.effects.iter().any(|e| matches!(e, StageEffect::Foothold(_))),
+        })
+        .collect()
 }
 
 impl Compiled {
@@ -186,6 +327,13 @@ impl Compiled {
             .collect();
         let team_index = index(scenario.teams.iter().map(|t| &t.id).collect());
         let actions = resolve_actions(&scenario);
+        let zone_first = first_index(e.zones.iter().map(|z| &z.id));
+        let no_stages: &[Stage] = &[];
+        let stage_list = scenario.adversary.as_ref().map_or(no_stages, |a| &a.stages);
+        let stage_index = first_index(stage_list.iter().map(|s| &s.id));
+        let stages =
+            compile_stages(stage_list, &stage_index, &systems, |z| zone_first.get(z).copied());
+        let inject_index = first_index(scenario.injects.iter().map(|i| &i.id));
         Compiled {
             zones: e.zones.iter().map(|z| z.id.clone()).collect(),
             sites: e.sites.iter().map(|s| s.id.clone()).collect(),
@@ -196,6 +344,10 @@ impl Compiled {
             teams,
             team_index,
             actions,
+            stages,
+            stage_index,
+            zone_first,
+            inject_index,
             scenario,
         }
     }
@@ -217,7 +369,17 @@ impl Compiled {
 
     /// The zone with this id.
     pub fn zone(&self, id: &str) -> Option<u32> {
-        self.zones.iter().position(|z| z == id).map(|i| i as u32)
+        self.zone_first.get(id).copied()
+    }
+
+    /// The adversary's stage with this id.
+    pub fn stage(&self, id: &str) -> Option<u32> {
+        self.stage_index.get(id).copied()
+    }
+
+    /// The inject with this id.
+    pub fn inject(&self, id: &str) -> Option<u32> {
+        self.inject_index.get(id).copied()
     }
 
     /// The site with this id.

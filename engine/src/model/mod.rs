@@ -8,7 +8,7 @@ mod event;
 mod resources;
 
 pub use command::{ActionId, Command, Rejection, RequestId, Seat};
-pub use compiled::{Compiled, LinkInfo, SysIx, SystemInfo, TeamInfo, TeamIx};
+pub use compiled::{Compiled, LinkInfo, Selector, StageInfo, SysIx, SystemInfo, TeamInfo, TeamIx};
 pub use components::{
     ActionRun, BackupState, Compromise, Evidence, InboxItem, Knowledge, Observed, OpState,
     PendingRequest, StageRun, StageStatus, SystemFacts, TeamState,

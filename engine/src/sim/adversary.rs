@@ -9,13 +9,15 @@
 //! of reach of stages that select on `vuln:` tags; C2 and exfiltration stages cannot use a
 //! system whose C2 is blocked.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use super::effects::{Dirty, TickEvents};
 use crate::model::{
     Attack, Clock, Compiled, Compromise, Entities, Event, Flags, Ledger, Network, RecordedEvents,
-    SimRng, StageRun, StageStatus, SysIx, SystemFacts,
+    SimRng, StageInfo, StageRun, StageStatus, SysIx, SystemFacts,
 };
 use crate::scenario::{
     Logging, Minutes, OnBlocked, Pick, Privilege, Stage, StageEffect, StageRequirement,
@@ -30,6 +32,120 @@ type Context<'w> = (
     Res<'w, RecordedEvents>,
 );
 
+/// The systems' facts and the attacker's hold on them.
+type Systems<'w, 's> = Query<'w, 's, (&'static mut SystemFacts, &'static mut Compromise)>;
+
+/// Where the attacker holds footholds, by zone. Worked out from the whole estate at most once
+/// a tick, when a stage first asks, and kept up to date as stages succeed (footholds only
+/// grow during the adversary phase): so whether a system is in reach, or a zone is held, is a
+/// lookup rather than a pass over every system for every candidate target.
+#[derive(Debug, Default)]
+struct Holdings {
+    /// Zones with a foothold on a powered system that is not isolated: bases to reach from.
+    bases: BTreeSet<u32>,
+    /// The network components of the bases, as [`Network::reaches`] compares them.
+    components: BTreeSet<Option<u32>>,
+    /// Per zone: the highest foothold privilege on a system there that is not isolated.
+    best: BTreeMap<u32, Privilege>,
+}
+
+impl Holdings {
+    fn of(c: &Compiled, entities: &Entities, network: &Network, systems: &Systems) -> Self {
+        let mut holdings = Holdings::default();
+        for (i, s) in c.systems.iter().enumerate() {
+            if let Ok((f, cmp)) = systems.get(entities.systems[i]) {
+                holdings.note(s.zone, f, cmp, network);
+            }
+        }
+        holdings
+    }
+
+    /// Takes a system's hold into account.
+    fn note(&mut self, zone: u32, f: &SystemFacts, cmp: &Compromise, network: &Network) {
+        let Some(p) = cmp.foothold else { return };
+        if f.isolated {
+            return;
+        }
+        let best = self.best.entry(zone).or_insert(p);
+        *best = (*best).max(p);
+        if f.powered && self.bases.insert(zone) {
+            self.components.insert(network.component.get(zone as usize).copied());
+        }
+    }
+
+    /// Whether the network as it stands takes the attacker from a base into the zone.
+    fn reaches(&self, zone: u32, network: &Network) -> bool {
+        self.bases.contains(&zone)
+            || self.components.contains(&network.component.get(zone as usize).copied())
+    }
+
+    /// Whether the attacker holds a system of the zone, not isolated, at this privilege.
+    fn holds(&self, zone: u32, privilege: Privilege) -> bool {
+        self.best.get(&zone).is_some_and(|p| *p >= privilege)
+    }
+}
+
+/// What the adversary phase reads while it looks at the stages, with what it works out at
+/// most once a tick.
+struct Look<'a> {
+    c: &'a Compiled,
+    entities: &'a Entities,
+    network: &'a Network,
+    /// Worked out when first needed this tick.
+    holdings: Option<Holdings>,
+    /// Systems data is leaving through, when a stage that exfiltrates first succeeds.
+    exfiltrating: Option<BTreeSet<SysIx>>,
+}
+
+impl Look<'_> {
+    fn holdings(&mut self, systems: &Systems) -> &Holdings {
+        let (c, entities, network) = (self.c, self.entities, self.network);
+        self.holdings.get_or_insert_with(|| Holdings::of(c, entities, network, systems))
+    }
+
+    /// Whether a stage's non-target preconditions hold.
+    fn ready(
+        &mut self,
+        stage: &Stage,
+        ix: u32,
+        attack: &Attack,
+        flags: &Flags,
+        systems: &Systems,
+    ) -> bool {
+        let info = &self.c.stages[ix as usize];
+        if info.is_fallback && !attack.released[ix as usize] {
+            return false;
+        }
+        info.after.iter().all(|a| a.is_some_and(|i| attack.succeeded[i as usize]))
+            && stage.requires.iter().all(|r| match r {
+                StageRequirement::Credential(cr) => attack.stolen.contains(cr),
+                StageRequirement::Flag(f) => flags.0.contains(f),
+                StageRequirement::FootholdIn { zone, privilege } => {
+                    self.c.zone(zone).is_some_and(|z| self.holdings(systems).holds(z, *privilege))
+                }
+            })
+    }
+
+    /// Whether the attacker can reach a system for this stage now.
+    fn in_reach(&mut self, info: &StageInfo, t: SysIx, systems: &Systems) -> bool {
+        let Ok((f, cmp)) = systems.get(self.entities.systems[t as usize]) else { return false };
+        if f.isolated || f.wiped || !f.powered {
+            return false;
+        }
+        if f.patched && info.needs_vuln {
+            return false;
+        }
+        if info.needs_c2 && f.c2_blocked {
+            return false;
+        }
+        if info.entry || cmp.foothold.is_some() {
+            return true;
+        }
+        let (zone, network) = (self.c.systems[t as usize].zone, self.network);
+        self.holdings(systems).reaches(zone, network)
+    }
+}
+
 /// The adversary phase.
 #[allow(clippy::too_many_arguments)]
 pub fn advance_stages(
@@ -41,7 +157,7 @@ pub fn advance_stages(
     mut events: ResMut<TickEvents>,
     mut ledger: ResMut<Ledger>,
     mut stages: Query<&mut StageRun>,
-    mut systems: Query<(&mut SystemFacts, &mut Compromise)>,
+    mut systems: Systems,
 ) {
     let now = clock.now;
     exfiltrate(&c, &clock, &entities, &mut attack, &mut ledger, &mut events.0, &systems);
@@ -52,11 +168,10 @@ pub fn advance_stages(
     // An eviction sends the stages that took the system back to waiting: the attacker
     // comes back by the same path if it still can.
     if !attack.evicted.is_empty() {
-        let evicted = std::mem::take(&mut attack.evicted);
+        let evicted: BTreeSet<SysIx> = std::mem::take(&mut attack.evicted).into_iter().collect();
         for run in runs.iter_mut() {
-            let stage = &adv.stages[run.ix as usize];
             if run.status == StageStatus::Succeeded
-                && stage.effects.iter().any(|e| matches!(e, StageEffect::Foothold(_)))
+                && c.stages[run.ix as usize].gives_foothold
                 && run.targets.iter().any(|t| evicted.contains(t))
             {
                 run.status = StageStatus::Waiting;
@@ -65,21 +180,24 @@ pub fn advance_stages(
         attack.evaluated_at = None;
     }
 
+    let mut look =
+        Look { c: &c, entities: &entities, network: &network, holdings: None, exfiltrating: None };
     // Waiting stages are evaluated only when something happened since the last look (or a
     // time they wait for has come), which keeps quiet stretches cheap on big estates.
     let changed = attack.evaluated_at != Some(recorded.0.len());
     for run in runs.iter_mut() {
         let stage = &adv.stages[run.ix as usize];
+        let info = &c.stages[run.ix as usize];
         match run.status {
             StageStatus::Running { until } if until <= now => {
                 let still: Vec<SysIx> = run
                     .targets
                     .iter()
                     .copied()
-                    .filter(|&t| in_reach(&c, stage, t, &entities, &network, &systems))
+                    .filter(|&t| look.in_reach(info, t, &systems))
                     .collect();
                 let roll = rng.0.random::<f64>();
-                let why = if !ready(&c, stage, run.ix, &attack, &flags, &entities, &systems) {
+                let why = if !look.ready(stage, run.ix, &attack, &flags, &systems) {
                     Some("what it needed was taken away")
                 } else if still.is_empty() {
                     Some("its path to the targets was cut")
@@ -92,18 +210,16 @@ pub fn advance_stages(
                     blocked(&c, run, stage, now, &mut attack, &mut events.0, why);
                 } else {
                     let names = still.iter().map(|&t| c.systems[t as usize].id.clone()).collect();
+                    let mut effects = Effects {
+                        look: &mut look,
+                        stage,
+                        now,
+                        attack: &mut attack,
+                        dirty: &mut dirty,
+                        events: &mut events.0,
+                    };
                     for &t in &still {
-                        apply(
-                            &c,
-                            stage,
-                            t,
-                            now,
-                            &entities,
-                            &mut attack,
-                            &mut dirty,
-                            &mut events.0,
-                            &mut systems,
-                        );
+                        effects.apply(t, &mut systems);
                     }
                     attack.succeeded[run.ix as usize] = true;
                     run.status = StageStatus::Succeeded;
@@ -124,22 +240,21 @@ pub fn advance_stages(
                 if !due
                     || !timely
                     || now < stage.earliest
-                    || !ready(&c, stage, run.ix, &attack, &flags, &entities, &systems)
+                    || !look.ready(stage, run.ix, &attack, &flags, &systems)
                 {
                     continue;
                 }
-                let candidates: Vec<SysIx> = (0..c.systems.len() as u32)
-                    .filter(|&t| {
-                        selected(&c, stage, t)
-                            && in_reach(&c, stage, t, &entities, &network, &systems)
-                    })
+                let selected = info.targets.select(&c.systems);
+                let candidates: Vec<SysIx> = selected
+                    .iter()
+                    .copied()
+                    .filter(|&t| look.in_reach(info, t, &systems))
                     .collect();
                 if candidates.is_empty() {
                     // Targets exist but none is in reach (patched, isolated, cut off): a
                     // stage that would rather retry, give up or switch path does so now;
                     // one that waits keeps waiting.
-                    let exists = (0..c.systems.len() as u32).any(|t| selected(&c, stage, t));
-                    if exists && stage.on_blocked != OnBlocked::Wait {
+                    if !selected.is_empty() && stage.on_blocked != OnBlocked::Wait {
                         blocked(
                             &c,
                             run,
@@ -152,7 +267,7 @@ pub fn advance_stages(
                     }
                     continue;
                 }
-                let targets = pick(&candidates, stage.targets.pick, &mut rng);
+                let targets = pick(candidates, stage.targets.pick, &mut rng);
                 let until = Minutes(now.0 + stage.duration.0.max(1));
                 run.next_alert = next_alert(&c, stage, &targets, now, &mut rng);
                 run.attempts += 1;
@@ -170,105 +285,62 @@ pub fn advance_stages(
     attack.evaluated_at = Some(recorded.0.len());
 }
 
-/// Whether a stage's non-target preconditions hold.
-fn ready(
-    c: &Compiled,
-    stage: &Stage,
-    ix: u32,
-    attack: &Attack,
-    flags: &Flags,
-    entities: &Entities,
-    systems: &Query<(&mut SystemFacts, &mut Compromise)>,
-) -> bool {
-    let adv = c.scenario.adversary.as_ref();
-    let is_fallback = adv.is_some_and(|a| {
-        a.stages.iter().any(|s| matches!(&s.on_blocked, OnBlocked::Fallback(f) if *f == stage.id))
-    });
-    if is_fallback && !attack.released[ix as usize] {
-        return false;
-    }
-    let succeeded = |id: &str| {
-        adv.and_then(|a| a.stages.iter().position(|s| s.id == id))
-            .is_some_and(|i| attack.succeeded[i])
+/// Draws `how` many of the candidates (in index order), each uniformly among those not yet
+/// drawn, and returns them in index order.
+fn pick(candidates: Vec<SysIx>, how: Pick, rng: &mut SimRng) -> Vec<SysIx> {
+    let n = match how {
+        Pick::All => return candidates,
+        Pick::One => 1,
+        Pick::Some(n) => n as usize,
     };
-    stage.after.iter().all(|a| succeeded(a))
-        && stage.requires.iter().all(|r| match r {
-            StageRequirement::Credential(cr) => attack.stolen.contains(cr),
-            StageRequirement::Flag(f) => flags.0.contains(f),
-            StageRequirement::FootholdIn { zone, privilege } => c.zone(zone).is_some_and(|z| {
-                c.systems.iter().enumerate().any(|(i, s)| {
-                    s.zone == z
-                        && systems.get(entities.systems[i]).is_ok_and(|(f, cmp)| {
-                            !f.isolated && cmp.foothold.is_some_and(|p| p >= *privilege)
-                        })
-                })
-            }),
-        })
+    // The i-th remaining candidate is found in a Fenwick tree of those still in the pool,
+    // so drawing many of a large pool costs n log n rather than n times the pool.
+    let mut pool = Remaining::new(candidates.len());
+    let mut chosen = Vec::with_capacity(n.min(candidates.len()));
+    while chosen.len() < n && pool.left > 0 {
+        let i = rng.0.random_range(0..pool.left);
+        chosen.push(candidates[pool.take(i)]);
+    }
+    chosen.sort_unstable();
+    chosen
 }
 
-/// Whether a system matches a stage's target selector.
-fn selected(c: &Compiled, stage: &Stage, t: SysIx) -> bool {
-    let s = &c.systems[t as usize];
-    let sel = &stage.targets;
-    (sel.ids.is_empty() || sel.ids.contains(&s.id))
-        && (sel.zones.is_empty() || sel.zones.iter().any(|z| c.zone(z) == Some(s.zone)))
-        && (sel.kinds.is_empty() || sel.kinds.contains(&s.kind))
-        && (sel.tags.is_empty() || sel.tags.iter().any(|tag| s.tags.contains(tag)))
+/// Positions `0..len` still in a pool, in order, in a Fenwick tree of counts.
+struct Remaining {
+    tree: Vec<usize>,
+    left: usize,
 }
 
-fn is_entry(stage: &Stage) -> bool {
-    stage.after.is_empty()
-        && !stage.requires.iter().any(|r| matches!(r, StageRequirement::FootholdIn { .. }))
-}
+impl Remaining {
+    fn new(len: usize) -> Self {
+        // Every position present: node k covers the `k & k.wrapping_neg()` positions ending
+        // at k (1-based).
+        let tree = (0..=len).map(|k| k & k.wrapping_neg()).collect();
+        Remaining { tree, left: len }
+    }
 
-/// Whether the attacker can reach a system for this stage now.
-fn in_reach(
-    c: &Compiled,
-    stage: &Stage,
-    t: SysIx,
-    entities: &Entities,
-    network: &Network,
-    systems: &Query<(&mut SystemFacts, &mut Compromise)>,
-) -> bool {
-    let Ok((f, cmp)) = systems.get(entities.systems[t as usize]) else { return false };
-    if f.isolated || f.wiped || !f.powered {
-        return false;
-    }
-    if f.patched && stage.targets.tags.iter().any(|tag| tag.starts_with("vuln:")) {
-        return false;
-    }
-    let needs_c2 = stage
-        .effects
-        .iter()
-        .any(|e| matches!(e, StageEffect::CommandAndControl | StageEffect::Exfiltrate { .. }));
-    if needs_c2 && f.c2_blocked {
-        return false;
-    }
-    if is_entry(stage) || cmp.foothold.is_some() {
-        return true;
-    }
-    let zone = c.systems[t as usize].zone;
-    c.systems.iter().enumerate().any(|(i, s)| {
-        systems.get(entities.systems[i]).is_ok_and(|(f, cmp)| {
-            cmp.foothold.is_some() && !f.isolated && f.powered && network.reaches(s.zone, zone)
-        })
-    })
-}
-
-fn pick(candidates: &[SysIx], how: Pick, rng: &mut SimRng) -> Vec<SysIx> {
-    match how {
-        Pick::All => candidates.to_vec(),
-        Pick::One | Pick::Some(_) => {
-            let n = if let Pick::Some(n) = how { n as usize } else { 1 };
-            let mut pool = candidates.to_vec();
-            let mut chosen = Vec::new();
-            while chosen.len() < n && !pool.is_empty() {
-                let i = rng.0.random_range(0..pool.len());
-                chosen.push(pool.remove(i));
+    /// Removes the `i`-th (0-based) position still present and returns it.
+    fn take(&mut self, i: usize) -> usize {
+        let len = self.tree.len() - 1;
+        // Descend to the largest prefix holding at most `i` present positions.
+        let (mut at, mut rest) = (0, i);
+        let mut step = if len == 0 { 0 } else { 1 << len.ilog2() };
+        while step > 0 {
+            let next = at + step;
+            if next <= len && self.tree[next] <= rest {
+                at = next;
+                rest -= self.tree[next];
             }
-            chosen.sort_unstable();
-            chosen
+            step >>= 1;
         }
+        // `at + 1` (1-based) is the position sought.
+        let mut k = at + 1;
+        while k <= len {
+            self.tree[k] -= 1;
+            k += k & k.wrapping_neg();
+        }
+        self.left -= 1;
+        at
     }
 }
 
@@ -327,14 +399,9 @@ fn blocked(
         OnBlocked::Wait => StageStatus::Waiting,
         OnBlocked::Retry(after) => StageStatus::Retrying { at: Minutes(now.0 + after.0.max(1)) },
         OnBlocked::Abandon => StageStatus::Abandoned,
-        OnBlocked::Fallback(other) => {
-            let other = c
-                .scenario
-                .adversary
-                .as_ref()
-                .and_then(|a| a.stages.iter().position(|s| &s.id == other));
-            if let Some(i) = other {
-                attack.released[i] = true;
+        OnBlocked::Fallback(_) => {
+            if let Some(i) = c.stages[run.ix as usize].fallback {
+                attack.released[i as usize] = true;
                 attack.evaluated_at = None;
             }
             StageStatus::Abandoned
@@ -343,80 +410,93 @@ fn blocked(
     events.push(Event::StageBlocked { stage: stage.id.clone(), reason: why.to_owned() });
 }
 
-#[allow(clippy::too_many_arguments)]
-fn apply(
-    c: &Compiled,
-    stage: &Stage,
-    t: SysIx,
+/// A successful stage's effects on its targets, and on what the phase keeps track of.
+struct Effects<'l, 'a> {
+    look: &'l mut Look<'a>,
+    stage: &'l Stage,
     now: Minutes,
-    entities: &Entities,
-    attack: &mut Attack,
-    dirty: &mut Dirty,
-    events: &mut Vec<Event>,
-    systems: &mut Query<(&mut SystemFacts, &mut Compromise)>,
-) {
-    let id = c.systems[t as usize].id.clone();
-    let Ok((mut f, mut cmp)) = systems.get_mut(entities.systems[t as usize]) else { return };
-    for effect in &stage.effects {
-        match effect {
-            StageEffect::Foothold(p) => {
-                if cmp.foothold.is_none_or(|have| have < *p) {
-                    cmp.foothold = Some(*p);
-                    cmp.since.get_or_insert(now);
-                    events.push(Event::Compromised {
-                        system: id.clone(),
-                        privilege: *p,
-                        stage: stage.id.clone(),
+    attack: &'l mut Attack,
+    dirty: &'l mut Dirty,
+    events: &'l mut Vec<Event>,
+}
+
+impl Effects<'_, '_> {
+    fn apply(&mut self, t: SysIx, systems: &mut Systems) {
+        let (c, stage, now) = (self.look.c, self.stage, self.now);
+        let id = c.systems[t as usize].id.clone();
+        let Ok((mut f, mut cmp)) = systems.get_mut(self.look.entities.systems[t as usize]) else {
+            return;
+        };
+        for effect in &stage.effects {
+            match effect {
+                StageEffect::Foothold(p) => {
+                    if cmp.foothold.is_none_or(|have| have < *p) {
+                        cmp.foothold = Some(*p);
+                        cmp.since.get_or_insert(now);
+                        self.events.push(Event::Compromised {
+                            system: id.clone(),
+                            privilege: *p,
+                            stage: stage.id.clone(),
+                        });
+                    }
+                }
+                StageEffect::StealCredential(cr) => {
+                    if self.attack.stolen.insert(cr.clone()) {
+                        self.events.push(Event::CredentialStolen { credential: cr.clone() });
+                    }
+                }
+                StageEffect::Persistence => {
+                    cmp.persistence = true;
+                    if cmp.foothold.is_none() {
+                        cmp.foothold = Some(Privilege::User);
+                        cmp.since.get_or_insert(now);
+                    }
+                }
+                StageEffect::CommandAndControl => {
+                    if !f.c2_blocked {
+                        cmp.c2 = true;
+                    }
+                }
+                StageEffect::Exfiltrate { gb_per_hour } => {
+                    cmp.exfil_rate = *gb_per_hour;
+                    let attack = &mut *self.attack;
+                    let flowing = self.look.exfiltrating.get_or_insert_with(|| {
+                        attack.exfiltrating.iter().map(|&(s, _)| s).collect()
                     });
+                    if flowing.insert(t) {
+                        attack.exfiltrating.push((t, 0.0));
+                    }
+                }
+                StageEffect::Encrypt => {
+                    f.encrypted = true;
+                    cmp.payload = true;
+                    cmp.ransomed = true;
+                    self.dirty.mark(t);
+                }
+                StageEffect::DestroyBackups => {
+                    let gone: Vec<String> = f
+                        .backups
+                        .iter_mut()
+                        .filter(|b| !b.destroyed && !b.offline && !b.immutable)
+                        .map(|b| {
+                            b.destroyed = true;
+                            b.id.clone()
+                        })
+                        .collect();
+                    if !gone.is_empty() {
+                        self.events
+                            .push(Event::BackupsDestroyed { system: id.clone(), backups: gone });
+                    }
+                }
+                StageEffect::Destroy => {
+                    f.wiped = true;
+                    self.dirty.mark(t);
                 }
             }
-            StageEffect::StealCredential(cr) => {
-                if attack.stolen.insert(cr.clone()) {
-                    events.push(Event::CredentialStolen { credential: cr.clone() });
-                }
-            }
-            StageEffect::Persistence => {
-                cmp.persistence = true;
-                if cmp.foothold.is_none() {
-                    cmp.foothold = Some(Privilege::User);
-                    cmp.since.get_or_insert(now);
-                }
-            }
-            StageEffect::CommandAndControl => {
-                if !f.c2_blocked {
-                    cmp.c2 = true;
-                }
-            }
-            StageEffect::Exfiltrate { gb_per_hour } => {
-                cmp.exfil_rate = *gb_per_hour;
-                if !attack.exfiltrating.iter().any(|(s, _)| *s == t) {
-                    attack.exfiltrating.push((t, 0.0));
-                }
-            }
-            StageEffect::Encrypt => {
-                f.encrypted = true;
-                cmp.payload = true;
-                cmp.ransomed = true;
-                dirty.mark(t);
-            }
-            StageEffect::DestroyBackups => {
-                let gone: Vec<String> = f
-                    .backups
-                    .iter_mut()
-                    .filter(|b| !b.destroyed && !b.offline && !b.immutable)
-                    .map(|b| {
-                        b.destroyed = true;
-                        b.id.clone()
-                    })
-                    .collect();
-                if !gone.is_empty() {
-                    events.push(Event::BackupsDestroyed { system: id.clone(), backups: gone });
-                }
-            }
-            StageEffect::Destroy => {
-                f.wiped = true;
-                dirty.mark(t);
-            }
+        }
+        // Later stages this tick reach from, and may require, the footholds just gained.
+        if let Some(holdings) = self.look.holdings.as_mut() {
+            holdings.note(c.systems[t as usize].zone, &f, &cmp, self.look.network);
         }
     }
 }
@@ -430,7 +510,7 @@ fn exfiltrate(
     attack: &mut Attack,
     ledger: &mut Ledger,
     events: &mut Vec<Event>,
-    systems: &Query<(&mut SystemFacts, &mut Compromise)>,
+    systems: &Systems,
 ) {
     if attack.exfiltrating.is_empty() {
         return;

@@ -73,12 +73,9 @@ pub fn holds(cond: &Condition, ctx: &CondCtx<'_>) -> bool {
             SystemState::Destroyed => s.wiped,
         }),
         Condition::Compromised(system) => sys(system).is_some_and(|s| s.compromised),
-        Condition::StageSucceeded(stage) => c
-            .scenario
-            .adversary
-            .as_ref()
-            .and_then(|a| a.stages.iter().position(|s| &s.id == stage))
-            .is_some_and(|i| ctx.succeeded.get(i).copied().unwrap_or(false)),
+        Condition::StageSucceeded(stage) => {
+            c.stage(stage).is_some_and(|i| ctx.succeeded.get(i as usize).copied().unwrap_or(false))
+        }
         Condition::ActionDone { action, target } => match target {
             Some(_) => ctx.done.contains(&(action.clone(), target.clone())),
             None => ctx.done.iter().any(|(a, _)| a == action),
@@ -89,12 +86,9 @@ pub fn holds(cond: &Condition, ctx: &CondCtx<'_>) -> bool {
                 _ => false,
             }
         }
-        Condition::InjectFired(id) => c
-            .scenario
-            .injects
-            .iter()
-            .position(|i| &i.id == id)
-            .is_some_and(|i| ctx.inject_fired.get(i).copied().unwrap_or(false)),
+        Condition::InjectFired(id) => {
+            c.inject(id).is_some_and(|i| ctx.inject_fired.get(i as usize).copied().unwrap_or(false))
+        }
         Condition::Flag(f) => ctx.flags.contains(f),
         Condition::All(cs) => cs.iter().all(|c| holds(c, ctx)),
         Condition::Any(cs) => cs.iter().any(|c| holds(c, ctx)),
