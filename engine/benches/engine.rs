@@ -1,10 +1,13 @@
 //! Micro-benchmarks of the engine on generated estates: incremental availability after one
 //! isolation, zone reachability, a full day of a 10,000-system estate, a long run of a small
-//! one, and the fixed cost of running the tick schedule.
+//! one, the fixed cost of running the tick schedule; and the corners that were quadratic: a
+//! campaign whose stages take every system of a 20,000-system estate, and checking a chain
+//! of 16,000 stages listed in reverse order.
 //!
 //! Run with `cargo bench -p tabletop-engine`; `cargo bench -p tabletop-engine -- day` runs
 //! the benchmarks whose name contains `day`.
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +17,10 @@ use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tabletop_engine::generate::{DOMAIN_CONTROLLER, generate_estate};
 use tabletop_engine::model::{Compiled, Entities, Network, OpState, RecordedEvents, SystemFacts};
-use tabletop_engine::scenario::Minutes;
+use tabletop_engine::scenario::{
+    Adversary, Minutes, OnBlocked, Pick, Privilege, Stage, StageEffect, StageRequirement,
+    SystemKind, Targets, check_bytes,
+};
 use tabletop_engine::sim::{Dirty, recompute_network, settle};
 use tabletop_engine::{Drill, Event, Scenario};
 
@@ -193,5 +199,146 @@ fn schedule_overhead(c: &mut Criterion) {
     c.bench_function("schedule_9_empty_systems", |b| b.iter(|| schedule.run(&mut world)));
 }
 
-criterion_group!(benches, propagation, reachability, day, small_long, schedule_overhead);
+/// A generated estate over 12 hours whose crew gets in on one workstation of the last
+/// production zone (so every other system is reached through the network from there), then
+/// works on every system at once: C2 to all of them, footholds on all, exfiltration through
+/// half (drawn one by one), encryption of all. The same campaign as `tests/scale.rs`.
+fn sweeping_campaign(systems: usize) -> Arc<Scenario> {
+    let mut s = generate_estate(systems, SEED);
+    s.meta.duration = Minutes::hours(12);
+    let entry_zone = s.estate.zones[s.estate.zones.len() - 2].id.clone();
+    let everything = |pick: Pick| Targets { pick, ..Targets::default() };
+    let stage = |id: &str, after: &[&str], targets: Targets, effects: Vec<StageEffect>| Stage {
+        id: id.to_owned(),
+        name: id.to_owned(),
+        technique: "T1021.002".to_owned(),
+        after: after.iter().map(|a| (*a).to_owned()).collect(),
+        requires: Vec::new(),
+        earliest: Minutes::ZERO,
+        targets,
+        duration: Minutes(30),
+        success: 1.0,
+        noise: 0.05,
+        effects,
+        on_blocked: OnBlocked::Retry(Minutes(30)),
+    };
+    let workstation = Targets {
+        zones: vec![entry_zone.clone()],
+        kinds: vec![SystemKind::Workstation],
+        ..Targets::default()
+    };
+    let half = Pick::Some(u32::try_from(systems / 2).unwrap_or(u32::MAX));
+    s.adversary = Some(Adversary {
+        name: "Sweeping crew".to_owned(),
+        stages: vec![
+            stage("phish", &[], workstation, vec![StageEffect::Foothold(Privilege::User)]),
+            Stage {
+                requires: vec![StageRequirement::FootholdIn {
+                    zone: entry_zone,
+                    privilege: Privilege::User,
+                }],
+                ..stage(
+                    "beacon",
+                    &["phish"],
+                    everything(Pick::All),
+                    vec![StageEffect::CommandAndControl],
+                )
+            },
+            stage(
+                "spread",
+                &["beacon"],
+                everything(Pick::All),
+                vec![StageEffect::Foothold(Privilege::Admin)],
+            ),
+            stage(
+                "exfiltrate",
+                &["spread"],
+                everything(half),
+                vec![StageEffect::Exfiltrate { gb_per_hour: 1.0 }],
+            ),
+            stage(
+                "encrypt",
+                &["exfiltrate"],
+                everything(Pick::All),
+                vec![StageEffect::DestroyBackups, StageEffect::Encrypt],
+            ),
+        ],
+    });
+    Arc::new(s)
+}
+
+/// (e) 12 simulated hours of a campaign that takes every system of a 20,000-system estate
+/// (building the drill is left out).
+fn pick_all(c: &mut Criterion) {
+    let scenario = sweeping_campaign(20_000);
+    let mut g = c.benchmark_group("pick_all_20k");
+    g.sample_size(10);
+    g.bench_function("12h", |b| {
+        b.iter_batched(
+            || Drill::new(scenario.clone(), SEED),
+            |mut d| {
+                d.run_to_end();
+                d
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+/// A scenario whose campaign is a chain of `n` stages, each waiting for the one before,
+/// listed last stage first.
+fn reverse_chain(n: usize) -> String {
+    let mut stages = String::new();
+    for i in (0..n).rev() {
+        let after = if i == 0 { String::new() } else { format!("after: [\"s{}\"], ", i - 1) };
+        let _ = writeln!(
+            stages,
+            "(id: \"s{i}\", name: \"Stage {i}\", technique: \"T1021.002\", {after}\
+             targets: (zones: [\"corp\"]), duration: \"1m\", success: 1.0, noise: 0.1, \
+             effects: [Foothold(User)]),"
+        );
+    }
+    format!(
+        r#"Scenario(
+    format: 1,
+    meta: (id: "chain", title: "Chain", kind: Breach, summary: "A long chain.",
+        briefing: "Stage after stage.", duration: "8h"),
+    estate: (
+        sites: [(id: "hq", name: "HQ")],
+        zones: [(id: "corp", name: "Corporate", site: "hq")],
+        systems: [(id: "ws01", name: "Workstation", kind: Workstation, zone: "corp")],
+    ),
+    teams: [(id: "it", name: "IT", role: ItOps, capacity: 1, actions: ["isolate"])],
+    adversary: Some((name: "Crew", stages: [
+{stages}    ])),
+    objectives: [(id: "cheap", description: "Keep it cheap", weight: 1, goal: CostBelow(1000))],
+)
+"#
+    )
+}
+
+/// (f) `check` of a 16,000-stage chain listed in reverse order: parsing, locating and every
+/// semantic check, the dead-stage analysis among them.
+fn check_chain(c: &mut Criterion) {
+    let text = reverse_chain(16_000);
+    eprintln!("reverse chain: {} KiB", text.len() / 1024);
+    let mut g = c.benchmark_group("check_chain_16k");
+    g.sample_size(10);
+    g.bench_function("reverse", |b| {
+        b.iter(|| black_box(check_bytes("chain.ron", text.as_bytes())))
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    propagation,
+    reachability,
+    day,
+    small_long,
+    schedule_overhead,
+    pick_all,
+    check_chain
+);
 criterion_main!(benches);
