@@ -450,10 +450,12 @@ impl Drill {
                 Some(TeamKnowledge {
                     team: c.teams[i].id.clone(),
                     believes_compromised: ids(&|o| matches!(o.compromise, Some((true, _, _)))),
-                    sees_down: ids(&|o| {
-                        matches!(o.state, Some((s, _)) if !matches!(s, SystemState::Online | SystemState::Degraded))
-                    }),
-                    alerts: k.inbox.iter().filter(|i| matches!(i, crate::model::InboxItem::Alert { .. })).count(),
+                    sees_down: ids(&|o| o.state.is_some_and(|(s, _)| !crate::sim::available(s))),
+                    alerts: k
+                        .inbox
+                        .iter()
+                        .filter(|i| matches!(i, crate::model::InboxItem::Alert { .. }))
+                        .count(),
                 })
             })
             .collect();

@@ -63,11 +63,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::drill::Drill;
-use crate::model::{Command, Event, FindingSource, Rejection, Seat};
+use crate::model::{Command, Compiled, Event, FindingSource, Rejection, Seat, SysIx};
 use crate::scenario::{
     ActionDef, ActionEffect, Minutes, Requirement, Scenario, SystemKind, SystemState, TargetKind,
     resolve_actions, technique,
 };
+use crate::sim::{available, blast_radius};
 use crate::view::SeatView;
 
 /// A built-in response policy.
@@ -220,25 +221,14 @@ impl Estate {
             .map(|s| s.depends_on.iter().filter_map(|d| index.get(d).copied()).collect())
             .collect();
         let criticality: Vec<u64> = e.systems.iter().map(|s| s.criticality).collect();
-        let links: Vec<(usize, usize, Option<usize>)> = e
-            .links
-            .iter()
-            .filter_map(|l| {
-                Some((
-                    *zone_index.get(l.from.as_str())?,
-                    *zone_index.get(l.to.as_str())?,
-                    l.via.as_ref().and_then(|v| index.get(v).copied()),
-                ))
-            })
-            .collect();
+        // What isolating each system would cost an hour, by the engine's own rule.
+        let compiled = Compiled::new(std::sync::Arc::new(scenario.clone()));
         let blast = (0..ids.len())
             .map(|s| {
-                blast_of(s, &depends_on, &zone_of, &links, e.zones.len())
+                blast_radius(&compiled, s as SysIx)
                     .iter()
-                    .zip(&criticality)
-                    .filter(|(down, _)| **down)
-                    .map(|(_, c)| *c)
-                    .sum()
+                    .map(|&x| criticality[x as usize])
+                    .fold(0u64, u64::saturating_add)
             })
             .collect();
         let issuers: BTreeSet<usize> =
@@ -350,53 +340,6 @@ fn names(text: &str, ids: &[String]) -> Vec<usize> {
 /// The ATT&CK tactics of the technique an alert matched.
 fn tactics(id: &str) -> &'static [&'static str] {
     technique(id).map_or(&[], |t| t.tactics.as_slice())
-}
-
-/// Which systems go down when `s` is isolated: itself, whatever needs something down, and
-/// whatever can no longer reach what it needs once the links through `s` are cut.
-fn blast_of(
-    s: usize,
-    depends_on: &[Vec<usize>],
-    zone_of: &[usize],
-    links: &[(usize, usize, Option<usize>)],
-    zones: usize,
-) -> Vec<bool> {
-    let mut parent: Vec<usize> = (0..zones).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for &(a, b, via) in links {
-        if via != Some(s) && a < zones && b < zones {
-            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-            parent[ra.max(rb)] = ra.min(rb);
-        }
-    }
-    let component: Vec<usize> = (0..zones).map(|z| find(&mut parent, z)).collect();
-    let mut down = vec![false; depends_on.len()];
-    if let Some(d) = down.get_mut(s) {
-        *d = true;
-    }
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for x in 0..depends_on.len() {
-            if down[x] {
-                continue;
-            }
-            let cut = depends_on[x].iter().any(|&d| {
-                down[d] || component.get(zone_of[x]).copied() != component.get(zone_of[d]).copied()
-            });
-            if cut {
-                down[x] = true;
-                changed = true;
-            }
-        }
-    }
-    down
 }
 
 /// Whether a system's evidence is kept.
@@ -975,9 +918,7 @@ impl Bot {
             self.incident = (0..teams).any(|t| {
                 (0..self.estate.ids.len()).any(|s| {
                     self.knows_compromised(t, s).is_some()
-                        || self.sees(t, s).is_some_and(|st| {
-                            !matches!(st, SystemState::Online | SystemState::Degraded)
-                        })
+                        || self.sees(t, s).is_some_and(|st| !available(st))
                 })
             });
         }
@@ -1249,9 +1190,7 @@ impl Bot {
         }
         let n = self.estate.ids.len();
         let seen: Vec<Option<SystemState>> = (0..n).map(|s| self.sees(t, s)).collect();
-        let up = |st: Option<SystemState>| {
-            matches!(st, None | Some(SystemState::Online | SystemState::Degraded))
-        };
+        let up = |st: Option<SystemState>| st.is_none_or(available);
         for s in 0..n {
             let state = seen[s];
             if up(state) {

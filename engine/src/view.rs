@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ActionId, FindingSource, InboxItem, RequestId, StageStatus};
 use crate::scenario::{Minutes, Privilege, Role, SystemKind, SystemState};
+use crate::sim::available;
 
 /// One system as a team knows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,9 +111,7 @@ pub struct SeatView {
 impl SeatView {
     /// Systems the team believes unavailable.
     pub fn known_down(&self) -> impl Iterator<Item = &KnownSystem> {
-        self.systems.iter().filter(|s| {
-            matches!(s.state, Some((st, _)) if !matches!(st, SystemState::Online | SystemState::Degraded))
-        })
+        self.systems.iter().filter(|s| s.state.is_some_and(|(st, _)| !available(st)))
     }
 
     /// Systems the team believes compromised.

@@ -1264,3 +1264,28 @@ fn a_torn_last_line_is_dropped_and_reported() {
     let last = events.last().cloned().expect("events");
     assert_eq!(whole.records.last(), Some(&Body::Event(last)), "the seal follows the last event");
 }
+
+#[test]
+fn the_blast_radius_the_bots_and_ui_read_is_what_isolation_does() {
+    // One rule, two readers: what sim::blast_radius predicts for isolating each system is
+    // exactly what the simulation takes down when a team isolates it.
+    let compiled = tabletop_engine::model::Compiled::new(rules());
+    let ids: Vec<String> = compiled.systems.iter().map(|s| s.id.clone()).collect();
+    for (ix, id) in ids.iter().enumerate() {
+        let predicted: Vec<String> = tabletop_engine::sim::blast_radius(&compiled, ix as u32)
+            .into_iter()
+            .map(|x| ids[x as usize].clone())
+            .collect();
+        let mut d = drill(5);
+        submit(&mut d, "it", "isolate", id).expect("isolate");
+        d.advance_to(Minutes(60));
+        let truth = d.truth();
+        let down: Vec<String> =
+            truth.systems.iter().filter(|s| !s.available).map(|s| s.id.clone()).collect();
+        assert_eq!(down, predicted, "isolating {id}");
+    }
+    // The firewall carries the only link to the DMZ: its web server loses its database.
+    let fw = ids.iter().position(|i| i == "fw01").expect("fw01") as u32;
+    let web = ids.iter().position(|i| i == "web01").expect("web01") as u32;
+    assert!(tabletop_engine::sim::blast_radius(&compiled, fw).contains(&web));
+}

@@ -104,10 +104,9 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Whether a system in this state is available (counts as up, costs nothing).
-pub(crate) fn available(state: SystemState) -> bool {
-    matches!(state, SystemState::Online | SystemState::Degraded)
-}
+/// Whether a system in this state is available (counts as up, costs nothing): the engine's
+/// own rule.
+pub(crate) use crate::sim::available;
 
 /// The sum of some per-system amounts (`0.0`, never `-0.0`, when there are none).
 pub(crate) fn total(items: &[super::report::SystemAmount]) -> f64 {

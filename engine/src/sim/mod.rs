@@ -4,6 +4,7 @@
 mod account;
 mod actions;
 pub(crate) mod adversary;
+mod blast;
 mod build;
 mod commands;
 mod conditions;
@@ -16,6 +17,7 @@ mod script;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 
+pub use blast::{available, blast_radius};
 pub use build::build_world;
 pub use commands::validate as validate_command;
 pub use conditions::holds as condition_holds;
