@@ -102,8 +102,6 @@ pub struct OpState {
     pub state: SystemState,
     /// Serving its users.
     pub available: bool,
-    /// Since when it is in this state.
-    pub since: Minutes,
 }
 
 /// A team's live state.
@@ -155,8 +153,6 @@ pub struct Knowledge {
     pub systems: Vec<Observed>,
     /// Injects and alerts, oldest first.
     pub inbox: Vec<InboxItem>,
-    /// Flags the team knows are set (decisions it took or was told of).
-    pub flags: Vec<String>,
 }
 
 /// An action in progress.

@@ -80,10 +80,6 @@ pub struct Flags(pub BTreeSet<String>);
 /// Counters for ids handed out.
 #[derive(Debug, Clone, Default, Resource)]
 pub struct Tally {
-    /// Next action run id.
-    pub next_action: u64,
-    /// Next request id.
-    pub next_request: u64,
     /// Next alert id.
     pub next_alert: u64,
 }

@@ -57,7 +57,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                         data_lost: 0,
                     },
                     Compromise::default(),
-                    OpState { state: SystemState::Online, available: true, since: Minutes::ZERO },
+                    OpState { state: SystemState::Online, available: true },
                 ))
                 .id()
         })
@@ -83,7 +83,6 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                             })
                             .collect(),
                         inbox: Vec::new(),
-                        flags: Vec::new(),
                     },
                 ))
                 .id()

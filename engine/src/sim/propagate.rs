@@ -255,11 +255,7 @@ pub fn propagate(
                 continue;
             }
             if let Ok((_, mut op)) = systems.get_mut(entities.systems[ix as usize]) {
-                *op = OpState {
-                    state,
-                    available,
-                    since: if before.state == state { before.since } else { clock.now },
-                };
+                *op = OpState { state, available };
             }
             if before.available != available {
                 if available {
