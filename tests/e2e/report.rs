@@ -251,7 +251,7 @@ fn comparing_the_playbook_with_doing_nothing_shows_what_changed() {
     assert!(md.contains("A = `played.log`"), "{md}");
     assert!(
         md.contains(
-            "| The ERP database is never encrypted (`protect-erp-db`) | 25 | met | missed |"
+            "| The ERP database is never encrypted (`protect-erp-db`) | 25 | met | **missed** |"
         ),
         "{md}"
     );

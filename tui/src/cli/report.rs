@@ -2,14 +2,19 @@
 //! JSON (tools) or one self-contained HTML page; an ATT&CK Navigator layer of the
 //! techniques used; or two drills of the same scenario compared.
 
+mod aar;
+mod compare;
+mod document;
 mod html;
 mod markdown;
+#[cfg(test)]
+mod tests;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use tabletop_engine::score::{self, Comparison, Options, Report, ScoreError};
+use tabletop_engine::score::{self, Options, Report, ScoreError};
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, logread, render};
 use crate::safe_text::{json_safe, terminal_safe};
@@ -77,7 +82,7 @@ fn report(args: &Args) -> Result<(), Failed> {
         let layer = score::navigator_layer(&report);
         write_out(Some(path), &json(&layer)?)?;
     }
-    let text = match &args.compare {
+    let cmp = match &args.compare {
         Some(other) => {
             let baseline = load(other, &options)?;
             let mut cmp = score::compare(&report, &baseline).map_err(|e| {
@@ -92,25 +97,24 @@ fn report(args: &Args) -> Result<(), Failed> {
             })?;
             cmp.a.label = label(&args.log);
             cmp.b.label = label(other);
-            render_comparison(args.format, &cmp)?
+            Some(cmp)
         }
-        // Markdown escapes what it embeds already; this is the second line of defence for
-        // text a future section forgets to escape, since the report is read with `cat`.
-        None => match args.format {
-            Format::Md => terminal_safe(&markdown::report(&report)).into_owned(),
-            Format::Json => json(&report)?,
-            Format::Html => html::report(&report),
-        },
+        None => None,
+    };
+    // JSON is the report model itself; the formats for people emit one document of it.
+    let document = || match &cmp {
+        Some(cmp) => compare::comparison(cmp),
+        None => aar::report(&report),
+    };
+    let text = match (args.format, &cmp) {
+        (Format::Json, Some(cmp)) => json(cmp)?,
+        (Format::Json, None) => json(&report)?,
+        // Markdown escapes every run already; this is the second line of defence, since the
+        // report is read with `cat`.
+        (Format::Md, _) => terminal_safe(&markdown::emit(&document())).into_owned(),
+        (Format::Html, _) => html::emit(&document()),
     };
     write_out(args.output.as_deref(), &text)
-}
-
-fn render_comparison(format: Format, cmp: &Comparison) -> Result<String, Failed> {
-    Ok(match format {
-        Format::Md => terminal_safe(&markdown::comparison(cmp)).into_owned(),
-        Format::Json => json(cmp)?,
-        Format::Html => html::comparison(cmp),
-    })
 }
 
 fn label(path: &Path) -> String {

@@ -1,0 +1,626 @@
+//! The after-action report as a [`Document`], in the shape of an HSEEP after-action report
+//! and improvement plan: what each section says, decided once for every format.
+
+use tabletop_engine::score::{
+    CostBasis, ExpectationOutcome, ObjectiveStatus, Report, RequestOutcome, Score, money,
+};
+
+use super::document::{
+    Block, Document, Figure, Inline, Line, List, Moment, MomentKind, Section, Table, TimelineChart,
+    Tone, clock, code, plain, span, status, strong, text,
+};
+
+/// The report of one drill as a document.
+pub fn report(r: &Report) -> Document<'_> {
+    let sections = vec![
+        summary(r),
+        participants(r),
+        timeline(r),
+        metrics(r),
+        objectives(r),
+        capabilities(r),
+        observations(r),
+        improvements(r),
+        plan(r),
+        notes(r),
+        attack(r),
+    ];
+    let sections = sections
+        .into_iter()
+        .enumerate()
+        .map(|(i, (title, blocks))| Section { number: Some(i + 1), title, blocks })
+        .collect();
+    Document {
+        kind: "After-action report",
+        subject: r.drill.title.clone(),
+        about: about(r),
+        preamble: preamble(r),
+        sections,
+    }
+}
+
+/// A section's title and blocks, numbered in the order [`report`] lists them.
+type Part<'a> = (&'static str, Vec<Block<'a>>);
+
+/// Which drill: scenario, seed, engine, how far it ran, and the seal.
+fn about(r: &Report) -> Vec<Line> {
+    let d = &r.drill;
+    let mut about = vec![vec![
+        text("Drill of "),
+        code(&d.scenario_name),
+        text(" (sha256 "),
+        code(short_hash(&d.scenario_sha256)),
+        text(format!("), seed {}, engine ", d.seed)),
+        text(&d.engine),
+        text(format!("; played 00:00 → {} of {}.", clock(d.ended_at), span(d.duration))),
+    ]];
+    if let Some(head) = &d.head_hash {
+        about.push(vec![text("The log is sealed with head hash "), code(head), text(".")]);
+    }
+    about
+}
+
+/// The first twelve hex digits of a hash, marked as cut.
+pub fn short_hash(h: &str) -> String {
+    format!("{}…", h.get(..12).unwrap_or(h))
+}
+
+/// The partial-report warning and the key figures.
+fn preamble(r: &Report) -> Vec<Block<'_>> {
+    let mut blocks = Vec::new();
+    if r.partial {
+        blocks.push(Block::Warning(vec![
+            strong("Partial report."),
+            text(" "),
+            text(capitalise(&r.partial_reasons.join("; "))),
+            text(". Results are as of the log's last line; undecided objectives count as not met."),
+        ]));
+    }
+    let score = |s: &Score| s.score.map_or_else(|| "–".to_owned(), |x| format!("{x}/100"));
+    let mut figures =
+        vec![Figure { label: "Combined score".into(), value: score(&r.scores.combined) }];
+    figures.extend(
+        r.scores
+            .teams
+            .iter()
+            .map(|t| Figure { label: team_name(r, &t.team), value: score(&t.score) }),
+    );
+    let det = &r.detail;
+    // "not detected" only where there was something to detect.
+    let never = |what: &str| {
+        if det.detection.first_compromise.is_some() { what.to_owned() } else { "–".to_owned() }
+    };
+    figures.extend([
+        Figure { label: "Business cost".into(), value: cur(r, det.cost.total) },
+        Figure {
+            label: "Time to detect".into(),
+            value: det.detection.time_to_detect.map_or_else(|| never("not detected"), span),
+        },
+        Figure {
+            label: "Time to contain".into(),
+            value: det.containment.time_to_contain.map_or_else(|| never("not contained"), span),
+        },
+    ]);
+    blocks.push(Block::Figures(figures));
+    blocks
+}
+
+fn summary(r: &Report) -> Part<'_> {
+    ("Summary", vec![bullets(r.summary.iter().map(plain))])
+}
+
+fn participants(r: &Report) -> Part<'_> {
+    let d = &r.drill;
+    let mut blocks = vec![Block::Paragraph(vec![
+        strong(&d.title),
+        text(format!(" — a {} drill of {}. ", d.kind.to_lowercase(), span(d.duration))),
+        text(&d.summary),
+    ])];
+    if let Some(a) = &d.adversary {
+        blocks.push(Block::Paragraph(vec![text("Adversary: "), text(a), text(".")]));
+    }
+    blocks.push(Block::Paragraph(plain("Briefing:")));
+    blocks.push(Block::Quote(paragraphs(&d.briefing)));
+    let mut teams = Table::new(&[
+        "Team",
+        "Role",
+        "Score",
+        "Actions started",
+        "Completed",
+        "Failed",
+        "Requests sent",
+        "Requests answered",
+    ]);
+    for t in &r.teams {
+        teams.row(vec![
+            vec![text(&t.name), text(" ("), code(&t.id), text(")")],
+            plain(&t.role),
+            plain(t.score.map_or_else(|| "–".into(), |s| s.to_string())),
+            plain(t.actions_started.to_string()),
+            plain(t.actions_completed.to_string()),
+            plain(t.actions_failed.to_string()),
+            plain(t.requests_sent.to_string()),
+            plain(t.requests_answered.to_string()),
+        ]);
+    }
+    blocks.push(Block::Table(teams));
+    ("Scenario and participants", blocks)
+}
+
+/// Text split into paragraphs at blank lines.
+fn paragraphs(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in s.lines() {
+        if line.trim().is_empty() {
+            open = false;
+        } else if let Some(last) = out.last_mut().filter(|_| open) {
+            last.push('\n');
+            last.push_str(line);
+        } else {
+            out.push(line.to_owned());
+            open = true;
+        }
+    }
+    out
+}
+
+fn timeline(r: &Report) -> Part<'_> {
+    let det = &r.detail;
+    let moments = [
+        (det.detection.first_compromise.as_ref().map(|c| c.at), MomentKind::FirstFoothold),
+        (det.detection.detected.as_ref().map(|d| d.at), MomentKind::Detected),
+        (det.containment.contained_at, MomentKind::Contained),
+    ];
+    let chart = TimelineChart {
+        chart: &r.chart,
+        teams: r.teams.iter().map(|t| t.id.as_str()).collect(),
+        moments: moments
+            .into_iter()
+            .filter_map(|(at, kind)| at.map(|at| Moment { at, kind }))
+            .collect(),
+    };
+    let mut events = Table::new(&["Time", "Who", "Phase", "What happened"]);
+    for e in &r.timeline {
+        events.row(vec![
+            plain(clock(e.at)),
+            plain(&e.actor),
+            e.phase.map(Inline::Phase).into_iter().collect(),
+            plain(&e.text),
+        ]);
+    }
+    let blocks = vec![
+        Block::Chart(chart),
+        Block::Subheading("Events"),
+        Block::Remark(plain(
+            "Monitoring observations and false-positive alerts are left out; repeated alerts appear once.",
+        )),
+        Block::Table(events),
+    ];
+    ("Timeline", blocks)
+}
+
+fn metrics(r: &Report) -> Part<'_> {
+    let mut table = Table::new(&["Phase", "Metric", "Value"]);
+    for m in &r.metrics {
+        table.row(vec![vec![Inline::Phase(m.phase)], plain(&m.name), plain(&m.text)]);
+    }
+    // One definition per family: every critical service's time to recover reads the same.
+    let mut seen: Vec<&str> = Vec::new();
+    let mut definitions = Vec::new();
+    for m in &r.metrics {
+        let family = m.id.split(':').next().unwrap_or(&m.id);
+        if seen.contains(&family) {
+            continue;
+        }
+        seen.push(family);
+        let name =
+            if m.id.contains(':') { "Time to recover (each critical service)" } else { &m.name };
+        definitions.push(vec![strong(name), text(": "), text(&m.definition)]);
+    }
+    let mut blocks = vec![
+        Block::Table(table),
+        Block::Paragraph(plain("How they are measured:")),
+        bullets(definitions),
+    ];
+    blocks.extend(critical_services(r));
+    blocks.extend(cost(r));
+    blocks.extend(requests(r));
+    blocks.extend(injects(r));
+    blocks.extend(isolations(r));
+    ("Metrics", blocks)
+}
+
+fn critical_services(r: &Report) -> Vec<Block<'_>> {
+    let rec = &r.detail.recovery;
+    let mut blocks = vec![
+        Block::Subheading("Critical services"),
+        Block::Remark(plain(format!(
+            "Systems costing at least {} an hour down.",
+            cur(r, rec.critical_from)
+        ))),
+    ];
+    if rec.services.is_empty() {
+        blocks.push(Block::Paragraph(plain("No critical service was unavailable.")));
+    } else {
+        let mut table = Table::new(&[
+            "Service",
+            "Cost an hour",
+            "First down",
+            "Back for good",
+            "Time to recover",
+            "Down in all",
+            "Outages",
+            "At the end",
+        ]);
+        for s in &rec.services {
+            table.row(vec![
+                vec![text(&s.system), text(" ("), text(&s.name), text(")")],
+                plain(cur(r, s.criticality)),
+                plain(clock(s.first_down)),
+                plain(opt_clock(s.recovered_at)),
+                s.time_to_recover
+                    .map_or_else(|| vec![status(Tone::Bad, "not recovered")], |t| plain(span(t))),
+                plain(span(s.minutes_down)),
+                plain(s.outages.to_string()),
+                plain(format!("{:?}", s.state_at_end)),
+            ]);
+        }
+        blocks.push(Block::Table(table));
+    }
+    if !rec.unaffected.is_empty() {
+        blocks.push(Block::Paragraph(vec![
+            text("Never unavailable: "),
+            text(rec.unaffected.join(", ")),
+            text("."),
+        ]));
+    }
+    blocks
+}
+
+/// The total, and one table of where the money went: downtime per system, then each one-off
+/// cost with its reason and time.
+fn cost(r: &Report) -> Vec<Block<'_>> {
+    let c = &r.detail.cost;
+    let estimated = match c.basis {
+        CostBasis::Estimated => " (estimated: the drill did not finish)",
+        CostBasis::DrillEnded => "",
+    };
+    let mut blocks = vec![
+        Block::Subheading("Cost"),
+        Block::Paragraph(plain(format!(
+            "Total {}{estimated}; downtime rebuilt from the log {}.",
+            cur(r, c.total),
+            cur(r, c.downtime_estimated)
+        ))),
+    ];
+    if !c.by_system.is_empty() || !c.one_off.is_empty() {
+        let mut table = Table::new(&["What", "Kind", "Cost"]);
+        for s in &c.by_system {
+            table.row(vec![plain(&s.system), plain("downtime"), plain(cur(r, s.amount as u64))]);
+        }
+        for o in &c.one_off {
+            table.row(vec![
+                vec![text(&o.reason), text(format!(" at {}", clock(o.at)))],
+                plain("one-off"),
+                plain(cur(r, o.amount)),
+            ]);
+        }
+        blocks.push(Block::Table(table));
+    }
+    blocks
+}
+
+fn requests(r: &Report) -> Vec<Block<'_>> {
+    let requests = &r.detail.requests;
+    if requests.is_empty() {
+        return Vec::new();
+    }
+    let mut table =
+        Table::new(&["#", "From", "To", "Asked", "Phase", "Sent", "Outcome", "Response time"]);
+    for q in requests {
+        let (tone, word) = match q.outcome {
+            RequestOutcome::Accepted => (Tone::Good, "accepted"),
+            RequestOutcome::Declined => (Tone::Bad, "declined"),
+            RequestOutcome::Expired => (Tone::Bad, "expired"),
+            RequestOutcome::Open => (Tone::Unsettled, "open"),
+        };
+        table.row(vec![
+            plain(q.id.to_string()),
+            plain(&q.from),
+            plain(&q.to),
+            plain(with_target(&q.action, q.target.as_deref())),
+            vec![Inline::Phase(q.phase)],
+            plain(clock(q.sent)),
+            vec![status(tone, word)],
+            plain(opt_span(q.response_time)),
+        ]);
+    }
+    vec![Block::Subheading("Requests between teams"), Block::Table(table)]
+}
+
+fn injects(r: &Report) -> Vec<Block<'_>> {
+    let injects = &r.detail.injects;
+    if injects.is_empty() {
+        return Vec::new();
+    }
+    let mut table = Table::new(&[
+        "Delivered",
+        "Inject",
+        "Teams",
+        "Expected",
+        "Within",
+        "Result",
+        "Response time",
+    ]);
+    for i in injects {
+        let [expected, within, result, time] = match (&i.expected, &i.decision) {
+            (Some(x), _) => {
+                let (tone, word) = match x.outcome {
+                    ExpectationOutcome::Met => (Tone::Good, "met"),
+                    ExpectationOutcome::Missed => (Tone::Bad, "missed"),
+                    ExpectationOutcome::Pending => (Tone::Unsettled, "pending"),
+                };
+                [
+                    vec![
+                        text(with_target(&x.action, x.target.as_deref())),
+                        text(" ("),
+                        Inline::Phase(x.phase),
+                        text(")"),
+                    ],
+                    plain(span(x.within)),
+                    vec![status(tone, word)],
+                    plain(opt_span(x.response_time)),
+                ]
+            }
+            (None, Some(dec)) => [
+                plain("a decision"),
+                plain("–"),
+                plain(format!(
+                    "{} chose “{}”",
+                    dec.by,
+                    if dec.label.is_empty() { &dec.choice } else { &dec.label }
+                )),
+                plain(span(dec.time_to_decide)),
+            ],
+            (None, None) => [plain("–"), plain("–"), plain("–"), plain("–")],
+        };
+        table.row(vec![
+            plain(clock(i.delivered)),
+            vec![text(&i.title), text(" ("), code(&i.inject), text(")")],
+            plain(i.teams.join(", ")),
+            expected,
+            within,
+            result,
+            time,
+        ]);
+    }
+    vec![Block::Subheading("Injects"), Block::Table(table)]
+}
+
+fn isolations(r: &Report) -> Vec<Block<'_>> {
+    let isolations = &r.detail.isolations;
+    if isolations.is_empty() {
+        return Vec::new();
+    }
+    let mut table = Table::new(&[
+        "System",
+        "Team",
+        "Isolated",
+        "Reconnected",
+        "Compromised",
+        "Own downtime cost",
+    ]);
+    for i in isolations {
+        table.row(vec![
+            plain(&i.system),
+            plain(&i.team),
+            plain(clock(i.at)),
+            plain(opt_clock(i.until)),
+            vec![if i.compromised {
+                status(Tone::Good, "yes")
+            } else {
+                status(Tone::Bad, "no (unnecessary)")
+            }],
+            plain(cur(r, i.cost)),
+        ]);
+    }
+    vec![Block::Subheading("Isolations"), Block::Table(table)]
+}
+
+fn objectives(r: &Report) -> Part<'_> {
+    if r.objectives.is_empty() {
+        return ("Objectives", vec![Block::Paragraph(plain("The scenario has no objectives."))]);
+    }
+    let mut table =
+        Table::new(&["Objective", "Team", "Capability", "Phase", "Weight", "Result", "Decided"]);
+    for ob in &r.objectives {
+        table.row(vec![
+            vec![text(&ob.description), text(" ("), code(&ob.id), text(")")],
+            plain(ob.team.as_deref().unwrap_or("shared")),
+            plain(&ob.capability),
+            vec![Inline::Phase(ob.phase)],
+            plain(ob.weight.to_string()),
+            vec![objective_status(ob.status)],
+            plain(opt_clock(ob.at)),
+        ]);
+    }
+    let mut scores = Table::new(&["Who", "Score", "Weight met", "Missed", "Undecided", "Total"]);
+    let score_row = |who: String, s: &Score| {
+        vec![
+            plain(who),
+            plain(s.score.map_or_else(|| "–".to_owned(), |x| format!("{x}/100"))),
+            plain(s.met_weight.to_string()),
+            plain(s.missed_weight.to_string()),
+            plain(s.undecided_weight.to_string()),
+            plain(s.total_weight.to_string()),
+        ]
+    };
+    scores.row(score_row("Combined".into(), &r.scores.combined));
+    for t in &r.scores.teams {
+        scores.row(score_row(team_name(r, &t.team), &t.score));
+    }
+    let blocks = vec![
+        Block::Table(table),
+        Block::Remark(plain(
+            "Scores are the share of objective weight met (a team counts its own objectives and the shared ones).",
+        )),
+        Block::Table(scores),
+    ];
+    ("Objectives", blocks)
+}
+
+/// An objective's result, toned.
+pub fn objective_status(s: ObjectiveStatus) -> Inline {
+    match s {
+        ObjectiveStatus::Met => status(Tone::Good, "met"),
+        ObjectiveStatus::Missed => status(Tone::Bad, "missed"),
+        ObjectiveStatus::Undecided => status(Tone::Unsettled, "undecided"),
+    }
+}
+
+fn capabilities(r: &Report) -> Part<'_> {
+    let mut blocks = vec![bullets(r.rating_rules.iter().map(plain))];
+    if !r.capabilities.is_empty() {
+        let mut table = Table::new(&["Capability", "Phase", "Rating", "Objectives", "Why"]);
+        for c in &r.capabilities {
+            table.row(vec![
+                plain(&c.capability),
+                vec![Inline::Phase(c.phase)],
+                vec![
+                    Inline::Rating(c.rating),
+                    text(format!(
+                        " ({}){}",
+                        c.rating.meaning(),
+                        if c.provisional { ", provisional" } else { "" }
+                    )),
+                ],
+                plain(c.objectives.join(", ")),
+                plain(&c.reason),
+            ]);
+        }
+        blocks.push(Block::Table(table));
+    }
+    ("Capability ratings", blocks)
+}
+
+fn observations(r: &Report) -> Part<'_> {
+    ("Strengths", tagged(&r.strengths, false))
+}
+
+fn improvements(r: &Report) -> Part<'_> {
+    ("Areas for improvement", tagged(&r.improvements, true))
+}
+
+/// Observations, each tagged with its phase; numbered when the plan refers to them.
+fn tagged(items: &[tabletop_engine::score::Observation], ordered: bool) -> Vec<Block<'_>> {
+    if items.is_empty() {
+        return vec![Block::Paragraph(plain("None recorded."))];
+    }
+    let items = items.iter().map(|o| vec![Inline::Phase(o.phase), text(" "), text(&o.text)]);
+    vec![Block::List(List { ordered, items: items.collect() })]
+}
+
+fn plan(r: &Report) -> Part<'_> {
+    if r.improvement_plan.is_empty() {
+        return ("Improvement plan", vec![Block::Paragraph(plain("Nothing to plan."))]);
+    }
+    let mut table = Table::new(&["#", "Corrective action", "Owner", "Due", "Phase"]);
+    for (i, p) in r.improvement_plan.iter().enumerate() {
+        table.row(vec![
+            plain((i + 1).to_string()),
+            plain(&p.action),
+            plain(team_name(r, &p.owner)),
+            plain(&p.due),
+            vec![Inline::Phase(p.phase)],
+        ]);
+    }
+    let blocks = vec![
+        Block::Remark(plain("Each row answers the area for improvement with the same number.")),
+        Block::Table(table),
+    ];
+    ("Improvement plan", blocks)
+}
+
+fn notes(r: &Report) -> Part<'_> {
+    if r.notes.is_empty() {
+        return ("Facilitator notes", vec![Block::Paragraph(plain("No notes were recorded."))]);
+    }
+    let items = r.notes.iter().map(|n| vec![text(clock(n.at)), text(" "), text(&n.text)]);
+    ("Facilitator notes", vec![bullets(items)])
+}
+
+fn attack(r: &Report) -> Part<'_> {
+    let mut blocks = vec![Block::Remark(plain(format!(
+        "MITRE ATT&CK Enterprise {}. A technique counts as detected when a true-positive alert or a compromise finding touched its targets while or after it ran.",
+        r.attack.catalogue
+    )))];
+    if r.attack.techniques.is_empty() {
+        blocks.push(Block::Paragraph(plain("The attacker used no technique.")));
+        return ("ATT&CK techniques", blocks);
+    }
+    let mut table = Table::new(&[
+        "Technique",
+        "Tactics",
+        "Stages",
+        "Targets",
+        "Started",
+        "Succeeded",
+        "Detected",
+    ]);
+    for t in &r.attack.techniques {
+        let detected = match (t.detected_at, &t.detected_by) {
+            (Some(at), Some(by)) => vec![
+                status(Tone::Good, format!("yes, {}", clock(at))),
+                text(" ("),
+                text(by),
+                text(")"),
+            ],
+            _ => vec![status(Tone::Bad, "no")],
+        };
+        table.row(vec![
+            vec![text(&t.id), text(" "), text(&t.name)],
+            plain(t.tactics.join(", ")),
+            plain(t.stages.join(", ")),
+            plain(t.targets.join(", ")),
+            plain(clock(t.first_started)),
+            plain(opt_clock(t.succeeded_at)),
+            detected,
+        ]);
+    }
+    blocks.push(Block::Table(table));
+    ("ATT&CK techniques", blocks)
+}
+
+fn bullets<'a>(items: impl IntoIterator<Item = Line>) -> Block<'a> {
+    Block::List(List { ordered: false, items: items.into_iter().collect() })
+}
+
+fn cur(r: &Report, amount: u64) -> String {
+    money(amount, &r.drill.currency)
+}
+
+/// A team's display name from its id.
+fn team_name(r: &Report, id: &str) -> String {
+    r.teams.iter().find(|t| t.id == id).map_or_else(|| id.to_owned(), |t| t.name.clone())
+}
+
+fn with_target(action: &str, target: Option<&str>) -> String {
+    match target {
+        Some(t) => format!("{action} {t}"),
+        None => action.to_owned(),
+    }
+}
+
+fn opt_span(m: Option<u32>) -> String {
+    m.map_or_else(|| "–".to_owned(), span)
+}
+
+fn opt_clock(m: Option<u32>) -> String {
+    m.map_or_else(|| "–".to_owned(), clock)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+}
