@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::drill::{Drill, ENGINE_VERSION};
+use crate::drill::Drill;
 use crate::log::{Body, LogWriter, ReadLog, sha256_hex};
 use crate::model::{Event, TimedEvent};
 use crate::playbook::PlaybookRunner;
@@ -171,24 +171,12 @@ pub struct Verified {
 }
 
 /// Re-simulates a log and checks that the engine produces exactly the recorded events.
-/// On a mismatch, says which line of the log differs and how; when another engine version
-/// recorded the log, says that too, since a rule change is then the likelier cause.
+/// On a mismatch, says which line of the log differs and how. (When another engine version
+/// recorded the log, a rule change is the likelier cause: the header says which.)
 pub fn verify(log: &ReadLog) -> Result<Verified, ReplayError> {
     let scenario = scenario_of(log)?;
-    let other_engine = (log.header.engine != ENGINE_VERSION).then(|| {
-        format!(
-            " (recorded by engine {}; this is engine {ENGINE_VERSION}, whose rules may differ)",
-            log.header.engine
-        )
-    });
-    let differs = |line: usize, message: String| {
-        ReplayError::at(line, format!("{message}{}", other_engine.as_deref().unwrap_or_default()))
-    };
     let mut drill = Drill::new(scenario, log.header.seed);
-    replay_commands(&mut drill, &log.records, None).map_err(|e| ReplayError {
-        message: format!("{}{}", e.message, other_engine.as_deref().unwrap_or_default()),
-        ..e
-    })?;
+    replay_commands(&mut drill, &log.records, None)?;
     let end = last_tick(&log.records);
     drill.advance_to(end.max(drill.now()));
     let produced: Vec<TimedEvent> = drill.events_since(0).to_vec();
@@ -198,7 +186,7 @@ pub fn verify(log: &ReadLog) -> Result<Verified, ReplayError> {
         match produced.get(n) {
             Some(p) if p == recorded => n += 1,
             Some(p) => {
-                return Err(differs(
+                return Err(ReplayError::at(
                     ReadLog::line_of(i),
                     format!(
                         "the log records `{}` at {}, the engine produces `{}` at {}",
@@ -210,7 +198,7 @@ pub fn verify(log: &ReadLog) -> Result<Verified, ReplayError> {
                 ));
             }
             None => {
-                return Err(differs(
+                return Err(ReplayError::at(
                     ReadLog::line_of(i),
                     format!(
                         "the log records `{}`, which the engine never produces",
@@ -225,7 +213,7 @@ pub fn verify(log: &ReadLog) -> Result<Verified, ReplayError> {
         .iter()
         .any(|b| matches!(b, Body::Event(TimedEvent { event: Event::DrillEnded { .. }, .. })));
     if ended && n != produced.len() {
-        return Err(differs(
+        return Err(ReplayError::at(
             ReadLog::line_of(log.records.len()),
             format!(
                 "the engine produces {} events the log does not record, from `{}`",

@@ -257,3 +257,57 @@ fn fork_replays_up_to_a_moment_and_can_be_compared() {
     assert_eq!(before(&a), before(&b), "the fork holds the same records before 03:00");
     assert_eq!(run(&["verify", &fork.to_string_lossy()]).status.code(), Some(0));
 }
+
+/// Recomputes every line's `prev` and hash, as a tool that rewrites a log would.
+fn rechain(text: &str) -> String {
+    let mut out = String::new();
+    let mut prev = String::new();
+    for line in text.lines() {
+        let rec = line
+            .strip_prefix("{\"rec\":")
+            .and_then(|r| r.rfind(",\"hash\":\"").map(|i| &r[..i]))
+            .expect("a record line");
+        let start = rec.find("\"prev\":\"").expect("prev") + 8;
+        let end = start + rec[start..].find('"').expect("end of prev");
+        let mut rec = format!("{}{prev}{}", &rec[..start], &rec[end..]);
+        // A seal carries the head hash too.
+        if let Some(h) = rec.find("\"head\":\"").map(|i| i + 8) {
+            rec.replace_range(h..h + 64, &prev);
+        }
+        let hash = tabletop_engine::log::sha256_hex(rec.as_bytes());
+        out.push_str(&format!("{{\"rec\":{rec},\"hash\":\"{hash}\"}}\n"));
+        prev = hash;
+    }
+    out
+}
+
+#[test]
+fn a_log_of_another_engine_version_that_differs_is_not_called_tampered() {
+    let log = temp("other-engine.log");
+    let out = run(&["run", "bec", "--seed", "2", "--log", &log.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = fs::read_to_string(&log).expect("log");
+    let ours = format!("\"engine\":\"{}\"", tabletop_engine::ENGINE_VERSION);
+    assert!(text.contains(&ours));
+    // Another engine wrote it, and its rules put an event one minute later than ours do.
+    let event_line = text.lines().position(|l| l.contains("\"kind\":\"event\"")).expect("events");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[0] = lines[0].replacen(&ours, "\"engine\":\"0.0.9\"", 1);
+    let at = lines[event_line].find("\"at\":\"").expect("at") + 6;
+    lines[event_line].insert_str(at, "1h");
+    let other = temp("other-engine-rewritten.log");
+    fs::write(&other, rechain(&(lines.join("\n") + "\n"))).expect("write");
+    let out = run(&["verify", &other.to_string_lossy()]);
+    let (stdout, err) = crate::support::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{err}");
+    assert!(stdout.contains("hash chain intact"), "{stdout}");
+    assert!(
+        err.contains(&format!(
+            "recorded by engine 0.0.9; re-simulation with {} differs at line {}",
+            tabletop_engine::ENGINE_VERSION,
+            event_line + 1
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("tampered"), "{err}");
+}

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use tabletop_engine::replay;
+use tabletop_engine::{ENGINE_VERSION, replay};
 
 use super::logread::{self, Failure};
 use super::{EXIT_INCOMPLETE, EXIT_PROBLEMS};
@@ -52,10 +52,17 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(v) => v,
         Err(e) => {
             let line = e.line.unwrap_or(1);
-            eprintln!(
-                "{name}:{line}:1: error: tampered at line {line}: {}",
-                terminal_safe(&e.message)
-            );
+            let message = terminal_safe(&e.message);
+            if log.header.engine == ENGINE_VERSION {
+                eprintln!("{name}:{line}:1: error: tampered at line {line}: {message}");
+            } else {
+                // The chain holds; another engine's rules are the likelier cause than tampering.
+                eprintln!(
+                    "{name}:{line}:1: error: recorded by engine {}; re-simulation with {ENGINE_VERSION} \
+                     differs at line {line}: {message}",
+                    terminal_safe(&log.header.engine)
+                );
+            }
             return ExitCode::from(EXIT_PROBLEMS);
         }
     };
