@@ -413,6 +413,9 @@ impl App {
                             Some(t) => s.review_goto(t),
                             None => self.message = format!("`{text}` is not a time; write 02:30"),
                         }
+                        if let Some(m) = s.review.as_mut().and_then(Review::take_refusal_message) {
+                            self.message = m;
+                        }
                     }
                 }
                 Action::Back => {
@@ -611,6 +614,10 @@ impl App {
             Action::SwitchSeat => s.review_next_seat(),
             Action::EndDrill | Action::Back => self.quit = true,
             _ => self.message = "review: the recorded drill is read-only".into(),
+        }
+        // A recorded command the engine now refuses: the drill shown stops being the record.
+        if let Some(m) = s.review.as_mut().and_then(Review::take_refusal_message) {
+            self.message = m;
         }
         None
     }
