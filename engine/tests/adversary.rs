@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
-use tabletop_engine::model::{Decider, FindingSource, InboxItem};
+use tabletop_engine::model::{BlockCause, Decider, Defence, FindingSource, InboxItem};
 use tabletop_engine::scenario::{self, Minutes, Scenario, SystemState, TargetKind};
 use tabletop_engine::view::{DecisionView, SeatView, TrueSystem};
 use tabletop_engine::{Command, Drill, Event, Rejection, Seat, TimedEvent};
@@ -773,8 +773,12 @@ fn patching_the_vpn_in_time_blocks_initial_access_and_releases_phishing() {
         let blocked =
             d.events_since(0).iter().find(|e| stage_blocked(&e.event, "initial-access")).unwrap();
         assert_eq!(blocked.at, hm(0, 35), "seed {seed}: blocked when its run ended");
-        let Event::StageBlocked { reason, .. } = &blocked.event else { unreachable!() };
-        assert!(reason.contains("path"), "seed {seed}: blocked because {reason}");
+        let Event::StageBlocked { cause, .. } = &blocked.event else { unreachable!() };
+        assert_eq!(
+            cause,
+            &BlockCause::Defence(Defence::Patched("vpn-gw".into())),
+            "seed {seed}: blocked because {cause}"
+        );
         assert_eq!(first(&d, |e| stage_succeeded(e, "initial-access")), None);
         assert!(
             !d.events_since(0).iter().any(

@@ -299,7 +299,10 @@ fn the_corpus_is_there_and_reads_clean() {
     assert!(logs().len() >= 5, "log corpus");
     for (name, bytes) in logs() {
         let log = read_log_bytes(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        replay::verify(&log).unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Logs of this engine re-simulate exactly; older engines' may differ by their rules.
+        if log.header.engine == tabletop_engine::ENGINE_VERSION {
+            replay::verify(&log).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
         // Re-chaining an untouched log changes nothing.
         assert!(&rechain(bytes) == bytes, "{name}: rechain is the identity on a good log");
     }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use tabletop_engine::log::{Body, Header, LOG_FORMAT, LogWriter, ReadLog, read_log, sha256_hex};
-use tabletop_engine::model::{Decider, FindingSource};
+use tabletop_engine::model::{BlockCause, Decider, Defence, FindingSource};
 use tabletop_engine::scenario::{self, Minutes, Privilege, SystemState};
 use tabletop_engine::score::{
     self, CompareError, ContainmentBasis, CostBasis, ExpectationOutcome, Metric, ObjectiveStatus,
@@ -108,8 +108,8 @@ fn state(system: &str, from: SystemState, to: SystemState) -> Event {
     Event::StateChanged { system: s(system), from, to }
 }
 
-fn blocked(stage: &str, reason: &str) -> Event {
-    Event::StageBlocked { stage: s(stage), reason: s(reason) }
+fn blocked(stage: &str, cause: BlockCause) -> Event {
+    Event::StageBlocked { stage: s(stage), cause }
 }
 
 fn stage_started(stage: &str, technique: &str, target: &str) -> Event {
@@ -185,9 +185,9 @@ fn containment_is_the_first_defender_block_after_the_attackers_last_progress() {
         (61, stage_started("dump", "T1003.001", "ws02")),
         (100, compromised("ws02", Admin)),
         // The attacker's own bad luck is not containment.
-        (120, blocked("dump", "it failed")),
+        (120, blocked("dump", BlockCause::Chance)),
         (150, stage_started("dump", "T1003.001", "ws02")),
-        (200, blocked("dump", "what it needed was taken away")),
+        (200, blocked("dump", BlockCause::Defence(Defence::CredentialReset(s("da"))))),
         (479, ended(0)),
     ]);
     let c = &r.detail.containment;
@@ -218,7 +218,7 @@ fn isolating_every_foothold_contains_the_attack_until_one_is_reconnected() {
 fn reimaging_evicts_and_a_chance_failure_alone_never_contains() {
     let r = report(vec![
         (60, compromised("ws01", User)),
-        (70, blocked("dump", "it failed")),
+        (70, blocked("dump", BlockCause::Chance)),
         (479, ended(0)),
     ]);
     assert_eq!(value(&r, "time_to_contain"), None);

@@ -12,14 +12,25 @@ pub(super) fn upgrade(format: u32, rec: &mut Value) {
 }
 
 /// Format 1 (engine 0.1.0) wrote prose where format 2 writes types: an alert's summary
-/// (`LSASS Memory (T1003.001)`) instead of the technique it matched, and a decision's
-/// decider as a bare string (a team id, or `timeout`).
+/// (`LSASS Memory (T1003.001)`) instead of the technique it matched, a blocked stage's
+/// reason instead of its cause (only "it failed", chance, can be told apart), and a
+/// decision's decider as a bare string (a team id, or `timeout`).
 fn from_1(rec: &mut Value) {
     let Some(event) = rec.get_mut("event").and_then(Value::as_object_mut) else { return };
     match event.get("type").and_then(Value::as_str) {
         Some("alert") => {
             if let Some(Value::String(summary)) = event.remove("summary") {
                 event.insert("technique".into(), Value::String(technique_of(&summary).into()));
+            }
+        }
+        Some("stage_blocked") => {
+            if let Some(Value::String(reason)) = event.remove("reason") {
+                let cause = if reason == "it failed" {
+                    Value::String("chance".into())
+                } else {
+                    serde_json::json!({ "recorded": reason })
+                };
+                event.insert("cause".into(), cause);
             }
         }
         Some("decision_taken") => {
@@ -59,6 +70,13 @@ mod tests {
         let mut bare = serde_json::json!({"event": {"type": "alert", "summary": "T9999"}});
         upgrade(1, &mut bare);
         assert_eq!(bare["event"]["technique"], "T9999");
+        let mut chance =
+            serde_json::json!({"event": {"type": "stage_blocked", "reason": "it failed"}});
+        upgrade(1, &mut chance);
+        assert_eq!(chance["event"]["cause"], "chance");
+        let mut cut = serde_json::json!({"event": {"type": "stage_blocked", "reason": "its path to the targets was cut"}});
+        upgrade(1, &mut cut);
+        assert_eq!(cut["event"]["cause"]["recorded"], "its path to the targets was cut");
         for (by, now) in [
             ("it", serde_json::json!({"team": "it"})),
             ("timeout", serde_json::json!("timeout")),

@@ -16,6 +16,75 @@ pub enum FindingSource {
     Shared,
 }
 
+/// A defence that stopped an attack stage, naming what it acted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Defence {
+    /// The target was isolated.
+    Isolated(String),
+    /// The target was powered off.
+    PoweredOff(String),
+    /// The target was wiped or destroyed.
+    Wiped(String),
+    /// The target was patched against the vulnerability the stage exploits.
+    Patched(String),
+    /// Command and control was blocked on the target.
+    C2Blocked(String),
+    /// No foothold of the attacker reaches the target's zone any more.
+    OutOfReach(String),
+    /// A credential the stage needs was reset.
+    CredentialReset(String),
+    /// The attacker lost its foothold in a zone the stage needs one in.
+    FootholdLost(String),
+    /// A flag the stage needs is not set.
+    FlagUnset(String),
+}
+
+impl std::fmt::Display for Defence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Defence::Isolated(s) => write!(f, "{s} was isolated"),
+            Defence::PoweredOff(s) => write!(f, "{s} was powered off"),
+            Defence::Wiped(s) => write!(f, "{s} was wiped"),
+            Defence::Patched(s) => write!(f, "{s} was patched"),
+            Defence::C2Blocked(s) => write!(f, "command and control was blocked on {s}"),
+            Defence::OutOfReach(s) => write!(f, "no foothold reaches {s} any more"),
+            Defence::CredentialReset(c) => write!(f, "credential {c} was reset"),
+            Defence::FootholdLost(z) => write!(f, "the attacker lost its foothold in zone {z}"),
+            Defence::FlagUnset(x) => write!(f, "{x} is not set"),
+        }
+    }
+}
+
+/// Why an attack stage ended without success.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockCause {
+    /// Its success roll failed: chance, not the defenders.
+    Chance,
+    /// A defence stopped it.
+    Defence(Defence),
+    /// A format 1 log's reason, which named no defence; only chance was ever told apart.
+    Recorded(String),
+}
+
+impl BlockCause {
+    /// Whether the defenders, not chance, stopped the stage.
+    pub fn by_defenders(&self) -> bool {
+        !matches!(self, BlockCause::Chance)
+    }
+}
+
+impl std::fmt::Display for BlockCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BlockCause::Chance => f.write_str("it failed"),
+            BlockCause::Defence(d) => write!(f, "{d}"),
+            BlockCause::Recorded(why) => f.write_str(why),
+        }
+    }
+}
+
 /// Who took a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -237,8 +306,8 @@ pub enum Event {
     StageBlocked {
         /// Stage id.
         stage: String,
-        /// Why.
-        reason: String,
+        /// Why: chance, or the defence that stopped it.
+        cause: BlockCause,
     },
     /// The attacker deleted or encrypted a system's backups.
     BackupsDestroyed {
@@ -382,8 +451,8 @@ impl std::fmt::Display for Event {
             Event::StageSucceeded { stage, targets } => {
                 write!(f, "attack stage {stage} succeeded on {}", targets.join(", "))
             }
-            Event::StageBlocked { stage, reason } => {
-                write!(f, "attack stage {stage} blocked: {reason}")
+            Event::StageBlocked { stage, cause } => {
+                write!(f, "attack stage {stage} blocked: {cause}")
             }
             Event::BackupsDestroyed { system, backups } => {
                 write!(f, "backups of {system} destroyed: {}", backups.join(", "))

@@ -7,10 +7,6 @@ use crate::log::{Body, ReadLog};
 use crate::model::Event;
 use crate::scenario::{ActionDef, ActionEffect, Minutes, Phase, Scenario, SystemState};
 
-/// The reason the engine gives when a stage fails its own success roll: the attacker's bad
-/// luck, not the defenders' doing, so it does not count as containment.
-pub(crate) const CHANCE_FAILURE: &str = "it failed";
-
 /// The scenario and the log's events, indexed for scoring.
 pub(crate) struct Ctx<'a> {
     /// The scenario the log was recorded from.

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::context::{CHANCE_FAILURE, Ctx, available, clock, count, span, total};
+use super::context::{Ctx, available, clock, count, span, total};
 use super::report::{
     AlertCounts, Better, CompromisedSystem, Containment, ContainmentBasis, Cost, CostBasis,
     DecisionResult, Details, Detected, Detection, ExpectationOutcome, ExpectedResponse,
@@ -189,8 +189,8 @@ fn containment(ctx: &Ctx<'_>, first: Option<&TimedSystem>) -> Containment {
     let Some(first) = first else { return none };
     let blocked = last_progress.and_then(|p| {
         ctx.events.iter().find_map(|(at, e)| match e {
-            Event::StageBlocked { stage, reason } if *at >= p && reason != CHANCE_FAILURE => {
-                Some((*at, format!("attack stage {stage} blocked: {reason}")))
+            Event::StageBlocked { stage, cause } if *at >= p && cause.by_defenders() => {
+                Some((*at, format!("attack stage {stage} blocked: {cause}")))
             }
             _ => None,
         })

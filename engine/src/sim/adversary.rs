@@ -16,8 +16,8 @@ use rand::RngExt;
 
 use super::effects::{Dirty, TickEvents};
 use crate::model::{
-    Attack, Clock, Compiled, Compromise, Entities, Event, Flags, Ledger, Network, RecordedEvents,
-    SimRng, StageInfo, StageRun, StageStatus, SysIx, SystemFacts,
+    Attack, BlockCause, Clock, Compiled, Compromise, Defence, Entities, Event, Flags, Ledger,
+    Network, RecordedEvents, SimRng, StageInfo, StageRun, StageStatus, SysIx, SystemFacts,
 };
 use crate::scenario::{
     Logging, Minutes, OnBlocked, Pick, Privilege, Stage, StageEffect, StageRequirement,
@@ -117,32 +117,63 @@ impl Look<'_> {
             return false;
         }
         info.after.iter().all(|a| a.is_some_and(|i| attack.succeeded[i as usize]))
-            && stage.requires.iter().all(|r| match r {
-                StageRequirement::Credential(cr) => attack.stolen.contains(cr),
-                StageRequirement::Flag(f) => flags.0.contains(f),
-                StageRequirement::FootholdIn { zone, privilege } => {
-                    self.c.zone(zone).is_some_and(|z| self.holdings(systems).holds(z, *privilege))
-                }
-            })
+            && self.missing(stage, attack, flags, systems).is_none()
+    }
+
+    /// The first requirement of a stage the attacker does not hold now, as the defence that
+    /// took it away.
+    fn missing(
+        &mut self,
+        stage: &Stage,
+        attack: &Attack,
+        flags: &Flags,
+        systems: &Systems,
+    ) -> Option<Defence> {
+        stage.requires.iter().find_map(|r| match r {
+            StageRequirement::Credential(cr) => {
+                (!attack.stolen.contains(cr)).then(|| Defence::CredentialReset(cr.clone()))
+            }
+            StageRequirement::Flag(f) => {
+                (!flags.0.contains(f)).then(|| Defence::FlagUnset(f.clone()))
+            }
+            StageRequirement::FootholdIn { zone, privilege } => {
+                (!self.c.zone(zone).is_some_and(|z| self.holdings(systems).holds(z, *privilege)))
+                    .then(|| Defence::FootholdLost(zone.clone()))
+            }
+        })
     }
 
     /// Whether the attacker can reach a system for this stage now.
     fn in_reach(&mut self, info: &StageInfo, t: SysIx, systems: &Systems) -> bool {
-        let Ok((f, cmp)) = systems.get(self.entities.systems[t as usize]) else { return false };
-        if f.isolated || f.wiped || !f.powered {
-            return false;
+        self.barrier(info, t, systems).is_none()
+    }
+
+    /// What keeps the attacker from a system for this stage now, if anything.
+    fn barrier(&mut self, info: &StageInfo, t: SysIx, systems: &Systems) -> Option<Defence> {
+        let id = || self.c.systems[t as usize].id.clone();
+        let Ok((f, cmp)) = systems.get(self.entities.systems[t as usize]) else {
+            return Some(Defence::OutOfReach(id()));
+        };
+        if f.isolated {
+            return Some(Defence::Isolated(id()));
+        }
+        if f.wiped {
+            return Some(Defence::Wiped(id()));
+        }
+        if !f.powered {
+            return Some(Defence::PoweredOff(id()));
         }
         if f.patched && info.needs_vuln {
-            return false;
+            return Some(Defence::Patched(id()));
         }
         if info.needs_c2 && f.c2_blocked {
-            return false;
+            return Some(Defence::C2Blocked(id()));
         }
         if info.entry || cmp.foothold.is_some() {
-            return true;
+            return None;
         }
         let (zone, network) = (self.c.systems[t as usize].zone, self.network);
-        self.holdings(systems).reaches(zone, network)
+        (!self.holdings(systems).reaches(zone, network)).then(|| Defence::OutOfReach(id()))
     }
 }
 
@@ -197,12 +228,17 @@ pub fn advance_stages(
                     .filter(|&t| look.in_reach(info, t, &systems))
                     .collect();
                 let roll = rng.0.random::<f64>();
-                let why = if !look.ready(stage, run.ix, &attack, &flags, &systems) {
-                    Some("what it needed was taken away")
+                // What it needed cannot have been given back while it ran (stages that
+                // succeeded stay succeeded), so only its requirements can be missing now.
+                let why = if let Some(d) = look.missing(stage, &attack, &flags, &systems) {
+                    Some(BlockCause::Defence(d))
                 } else if still.is_empty() {
-                    Some("its path to the targets was cut")
+                    let cut = run.targets.iter().find_map(|&t| look.barrier(info, t, &systems));
+                    Some(BlockCause::Defence(
+                        cut.unwrap_or_else(|| Defence::OutOfReach(stage.id.clone())),
+                    ))
                 } else if roll >= stage.success {
-                    Some("it failed")
+                    Some(BlockCause::Chance)
                 } else {
                     None
                 };
@@ -255,15 +291,11 @@ pub fn advance_stages(
                     // stage that would rather retry, give up or switch path does so now;
                     // one that waits keeps waiting.
                     if !selected.is_empty() && stage.on_blocked != OnBlocked::Wait {
-                        blocked(
-                            &c,
-                            run,
-                            stage,
-                            now,
-                            &mut attack,
-                            &mut events.0,
-                            "no target is in reach",
+                        let cut = selected.iter().find_map(|&t| look.barrier(info, t, &systems));
+                        let why = BlockCause::Defence(
+                            cut.unwrap_or_else(|| Defence::OutOfReach(stage.id.clone())),
                         );
+                        blocked(&c, run, stage, now, &mut attack, &mut events.0, why);
                     }
                     continue;
                 }
@@ -392,7 +424,7 @@ fn blocked(
     now: Minutes,
     attack: &mut Attack,
     events: &mut Vec<Event>,
-    why: &str,
+    why: BlockCause,
 ) {
     run.next_alert = None;
     run.status = match &stage.on_blocked {
@@ -407,7 +439,7 @@ fn blocked(
             StageStatus::Abandoned
         }
     };
-    events.push(Event::StageBlocked { stage: stage.id.clone(), reason: why.to_owned() });
+    events.push(Event::StageBlocked { stage: stage.id.clone(), cause: why });
 }
 
 /// A successful stage's effects on its targets, and on what the phase keeps track of.
