@@ -5,9 +5,12 @@
 
 #![allow(clippy::panic)]
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use common::{SharedBuf, repo};
 
 use tabletop_engine::log::{read_log, read_log_bytes};
 use tabletop_engine::playbook::{PlaybookRunner, load_playbook};
@@ -17,34 +20,6 @@ use tabletop_engine::{Drill, Scenario};
 
 /// Seeds each bundled scenario is recorded with (more in the README's reliability run).
 const SEEDS: std::ops::RangeInclusive<u64> = 1..=6;
-
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl SharedBuf {
-    fn with(bytes: &[u8]) -> Self {
-        SharedBuf(Arc::new(Mutex::new(bytes.to_vec())))
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        self.0.lock().expect("log buffer").clone()
-    }
-}
-
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// A bundled scenario: file name, text, the scenario, and its reference playbook's text.
 struct Bundled {

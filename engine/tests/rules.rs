@@ -8,9 +8,12 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use common::SharedBuf;
 
 use proptest::prelude::*;
 use tabletop_engine::log::{Body, read_log};
@@ -200,27 +203,6 @@ fn foothold(d: &mut Drill, id: &str) {
 fn fire(d: &mut Drill, event: &str) {
     d.submit(&Seat::Facilitator, Command::StartEvent { event: event.to_owned() })
         .unwrap_or_else(|r| panic!("start {event}: {r}"));
-}
-
-/// A `Write` into shared memory, so a test can read what a drill logged.
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl SharedBuf {
-    fn bytes(&self) -> Vec<u8> {
-        self.0.lock().expect("log buffer").clone()
-    }
-}
-
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 fn record(d: &mut Drill, name: &str, text: &str) -> SharedBuf {

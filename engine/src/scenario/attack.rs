@@ -82,6 +82,15 @@ pub(crate) fn active_ids() -> impl Iterator<Item = &'static str> {
     catalogue().techniques.values().filter(|t| t.status == TechniqueStatus::Active).map(|t| t.id)
 }
 
+/// What an alert that matched a technique says, as a detection product would name it:
+/// `LSASS Memory (T1003.001)`, or the bare id for a technique not in the catalogue.
+pub fn alert_summary(technique_id: &str) -> String {
+    match technique(technique_id) {
+        Some(t) => format!("{} ({})", t.name, t.id),
+        None => technique_id.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,14 +106,5 @@ mod tests {
         assert!(technique("T9999").is_none());
         assert_eq!(attack_version(), "v18.1");
         assert!(active_ids().count() > 600);
-    }
-}
-
-/// What an alert that matched a technique says, as a detection product would name it:
-/// `LSASS Memory (T1003.001)`, or the bare id for a technique not in the catalogue.
-pub fn alert_summary(technique_id: &str) -> String {
-    match technique(technique_id) {
-        Some(t) => format!("{} ({})", t.name, t.id),
-        None => technique_id.to_owned(),
     }
 }
