@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use tabletop_engine::Drill;
 use tabletop_engine::playbook::PlaybookRunner;
+use tabletop_engine::score::money;
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::app::{App, SeatMode, Session};
@@ -87,11 +88,10 @@ fn headless_done(drill: &mut Drill, log: &Path) -> ExitCode {
     }
     let o = drill.outcome();
     println!(
-        "{}: played to {}; cost {} {}; {} systems down at the end",
+        "{}: played to {}; cost {}; {} systems down at the end",
         log.display(),
         o.ended_at.clock(),
-        terminal_safe(&o.currency),
-        o.cost,
+        terminal_safe(&money(o.cost, &o.currency)),
         o.systems_down.len()
     );
     if let Some(head) = drill.sealed_head() {
