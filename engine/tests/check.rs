@@ -105,6 +105,42 @@ case!(
     "consequences: [Cost(18446744073709551615)]"
 );
 
+// Durations: every span the clock is moved on by is at most 30d, so drill time plus any of
+// them cannot overflow; a backup's age at most 366d; no text overflows the parser.
+case!(duration_too_long_to_read, "duration: \"8h\"", "duration: \"99999999999d\"");
+case!(expectation_within_out_of_range, "within: \"1h\"", "within: \"4294967295m\"");
+case!(decision_within_out_of_range, "within: Some(\"30m\")", "within: Some(\"30d1m\")");
+case!(
+    event_lasts_out_of_range,
+    "kind: HardwareFailure(\"dc01\")),",
+    "kind: HardwareFailure(\"dc01\"), lasts: Some(\"31d\")),"
+);
+case!(restore_time_out_of_range, "restore_time: \"2h\"", "restore_time: \"999d\"");
+case!(backup_age_out_of_range, "age: \"10h\"", "age: \"367d\"");
+case!(rto_out_of_range, "rto: \"1h\"", "rto: \"31d\"");
+case!(rpo_out_of_range, "rpo: \"15m\"", "rpo: \"31d\"");
+case!(
+    retry_out_of_range,
+    "effects: [StealCredential(\"da\")]),",
+    "effects: [StealCredential(\"da\")], on_blocked: Retry(\"31d\")),"
+);
+case!(earliest_out_of_range, "after: [\"dump\"],", "after: [\"dump\"], earliest: \"31d\",");
+case!(
+    stage_duration_out_of_range,
+    "duration: \"30m\", success: 0.8",
+    "duration: \"31d\", success: 0.8"
+);
+case!(
+    action_duration_out_of_range,
+    "    teams: [",
+    "    actions: [(id: \"isolate\", duration: \"31d\")],\n    teams: ["
+);
+case!(
+    monitoring_delay_out_of_range,
+    "    teams: [",
+    "    detection: (monitoring_delay: \"31d\"),\n    teams: ["
+);
+
 // The scenario id names default drill logs: it may not name a path.
 case!(scenario_id_is_a_path, "id: \"base\",", "id: \"../../../x\",");
 case!(scenario_id_is_absolute, "id: \"base\",", "id: \"/tmp/x\",");

@@ -14,29 +14,60 @@ impl Minutes {
     /// Zero minutes.
     pub const ZERO: Minutes = Minutes(0);
 
-    /// Builds a span from whole hours.
+    /// The longest span or latest moment there is: 2³²−1 minutes, about 8,000 years.
+    /// Arithmetic on `Minutes` stops here rather than wrapping round to the drill's start.
+    pub const MAX: Minutes = Minutes(u32::MAX);
+
+    /// Builds a span from whole hours (at most [`Minutes::MAX`]).
     pub const fn hours(h: u32) -> Self {
-        Minutes(h * 60)
+        Minutes(h.saturating_mul(60))
     }
 
-    /// Parses the scenario notation; `None` when the text is not a duration.
+    /// `self` plus `span`, or [`Minutes::MAX`] if that is later: a deadline or an end time
+    /// that would overflow lies beyond every drill instead of wrapping round to its start.
+    #[must_use]
+    pub const fn saturating_add(self, span: Minutes) -> Minutes {
+        Minutes(self.0.saturating_add(span.0))
+    }
+
+    /// `self` less `span`, or zero if that is earlier.
+    #[must_use]
+    pub const fn saturating_sub(self, span: Minutes) -> Minutes {
+        Minutes(self.0.saturating_sub(span.0))
+    }
+
+    /// `n` times `self`, or [`Minutes::MAX`] if that is longer.
+    #[must_use]
+    pub const fn saturating_mul(self, n: u32) -> Minutes {
+        Minutes(self.0.saturating_mul(n))
+    }
+
+    /// Parses the scenario notation; `None` when the text is not a duration or is longer
+    /// than [`Minutes::MAX`].
     pub fn parse(text: &str) -> Option<Self> {
+        Self::parse_wide(text).and_then(|m| u32::try_from(m).ok()).map(Minutes)
+    }
+
+    /// Parses the notation into a number of minutes that may not fit `Minutes`: `None` when
+    /// the text is not a duration, or so long that even `u64` overflows. Every step is
+    /// checked, so no text can make parsing overflow.
+    fn parse_wide(text: &str) -> Option<u64> {
         let text = text.trim();
         if let Some((h, m)) = text.split_once(':') {
             if m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
                 return None;
             }
-            let h: u32 = h.parse().ok()?;
-            let m: u32 = m.parse().ok()?;
+            let h: u64 = h.parse().ok()?;
+            let m: u64 = m.parse().ok()?;
             if m >= 60 {
                 return None;
             }
-            return h.checked_mul(60)?.checked_add(m).map(Minutes);
+            return h.checked_mul(60)?.checked_add(m);
         }
         if text.is_empty() {
             return None;
         }
-        let mut total: u32 = 0;
+        let mut total: u64 = 0;
         let mut digits = String::new();
         for ch in text.chars() {
             if ch.is_ascii_digit() {
@@ -49,14 +80,14 @@ impl Minutes {
                 'd' => 24 * 60,
                 _ => return None,
             };
-            let n: u32 = digits.parse().ok()?;
+            let n: u64 = digits.parse().ok()?;
             digits.clear();
             total = total.checked_add(n.checked_mul(unit)?)?;
         }
         if !digits.is_empty() {
             return None;
         }
-        Some(Minutes(total))
+        Some(total)
     }
 
     /// The clock notation `HH:MM`, used for drill times in output.
@@ -97,11 +128,17 @@ impl<'de> Deserialize<'de> for Minutes {
                 f.write_str(r#"a duration such as "90m", "4h", "1h30m", "2d" or a time "02:30""#)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Minutes, E> {
-                Minutes::parse(v).ok_or_else(|| {
-                    E::custom(format!(
+                match Minutes::parse_wide(v) {
+                    Some(m) => u32::try_from(m).map(Minutes).map_err(|_| {
+                        E::custom(format!(
+                            "`{v}` is too long: no duration or drill time exceeds {} minutes",
+                            Minutes::MAX.0
+                        ))
+                    }),
+                    None => Err(E::custom(format!(
                         r#"`{v}` is not a duration: write minutes, hours and days such as "90m", "4h", "1h30m", "2d", or a drill time "02:30""#
-                    ))
-                })
+                    ))),
+                }
             }
         }
         deserializer.deserialize_str(MinutesVisitor)
@@ -127,6 +164,37 @@ mod tests {
         for bad in ["", "h", "4x", "4", "02:60", "2:3:4", "-1h", "99999999999m", "02:5"] {
             assert_eq!(Minutes::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn parsing_never_overflows() {
+        assert_eq!(Minutes::parse("4294967295m"), Some(Minutes::MAX));
+        assert_eq!(Minutes::parse("71582788:15"), Some(Minutes::MAX));
+        for long in [
+            "4294967296m",
+            "71582789h",
+            "2982617d",
+            "99999999999d",
+            "1m4294967295m",
+            "71582788:16",
+            "99999999999999999999999999d",
+            "99999999999999999999999999:00",
+        ] {
+            assert_eq!(Minutes::parse(long), None, "{long}");
+        }
+    }
+
+    #[test]
+    fn arithmetic_saturates() {
+        assert_eq!(Minutes(90).saturating_add(Minutes(30)), Minutes(120));
+        assert_eq!(Minutes(10).saturating_add(Minutes::MAX), Minutes::MAX);
+        assert_eq!(Minutes::MAX.saturating_add(Minutes(1)), Minutes::MAX);
+        assert_eq!(Minutes(10).saturating_sub(Minutes(30)), Minutes::ZERO);
+        assert_eq!(Minutes(30).saturating_sub(Minutes(10)), Minutes(20));
+        assert_eq!(Minutes(60).saturating_mul(3), Minutes(180));
+        assert_eq!(Minutes(1 << 20).saturating_mul(1 << 20), Minutes::MAX);
+        assert_eq!(Minutes::hours(2), Minutes(120));
+        assert_eq!(Minutes::hours(u32::MAX), Minutes::MAX);
     }
 
     #[test]

@@ -16,6 +16,12 @@ use Seg::{Field as F, Index as I};
 
 /// The longest drill a scenario may describe.
 const MAX_DURATION: Minutes = Minutes(30 * 24 * 60);
+/// The longest span the clock may be moved on by (a tick, an action, a stage, a restore, a
+/// failover, an event, a time allowed, a delay), and the latest `earliest` of a stage: no
+/// drill lasts longer, and drill time plus such spans stays far from overflowing.
+const MAX_SPAN: Minutes = MAX_DURATION;
+/// The oldest a backup may be when the drill starts: a year of data lost by restoring it.
+const MAX_BACKUP_AGE: Minutes = Minutes(366 * 24 * 60);
 /// The largest cost of an hour down one system may have: far beyond any business, and small
 /// enough that a whole estate's costs over the longest drill cannot overflow.
 const MAX_CRITICALITY: u64 = 1_000_000_000_000;
@@ -196,6 +202,27 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Reports a span (or `earliest`) longer than `max` as `out-of-range`.
+    fn span(&mut self, value: Minutes, max: Minutes, path: Path, what: &str) {
+        if value > max {
+            let help = if max == MAX_SPAN {
+                format!(
+                    "no drill lasts longer than {MAX_DURATION}, so no span in one needs to be longer"
+                )
+            } else {
+                format!(
+                    "a backup's age is the data a restore from it loses; {max} (a year) is the most"
+                )
+            };
+            self.error(
+                "out-of-range",
+                path,
+                format!("{what} is {value}; it must be at most {max}"),
+                Some(help),
+            );
+        }
+    }
+
     fn check_meta(&mut self) {
         let s = self.s;
         if s.format != FORMAT_VERSION {
@@ -255,6 +282,12 @@ impl<'a> Ctx<'a> {
             1.0,
             vec![F("detection"), F("investigation_success_with_evidence")],
             "investigation_success_with_evidence",
+        );
+        self.span(
+            d.monitoring_delay,
+            MAX_SPAN,
+            vec![F("detection"), F("monitoring_delay")],
+            "`monitoring_delay`",
         );
     }
 
@@ -456,14 +489,17 @@ impl<'a> Ctx<'a> {
                 );
             }
             for (j, b) in sys.backups.iter().enumerate() {
+                let at = |f: &'static str| [base.clone(), vec![F("backups"), I(j), F(f)]].concat();
                 if b.restore_time == Minutes::ZERO {
                     self.error(
                         "out-of-range",
-                        [base.clone(), vec![F("backups"), I(j), F("restore_time")]].concat(),
+                        at("restore_time"),
                         "a restore cannot take 0m".into(),
                         Some("give the time a restore takes, such as \"4h\"".into()),
                     );
                 }
+                self.span(b.restore_time, MAX_SPAN, at("restore_time"), "`restore_time`");
+                self.span(b.age, MAX_BACKUP_AGE, at("age"), "the backup's `age`");
             }
             if let Some(r) = &sys.replication {
                 let path = [base.clone(), vec![F("replication"), F("site")]].concat();
@@ -482,14 +518,17 @@ impl<'a> Ctx<'a> {
                         Some("a DR replica must live at another site to survive the loss of this one".into()),
                     );
                 }
+                let at = |f: &'static str| [base.clone(), vec![F("replication"), F(f)]].concat();
                 if r.rto == Minutes::ZERO {
                     self.warn(
                         "instant-failover",
-                        [base.clone(), vec![F("replication"), F("rto")]].concat(),
+                        at("rto"),
                         "a failover that takes 0m".into(),
                         None,
                     );
                 }
+                self.span(r.rto, MAX_SPAN, at("rto"), "`rto`");
+                self.span(r.rpo, MAX_SPAN, at("rpo"), "`rpo`");
             }
         }
         for (i, c) in e.credentials.iter().enumerate() {
@@ -591,6 +630,9 @@ impl<'a> Ctx<'a> {
                     "an action must take at least 1 capacity slot".into(),
                     None,
                 );
+            }
+            if let Some(d) = spec.duration {
+                self.span(d, MAX_SPAN, [base.clone(), vec![F("duration")]].concat(), "`duration`");
             }
             if let Some(reqs) = &spec.requires {
                 self.check_requirements(
@@ -830,16 +872,19 @@ impl<'a> Ctx<'a> {
                     &format!("as fallback of stage `{}`", st.id),
                 );
             }
-            if let OnBlocked::Retry(m) = &st.on_blocked
-                && *m == Minutes::ZERO
-            {
-                self.error(
-                    "out-of-range",
-                    at("on_blocked"),
-                    "a retry after 0m would retry forever within one tick".into(),
-                    Some("give a delay such as Retry(\"30m\")".into()),
-                );
+            if let OnBlocked::Retry(m) = &st.on_blocked {
+                if *m == Minutes::ZERO {
+                    self.error(
+                        "out-of-range",
+                        at("on_blocked"),
+                        "a retry after 0m would retry forever within one tick".into(),
+                        Some("give a delay such as Retry(\"30m\")".into()),
+                    );
+                }
+                self.span(*m, MAX_SPAN, at("on_blocked"), "the delay of `Retry`");
             }
+            self.span(st.duration, MAX_SPAN, at("duration"), "`duration`");
+            self.span(st.earliest, MAX_SPAN, at("earliest"), "`earliest`");
         }
         self.find_dead_stages();
         let dead = self.dead_stages.clone();
@@ -848,7 +893,8 @@ impl<'a> Ctx<'a> {
             // name unknown ids, already has its own diagnostic.
             let unknown_target = st.targets.ids.iter().any(|t| !self.systems.contains(t.as_str()))
                 || st.targets.zones.iter().any(|z| !self.zones.contains(z.as_str()));
-            if unknown_target {
+            // An `earliest` past every drill is already `out-of-range`.
+            if unknown_target || st.earliest > MAX_SPAN {
                 continue;
             }
             if let Some(DeadStage { why, root: true }) = dead.get(st.id.as_str()) {
@@ -1164,10 +1210,13 @@ impl<'a> Ctx<'a> {
             if ev.lasts == Some(Minutes::ZERO) {
                 self.warn(
                     "instant-event",
-                    [base, vec![F("lasts")]].concat(),
+                    [base.clone(), vec![F("lasts")]].concat(),
                     format!("event `{}` lasts 0m and has no effect", ev.id),
                     None,
                 );
+            }
+            if let Some(lasts) = ev.lasts {
+                self.span(lasts, MAX_SPAN, [base, vec![F("lasts")]].concat(), "`lasts`");
             }
         }
     }
@@ -1234,11 +1283,12 @@ impl<'a> Ctx<'a> {
                 if exp.within == Minutes::ZERO {
                     self.error(
                         "out-of-range",
-                        [epath, vec![F("within")]].concat(),
+                        [epath.clone(), vec![F("within")]].concat(),
                         "an expected response within 0m can never be met".into(),
                         None,
                     );
                 }
+                self.span(exp.within, MAX_SPAN, [epath, vec![F("within")]].concat(), "`within`");
             }
             if let Some(d) = &inj.decision {
                 let dpath = at("decision");
@@ -1267,6 +1317,9 @@ impl<'a> Ctx<'a> {
                         "a decision within 0m can never be taken by the team".into(),
                         None,
                     );
+                }
+                if let Some(w) = d.within {
+                    self.span(w, MAX_SPAN, [dpath.clone(), vec![F("within")]].concat(), "`within`");
                 }
                 if d.choices.is_empty() {
                     self.error(

@@ -8,7 +8,6 @@ use super::script::ScriptState;
 use crate::model::{
     Clock, Compiled, Decider, Event, Ledger, PendingRequest, RecordedEvents, TimedEvent,
 };
-use crate::scenario::Minutes;
 
 /// The account phase.
 pub fn account(
@@ -51,7 +50,7 @@ pub fn account(
             script.pending_choices.push((d.inject, default));
         }
     }
-    if Minutes(now.0 + clock.tick.0) >= clock.end {
+    if now.saturating_add(clock.tick) >= clock.end {
         events.0.push(Event::DrillEnded { cost: ledger.total() });
     }
 }
@@ -65,5 +64,5 @@ pub fn emit(
 ) {
     let at = clock.now;
     record.0.extend(tick.0.drain(..).map(|event| TimedEvent { at, event }));
-    clock.now = Minutes(clock.now.0 + clock.tick.0).min(clock.end);
+    clock.now = clock.now.saturating_add(clock.tick).min(clock.end);
 }

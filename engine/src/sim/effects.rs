@@ -120,7 +120,10 @@ pub fn apply_to_system(
             let Some(chosen) = chosen.cloned() else {
                 return Err(format!("the backup of {id} was destroyed during the restore"));
             };
-            let lost = (i64::from(ctx.now.0) - chosen.taken_at).max(0) as u32;
+            // The backup's age now; an age beyond `u32` minutes (check bounds it far below)
+            // counts as the longest, not as a wrapped-round short one.
+            let age = (i64::from(ctx.now.0) - chosen.taken_at).max(0);
+            let lost = u32::try_from(age).unwrap_or(u32::MAX);
             facts.encrypted = false;
             facts.wiped = false;
             facts.corrupted = false;

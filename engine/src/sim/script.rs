@@ -255,7 +255,7 @@ pub fn fire_script(
             }
         }
         if let Some(lasts) = event.lasts {
-            script.event_ends.push((Minutes(now.0 + lasts.0), ev));
+            script.event_ends.push((now.saturating_add(lasts), ev));
         }
     }
 
@@ -276,7 +276,7 @@ pub fn fire_script(
         if let Some(exp) = &inject.expects {
             script.expectations.push(OpenExpectation {
                 inject: inj,
-                deadline: Minutes(now.0 + exp.within.0),
+                deadline: now.saturating_add(exp.within),
                 outcome: None,
             });
         }
@@ -285,7 +285,7 @@ pub fn fire_script(
         {
             script.decisions.push(OpenDecision {
                 inject: inj,
-                deadline: d.within.map(|w| Minutes(now.0 + w.0)),
+                deadline: d.within.map(|w| now.saturating_add(w)),
                 choice: None,
             });
         }
