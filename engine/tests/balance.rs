@@ -26,7 +26,8 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Every bundled scenario, checked (no errors, no warnings), in file-name order.
+/// Every bundled scenario, checked (no errors, no warnings but `unread-flag`), in file-name
+/// order.
 fn bundled() -> Vec<(String, Arc<Scenario>)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("scenarios"))
         .expect("the scenarios directory")
@@ -41,10 +42,13 @@ fn bundled() -> Vec<(String, Arc<Scenario>)> {
             let name = path.display().to_string();
             let bytes = std::fs::read(&path).expect("a readable scenario");
             let checked = check_bytes(&name, &bytes);
+            // The bundled scenarios set flags nothing reads yet (`unread-flag`); the scenario
+            // library issue gives those flags consequences. No other warning is tolerated.
             let problems: Vec<String> = checked
                 .diagnostics
                 .items
                 .iter()
+                .filter(|d| d.code != "unread-flag")
                 .map(|d| format!("{}: {}", d.code, d.message))
                 .collect();
             assert!(

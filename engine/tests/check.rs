@@ -141,6 +141,14 @@ case!(
     "    detection: (monitoring_delay: \"31d\"),\n    teams: ["
 );
 
+// Flags set that nothing reads.
+case!(
+    unread_flag,
+    "    teams: [",
+    "    actions: [(id: \"notify\", name: \"Notify\", target: Organisation, duration: \"30m\",\n        effects: [SetFlag(\"notified\")])],\n    teams: ["
+);
+case!(misspelt_flag_is_unread, "SetFlag(\"commented\")", "SetFlag(\"comented\")");
+
 // The scenario id names default drill logs: it may not name a path.
 case!(scenario_id_is_a_path, "id: \"base\",", "id: \"../../../x\",");
 case!(scenario_id_is_absolute, "id: \"base\",", "id: \"/tmp/x\",");

@@ -92,7 +92,9 @@ fn inert_run(args: &[&str], code: i32) -> (String, String) {
 fn run_balance_and_report_show_hostile_text_without_its_escapes() {
     let scenario = hostile_scenario();
     let (stdout, _) = inert_run(&["check", &scenario], 0);
-    assert!(stdout.ends_with(": ok\n"), "the escapes are in string fields: {stdout}");
+    // `ok`, with ransomware's `unread-flag` warnings until the scenario library issue gives
+    // its flags consequences.
+    assert!(stdout.contains(": ok"), "the escapes are in string fields: {stdout}");
     let (a, b) = (s(&temp("a.log")), s(&temp("b.log")));
     let playbook = "scenarios/playbooks/ransomware.ron";
     let (stdout, _) =

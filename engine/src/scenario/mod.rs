@@ -8,6 +8,7 @@ mod attack;
 mod catalogue;
 pub(crate) mod diagnostic;
 mod estate;
+mod flags;
 pub(crate) mod load;
 pub(crate) mod locate;
 mod objectives;

@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::attack::{self, TechniqueStatus};
 use super::catalogue::{missing_fields, resolve_actions};
 use super::diagnostic::{Diagnostic, Severity, locate_span};
+use super::flags::FlagUse;
 use super::locate::{Path, Seg, SpanTree};
 use super::{
-    ActionEffect, Condition, Consequence, DrillKind, EventKind, FORMAT_VERSION, Goal, Minutes,
-    OnBlocked, Pick, Requirement, Scenario, StageEffect, StageRequirement, Targets, Trigger,
+    Condition, Consequence, DrillKind, EventKind, FORMAT_VERSION, Goal, Minutes, OnBlocked, Pick,
+    Requirement, Scenario, StageEffect, StageRequirement, Targets, Trigger,
 };
 
 use Seg::{Field as F, Index as I};
@@ -55,6 +56,7 @@ pub(crate) fn validate(scenario: &Scenario, text: &str) -> Vec<Diagnostic> {
     ctx.check_events();
     ctx.check_injects();
     ctx.check_objectives();
+    ctx.check_unread_flags();
     let mut out = ctx.out;
     out.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
     out
@@ -97,23 +99,7 @@ impl<'a> Ctx<'a> {
     fn new(s: &'a Scenario, text: &'a str) -> Self {
         let e = &s.estate;
         let stages = s.adversary.as_ref().map(|a| ids(&a.stages, |x| &x.id)).unwrap_or_default();
-        let mut flags = BTreeSet::new();
-        for inject in &s.injects {
-            for choice in inject.decision.iter().flat_map(|d| &d.choices) {
-                for c in &choice.consequences {
-                    if let Consequence::SetFlag(f) = c {
-                        flags.insert(f.as_str());
-                    }
-                }
-            }
-        }
-        for spec in &s.actions {
-            for effect in spec.effects.iter().flatten() {
-                if let ActionEffect::SetFlag(f) = effect {
-                    flags.insert(f.as_str());
-                }
-            }
-        }
+        let flags = FlagUse::of(s).set.into_iter().map(|(f, _)| f).collect();
         Ctx {
             s,
             text,
@@ -1482,6 +1468,30 @@ impl<'a> Ctx<'a> {
                 }
                 Goal::CostBelow(_) | Goal::DataLossBelow(_) => {}
             }
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Warns of each place a flag is set that nothing reads: setting it changes nothing.
+    fn check_unread_flags(&mut self) {
+        let uses = FlagUse::of(self.s);
+        for (flag, path) in uses.set {
+            if uses.read.contains(flag) {
+                continue;
+            }
+            let help = match closest(flag, uses.read.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`, which is read?"),
+                None => format!(
+                    "setting it changes nothing in the drill: read it with `Flag(\"{flag}\")` in a trigger, an objective or a requirement, or leave it out"
+                ),
+            };
+            self.warn(
+                "unread-flag",
+                [path, vec![I(0)]].concat(),
+                format!("flag `{flag}` is set but nothing reads it"),
+                Some(help),
+            );
         }
     }
 }
