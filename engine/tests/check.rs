@@ -1,6 +1,7 @@
 //! One test per class of problem `tabletop check` reports: each breaks a valid scenario
 //! in one way and snapshots the diagnostics (text, file, line and column, help).
 
+use tabletop_engine::playbook::load_playbook;
 use tabletop_engine::scenario::{self, Severity};
 
 const BASE: &str = include_str!("fixtures/base.ron");
@@ -141,6 +142,50 @@ case!(
     "    detection: (monitoring_delay: \"31d\"),\n    teams: ["
 );
 
+// A misspelt field inside an enum variant with fields is reported like any other.
+case!(
+    misspelt_field_in_state,
+    "When(State(system: \"db01\", is: Encrypted))",
+    "When(State(system: \"db01\", iz: Encrypted))"
+);
+case!(
+    misspelt_field_in_action_done,
+    "When(State(system: \"db01\", is: Encrypted))",
+    "When(ActionDone(action: \"isolate\", targt: \"db01\"))"
+);
+case!(
+    misspelt_field_in_team_knows_compromised,
+    "When(State(system: \"db01\", is: Encrypted))",
+    "When(TeamKnowsCompromised(team: \"it\", sytem: \"db01\"))"
+);
+case!(misspelt_field_in_reach, "by: Some(\"04:00\")", "deadline: Some(\"04:00\")");
+case!(
+    misspelt_field_in_link_failure,
+    "kind: HardwareFailure(\"dc01\")",
+    "kind: LinkFailure(from: \"corp\", too: \"dmz\")"
+);
+case!(
+    misspelt_field_in_foothold_in,
+    "FootholdIn(zone: \"dmz\", privilege: User)",
+    "FootholdIn(zone: \"dmz\", privlege: User)"
+);
+case!(
+    misspelt_field_in_exfiltrate,
+    "noise: 0.2, effects: [Encrypt]",
+    "noise: 0.2, effects: [Encrypt, Exfiltrate(gb_per_hr: 1.0)]"
+);
+case!(
+    misspelt_field_in_set_state,
+    "consequences: [Cost(1000)]",
+    "consequences: [Cost(1000), SetState(system: \"db01\", stat: Down)]"
+);
+
+// What a consequence, an action or an objective says must be something the drill can do.
+case!(
+    set_state_only_down_online_destroyed,
+    "consequences: [Cost(1000)]",
+    "consequences: [Cost(1000), SetState(system: \"db01\", state: Encrypted)]"
+);
 // Flags set that nothing reads.
 case!(
     unread_flag,
@@ -148,6 +193,28 @@ case!(
     "    actions: [(id: \"notify\", name: \"Notify\", target: Organisation, duration: \"30m\",\n        effects: [SetFlag(\"notified\")])],\n    teams: ["
 );
 case!(misspelt_flag_is_unread, "SetFlag(\"commented\")", "SetFlag(\"comented\")");
+
+#[test]
+fn a_misspelt_field_in_a_playbook_variant_is_reported() {
+    let base = scenario::check_bytes("base.ron", BASE.as_bytes()).scenario.expect("base checks");
+    for (command, field) in [
+        ("Start(acton: \"isolate\", target: \"web01\")", "acton"),
+        ("Request(too: \"it\", action: \"isolate\", target: \"web01\")", "too"),
+        ("Decide(inject: \"press\", choise: \"quiet\")", "choise"),
+    ] {
+        let text = format!(
+            "Playbook(format: 1, scenario: \"base\", steps: [(team: \"security\", command: {command})])"
+        );
+        let err = load_playbook("p.ron", text.as_bytes(), &base).expect_err(command);
+        assert_eq!(err.items[0].code, "unknown-field", "{command}: {err}");
+        assert!(err.items[0].message.contains(&format!("`{field}`")), "{command}: {err}");
+    }
+    let text = "Playbook(format: 1, scenario: \"base\", steps: [(team: \"it\", \
+                when: Sees(sytem: \"db01\", state: Down), command: AcceptRequests)])";
+    let err = load_playbook("p.ron", text.as_bytes(), &base).expect_err("Sees");
+    assert_eq!(err.items[0].code, "unknown-field", "{err}");
+    assert!(err.items[0].message.contains("`sytem` in `Sees`"), "{err}");
+}
 
 // The scenario id names default drill logs: it may not name a path.
 case!(scenario_id_is_a_path, "id: \"base\",", "id: \"../../../x\",");
