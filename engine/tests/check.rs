@@ -186,6 +186,17 @@ case!(
     "consequences: [Cost(1000)]",
     "consequences: [Cost(1000), SetState(system: \"db01\", state: Encrypted)]"
 );
+case!(
+    zone_target_unsupported,
+    "    teams: [",
+    "    actions: [(id: \"quarantine\", name: \"Quarantine\", target: Zone, duration: \"1h\",\n        effects: [Isolate])],\n    teams: ["
+);
+case!(
+    credential_target_unsupported,
+    "    teams: [",
+    "    actions: [(id: \"isolate\", target: Credential)],\n    teams: ["
+);
+
 // Flags set that nothing reads.
 case!(
     unread_flag,

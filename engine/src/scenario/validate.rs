@@ -10,7 +10,7 @@ use super::flags::FlagUse;
 use super::locate::{Path, Seg, SpanTree};
 use super::{
     Condition, Consequence, DrillKind, EventKind, FORMAT_VERSION, Goal, Minutes, OnBlocked, Pick,
-    Requirement, Scenario, StageEffect, StageRequirement, Targets, Trigger,
+    Requirement, Scenario, StageEffect, StageRequirement, TargetKind, Targets, Trigger,
 };
 
 use Seg::{Field as F, Index as I};
@@ -170,11 +170,9 @@ impl<'a> Ctx<'a> {
         found
     }
 
-    /// An action target: a system, zone or credential id.
+    /// An action target: a system id, as only `System` actions take a target.
     fn target_ref(&mut self, id: &str, path: Path, place: &str) -> bool {
-        let known: BTreeSet<&str> =
-            self.systems.iter().chain(&self.zones).chain(&self.credentials).copied().collect();
-        self.reference("target", &known, id, path, place)
+        self.system_ref(id, path, place)
     }
 
     fn range(&mut self, value: f64, lo: f64, hi: f64, path: Path, what: &str) {
@@ -619,6 +617,18 @@ impl<'a> Ctx<'a> {
             }
             if let Some(d) = spec.duration {
                 self.span(d, MAX_SPAN, [base.clone(), vec![F("duration")]].concat(), "`duration`");
+            }
+            if let Some(kind @ (TargetKind::Zone | TargetKind::Credential)) = spec.target {
+                self.error(
+                    "unsupported-target",
+                    [base.clone(), vec![F("target")]].concat(),
+                    format!(
+                        "action `{}` targets a {}, but only System and Organisation actions can be played",
+                        spec.id,
+                        if kind == TargetKind::Zone { "zone" } else { "credential" }
+                    ),
+                    Some("the UI, the bots and the effects handle no other target: aim it at the systems concerned, such as the zone's firewall or the credential's issuer".into()),
+                );
             }
             if let Some(reqs) = &spec.requires {
                 self.check_requirements(
