@@ -205,6 +205,68 @@ case!(
 );
 case!(misspelt_flag_is_unread, "SetFlag(\"commented\")", "SetFlag(\"comented\")");
 
+// Objectives decided on the drill's first tick.
+case!(
+    avoid_what_holds_at_the_start,
+    "goal: Avoid(State(system: \"db01\", is: Encrypted))",
+    "goal: Avoid(State(system: \"db01\", is: Online))"
+);
+case!(
+    reach_what_holds_at_the_start,
+    "goal: Reach(condition: TeamKnowsCompromised(team: \"security\", system: \"web01\"),",
+    "goal: Reach(condition: All([State(system: \"web01\", is: Online), Not(Flag(\"commented\"))]),"
+);
+case!(
+    deadline_at_the_start,
+    "TeamKnowsCompromised(team: \"security\", system: \"web01\"),\n                by: Some(\"04:00\")",
+    "StageSucceeded(\"dump\"),\n                by: Some(\"00:00\")"
+);
+case!(cost_below_zero, "goal: Avoid(State(system: \"db01\", is: Encrypted))", "goal: CostBelow(0)");
+case!(
+    exfiltration_below_zero,
+    "goal: Avoid(State(system: \"db01\", is: Encrypted))",
+    "goal: ExfiltrationBelow(0.0)"
+);
+case!(
+    data_loss_below_zero,
+    "goal: Avoid(State(system: \"db01\", is: Encrypted))",
+    "goal: DataLossBelow(\"0m\")"
+);
+
+/// Codes of the diagnostics of `text`.
+fn codes(text: &str) -> Vec<&'static str> {
+    scenario::check_bytes("scenario.ron", text.as_bytes())
+        .diagnostics
+        .items
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn an_event_that_may_strike_at_the_start_leaves_states_undecided() {
+    let online = "goal: Avoid(State(system: \"db01\", is: Online))";
+    let warned = broken("goal: Avoid(State(system: \"db01\", is: Encrypted))", online);
+    assert_eq!(codes(&warned), ["missed-at-start"]);
+    for trigger in ["At(\"00:00\")", "Manual", "When(After(\"00:00\"))"] {
+        let text = warned.replacen("trigger: At(\"06:00\")", &format!("trigger: {trigger}"), 1);
+        assert_eq!(codes(&text), Vec::<&str>::new(), "{trigger}");
+    }
+}
+
+#[test]
+fn a_system_whose_dependency_it_cannot_reach_is_down_at_the_start() {
+    // web01 (dmz) needs db01 (corp): without the link it is down from the first tick.
+    let text = broken(
+        "goal: Avoid(State(system: \"db01\", is: Encrypted))",
+        "goal: Avoid(State(system: \"web01\", is: Down))",
+    );
+    assert_eq!(codes(&text), Vec::<&str>::new());
+    let unlinked =
+        text.replacen("links: [(from: \"corp\", to: \"dmz\", via: Some(\"fw01\"))],", "", 1);
+    assert_eq!(codes(&unlinked), ["missed-at-start"]);
+}
+
 #[test]
 fn a_misspelt_field_in_a_playbook_variant_is_reported() {
     let base = scenario::check_bytes("base.ron", BASE.as_bytes()).scenario.expect("base checks");

@@ -13,6 +13,7 @@ pub(crate) mod load;
 pub(crate) mod locate;
 mod objectives;
 mod script;
+mod start;
 mod teams;
 mod time;
 pub(crate) mod validate;

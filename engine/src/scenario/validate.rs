@@ -8,6 +8,7 @@ use super::catalogue::{missing_fields, resolve_actions};
 use super::diagnostic::{Diagnostic, Severity, locate_span};
 use super::flags::FlagUse;
 use super::locate::{Path, Seg, SpanTree};
+use super::start::Start;
 use super::{
     Condition, Consequence, DrillKind, EventKind, FORMAT_VERSION, Goal, Minutes, OnBlocked, Pick,
     Requirement, Scenario, StageEffect, StageRequirement, TargetKind, Targets, Trigger,
@@ -1400,6 +1401,7 @@ impl<'a> Ctx<'a> {
     fn check_objectives(&mut self) {
         let s = self.s;
         let teams = self.teams.clone();
+        let start = Start::new(s);
         if s.objectives.is_empty() {
             self.warn(
                 "no-objectives",
@@ -1434,6 +1436,8 @@ impl<'a> Ctx<'a> {
                             format!("objective `{}` can never be met: {why}", o.id),
                             None,
                         );
+                    } else {
+                        self.reach_at_start(o, &start, condition, *by, &gpath);
                     }
                     if let Some(by) = by
                         && *by > s.meta.duration
@@ -1453,6 +1457,14 @@ impl<'a> Ctx<'a> {
                 Goal::Avoid(c) | Goal::HoldAtEnd(c) => {
                     let cpath = [gpath.clone(), vec![I(0)]].concat();
                     self.check_condition(c, cpath.clone());
+                    if matches!(o.goal, Goal::Avoid(_)) && start.holds(c) == Some(true) {
+                        self.warn(
+                            "missed-at-start",
+                            cpath.clone(),
+                            format!("objective `{}` is missed as the drill starts: what it avoids already holds at 00:00", o.id),
+                            Some("`Avoid` is missed the first time its condition holds, and every system starts Online, uncompromised, with no flag set: avoid what must not happen, such as `State(system: ..., is: Down)`".into()),
+                        );
+                    }
                     if matches!(o.goal, Goal::HoldAtEnd(_))
                         && let Some(why) = self.never(c)
                     {
@@ -1474,8 +1486,27 @@ impl<'a> Ctx<'a> {
                             ),
                             None,
                         );
+                    } else if *gb == 0.0 {
+                        self.missed_at_start(
+                            &o.id,
+                            gpath,
+                            "no exfiltration is below 0 GB",
+                            "to allow next to none, give a small amount such as `ExfiltrationBelow(0.1)`",
+                        );
                     }
                 }
+                Goal::CostBelow(0) => self.missed_at_start(
+                    &o.id,
+                    gpath,
+                    "no cost is below 0",
+                    "give the most the drill may cost, such as `CostBelow(50000)`",
+                ),
+                Goal::DataLossBelow(Minutes::ZERO) => self.missed_at_start(
+                    &o.id,
+                    gpath,
+                    "no data loss is below 0m",
+                    "to allow next to none, give a small span such as `DataLossBelow(\"15m\")`",
+                ),
                 Goal::CostBelow(_) | Goal::DataLossBelow(_) => {}
             }
         }
@@ -1483,6 +1514,46 @@ impl<'a> Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Warns of a `Reach` objective that is met, or missed, on the drill's first tick.
+    fn reach_at_start(
+        &mut self,
+        o: &super::Objective,
+        start: &Start<'_>,
+        condition: &Condition,
+        by: Option<Minutes>,
+        gpath: &Path,
+    ) {
+        let tick = self.s.meta.tick;
+        match start.holds(condition) {
+            Some(true) => self.warn(
+                "met-at-start",
+                [gpath.clone(), vec![F("condition")]].concat(),
+                format!("objective `{}` is met as the drill starts: its condition already holds at 00:00", o.id),
+                Some("`Reach` is met the first time its condition holds, and every system starts Online, uncompromised, with no flag set: to score keeping things so, use `Avoid` of the opposite or `HoldAtEnd`".into()),
+            ),
+            Some(false) => {
+                if let Some(by) = by.filter(|by| *by < tick) {
+                    self.missed_at_start(
+                        &o.id,
+                        [gpath.clone(), vec![F("by")]].concat(),
+                        &format!("its condition does not hold at 00:00 and its deadline {} passes before the first tick ends ({})", by.clock(), tick.clock()),
+                        "give the teams time to act, such as `by: \"04:00\"`",
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn missed_at_start(&mut self, objective: &str, path: Path, why: &str, help: &str) {
+        self.warn(
+            "missed-at-start",
+            path,
+            format!("objective `{objective}` is missed as the drill starts: {why}"),
+            Some(help.to_owned()),
+        );
+    }
+
     /// Warns of each place a flag is set that nothing reads: setting it changes nothing.
     fn check_unread_flags(&mut self) {
         let uses = FlagUse::of(self.s);
