@@ -10,6 +10,7 @@ use tabletop_engine::scenario::{self, MAX_SCENARIO_BYTES};
 
 use super::render;
 use crate::bundled;
+use crate::safe_text::terminal_safe;
 
 /// A scenario ready to play, with the name and text a log records.
 pub struct Loaded {
@@ -33,7 +34,19 @@ pub fn scenario(arg: &str) -> Result<Loaded, Failed> {
     } else {
         scenario::check_file(Path::new(arg))
     };
-    render::eprint(&checked.diagnostics);
+    if checked.scenario.is_some() && !checked.diagnostics.items.is_empty() {
+        // A scenario that plays: its warnings are for its author, whom `check` serves; a
+        // drill's output should not start with a screenful of them.
+        let n = checked.diagnostics.items.len();
+        eprintln!(
+            "{}: {n} warning{} for the scenario's author (`tabletop check` on the file lists {})",
+            terminal_safe(&checked.diagnostics.file),
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        );
+    } else {
+        render::eprint(&checked.diagnostics);
+    }
     match checked.scenario {
         Some(s) => Ok(Loaded {
             scenario: Arc::new(s),
