@@ -1,0 +1,245 @@
+//! The built-in response policies `tabletop balance` compares. Each is a bot that reads the
+//! seats' views — never the truth — and submits commands, exactly as people in those seats
+//! could. Their rules are short on purpose, so a scenario author can read what they do.
+//!
+//! What every bot reads: each seat's view (states seen, findings, running actions,
+//! requests, inbox) and the alerts and injects in it. An alert names a system and an
+//! ATT&CK technique. An inject that names a system by its host name (an id with a digit or
+//! a hyphen, such as `ws-it01`, standing as a word in the title or text) is a report about
+//! that system and counts as two alerts on it. Every team does the part of a policy its
+//! own actions allow; an action is chosen by what it does (its effects), never by its id,
+//! so scenario-defined actions (a "remediate account" that evicts, a "rebuild on a
+//! known-good release" that evicts and patches) are used like the built-in ones.
+//!
+//! - **nothing**: no team acts.
+//! - **it-first** (keep services up: restore fast, isolate late): IT brings back whatever
+//!   it sees down as soon as it can — reconnects what is isolated, restores what is
+//!   encrypted or destroyed, fails over, repairs or restores what is down, fails back once
+//!   home is up — and declines requests to isolate, shut down or rebuild. Security
+//!   investigates the systems that alert, most alerted first, and contains nothing.
+//! - **security-first** (isolate early and wide): every system that alerts is isolated at
+//!   once and its C2 blocked, and every credential issuer is reset at each new alert; a
+//!   team that may not isolate or reset asks one that may. IT accepts every request and
+//!   brings back only what nobody isolated.
+//! - **coordinated** (isolate what is confirmed, preserve evidence, restore after
+//!   eviction):
+//!   - *Triage.* Security works the systems that alert: repeated alerts first, then
+//!     suspects, then where evidence waits to be read, then the most valuable. A system
+//!     that alerted twice (or is suspected) gets its evidence collected and an
+//!     investigation beside it, which reads the evidence when it completes; a single
+//!     alert gets an investigation only while another slot stays free, and gives way to
+//!     what repeats. Alerts that arrive after an investigation started and found nothing
+//!     bring another one.
+//!   - *No-downtime measures on an alert alone.* An alert that names credential theft
+//!     (an ATT&CK credential-access technique) has every credential issuer reset; one that
+//!     names command and control, collection or exfiltration has that system's C2
+//!     blocked (an investigation that has just started gives way).
+//!   - *Containment*, as soon as a team knows a system is compromised (its own
+//!     investigation, a shared finding, or seeing it encrypted): the finding is shared, C2
+//!     blocked, every credential issuer reset (again after each new confirmation, by
+//!     whichever team has room), evidence collected if it is not yet, and the system
+//!     isolated — unless isolating it would take down more than a fifth of the estate's
+//!     hourly cost (a domain controller, a database everything needs), in which case it
+//!     is cut off only for a rebuild that requires it. The issuers it trusts and the
+//!     systems beside it (same zone) that depend on it become suspects.
+//!   - *Eviction and recovery.* Once its evidence is kept (or cannot be, or nobody came
+//!     for it within the hour), the system is rebuilt, preferring a rebuild that also
+//!     patches; only then is it restored from backup and reconnected. Nothing known
+//!     compromised is restored or reconnected before it is rebuilt.
+//!   - *Outages.* IT recovers root causes, not their dependants: a system whose site
+//!     seems down (several independent failures there) is failed over if it can be; a
+//!     single failed system is failed over, else repaired, else restored from backup,
+//!     trying the next only when the previous did not bring it back. Failed-over systems
+//!     fail back once their home site serves again.
+//!   - Every team accepts every request it can carry out, and the organisation's own
+//!     actions (notifications, statements) are taken once an incident is confirmed: a
+//!     system known compromised or encrypted, or an outage seen.
+//!
+//! Decisions in injects are left to their defaults under every policy: a bot cannot read
+//! what a choice means. Bots glance at their screens every five minutes, and act only when
+//! something they can see changed (or a wait they set ran out), so that a policy costs
+//! little beside the simulation.
+
+mod acting;
+mod coordinated;
+mod inventory;
+mod it_first;
+mod memory;
+mod recovery;
+mod security_first;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::drill::Drill;
+use crate::model::FindingSource;
+use crate::scenario::{Minutes, Scenario, SystemState};
+use crate::view::SeatView;
+
+use inventory::Estate;
+use memory::{Memory, Running};
+
+/// A built-in response policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Policy {
+    /// No team acts.
+    Nothing,
+    /// Keep services up: restore fast, isolate late.
+    ItFirst,
+    /// Isolate early and wide.
+    SecurityFirst,
+    /// Isolate what is confirmed, preserve evidence, restore after eviction.
+    Coordinated,
+}
+
+impl Policy {
+    /// Every built-in policy, in the order reports list them.
+    pub const ALL: [Policy; 4] =
+        [Policy::Nothing, Policy::ItFirst, Policy::SecurityFirst, Policy::Coordinated];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Nothing => "nothing",
+            Policy::ItFirst => "it-first",
+            Policy::SecurityFirst => "security-first",
+            Policy::Coordinated => "coordinated",
+        }
+    }
+
+    /// The policy with this command-line name.
+    pub fn from_name(name: &str) -> Option<Policy> {
+        Policy::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// How often the bots look at their views, in simulated minutes: people glance at their
+/// screens, they do not react within the tick.
+const LOOK_EVERY: u32 = 5;
+
+/// A policy playing every seat of one drill.
+pub struct Bot {
+    policy: Policy,
+    estate: Estate,
+    /// Each team's view as last read, and whether something it can see changed since.
+    views: Vec<Option<SeatView>>,
+    stale: Vec<bool>,
+    /// Capacity taken this look by commands not yet in the view.
+    taken: Vec<u32>,
+    /// Events read so far.
+    cursor: usize,
+    /// Times a bot wants to look at even if nothing changes.
+    wake: BTreeSet<Minutes>,
+    memory: Vec<Memory>,
+    running: BTreeMap<u64, Running>,
+    /// (team, action, target) refused: not again before the given time.
+    refused: BTreeMap<(usize, usize, Option<usize>), Minutes>,
+    /// Requests sent: (team, action, target) → not again before the given time.
+    asked: BTreeMap<(usize, usize, usize), Minutes>,
+    /// Per credential issuer: when its credentials were last reset (or a reset started).
+    reset: BTreeMap<usize, Minutes>,
+    /// Organisation actions taken.
+    done: BTreeSet<usize>,
+    /// An incident is confirmed.
+    incident: bool,
+    /// When the security-first teams last reset every issuer, and the alerts seen then.
+    alerts_seen: usize,
+    /// When an alert last named a credential-theft technique.
+    credential_alert: Option<Minutes>,
+}
+
+impl Bot {
+    /// A bot for `policy` on `scenario`.
+    pub fn new(policy: Policy, scenario: &Scenario) -> Self {
+        let estate = Estate::new(scenario);
+        let teams = estate.teams.len();
+        let systems = estate.ids.len();
+        Bot {
+            policy,
+            estate,
+            views: vec![None; teams],
+            stale: vec![true; teams],
+            taken: vec![0; teams],
+            cursor: 0,
+            wake: BTreeSet::new(),
+            memory: vec![Memory::default(); systems],
+            running: BTreeMap::new(),
+            refused: BTreeMap::new(),
+            asked: BTreeMap::new(),
+            reset: BTreeMap::new(),
+            done: BTreeSet::new(),
+            incident: false,
+            alerts_seen: 0,
+            credential_alert: None,
+        }
+    }
+
+    /// Plays the drill to its end.
+    pub fn play(&mut self, drill: &mut Drill) {
+        if self.policy == Policy::Nothing {
+            drill.run_to_end();
+            return;
+        }
+        while !drill.is_over() {
+            let now = drill.now();
+            if now.0.is_multiple_of(LOOK_EVERY) {
+                self.look(drill, now);
+            }
+            drill.advance(LOOK_EVERY - now.0 % LOOK_EVERY);
+        }
+    }
+
+    /// Reads what the teams could see change since the last look; looks again at the views
+    /// that changed and decides, if anything did or a wait ran out.
+    fn look(&mut self, drill: &mut Drill, now: Minutes) {
+        let due = self.wake.first().is_some_and(|w| *w <= now);
+        self.wake.retain(|w| *w > now);
+        let changed = self.read_events(drill);
+        if !changed && !due {
+            return;
+        }
+        for t in 0..self.estate.teams.len() {
+            if self.stale[t] || self.views[t].is_none() {
+                self.views[t] = drill.view(&self.estate.teams[t].id);
+                self.stale[t] = false;
+            }
+            self.taken[t] = 0;
+        }
+        match self.policy {
+            Policy::Nothing => {}
+            Policy::ItFirst => self.it_first(drill, now),
+            Policy::SecurityFirst => self.security_first(drill, now),
+            Policy::Coordinated => self.coordinated(drill, now),
+        }
+    }
+
+    fn wake_at(&mut self, t: Minutes) {
+        self.wake.insert(t);
+    }
+
+    fn view(&self, team: usize) -> Option<&SeatView> {
+        self.views[team].as_ref()
+    }
+
+    /// The state the team last saw the system in.
+    fn sees(&self, team: usize, s: usize) -> Option<SystemState> {
+        let pos = self.estate.teams[team].pos[s]?;
+        self.view(team)?.systems.get(pos)?.state.map(|(st, _)| st)
+    }
+
+    /// When the team came to believe the system compromised, if it does and the belief is
+    /// newer than the system's last rebuild (seeing it encrypted counts), and whether it
+    /// found out itself rather than being told.
+    fn knows_compromised(&self, team: usize, s: usize) -> Option<(Minutes, bool)> {
+        let pos = self.estate.teams[team].pos[s]?;
+        let k = self.view(team)?.systems.get(pos)?;
+        let evicted = self.memory[s].evicted;
+        let after = |at: Minutes| evicted.is_none_or(|e| at > e);
+        match (k.compromise, k.state) {
+            (Some((true, at, source)), _) if after(at) => {
+                Some((at, source != FindingSource::Shared))
+            }
+            (_, Some((SystemState::Encrypted, at))) if after(at) => Some((at, true)),
+            _ => None,
+        }
+    }
+}
