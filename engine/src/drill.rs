@@ -529,5 +529,6 @@ fn is_key(e: &Event) -> bool {
             | Event::ActionStarted { .. }
             | Event::Alert { true_positive: false, .. }
             | Event::Exfiltrated { .. }
+            | Event::AvailabilityChanged { .. }
     )
 }

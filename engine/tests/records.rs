@@ -254,41 +254,62 @@ fn log_errors_name_their_line_and_column() {
     assert_eq!(e.line, Some(1), "{e}");
 }
 
-/// Logs written by engine 0.1.0 (log format 1), kept as fixtures.
-fn format_1_log(name: &str) -> tabletop_engine::log::ReadLog {
+/// A log written by an older engine, kept as a fixture.
+fn old_log(name: &str) -> tabletop_engine::log::ReadLog {
     let bytes = std::fs::read(repo().join("tests/fixtures/logs").join(name)).expect("fixture");
-    read_log_bytes(&bytes).expect("a format 1 log still reads")
+    read_log_bytes(&bytes).unwrap_or_else(|e| panic!("{name} still reads: {e}"))
 }
 
-#[test]
-fn logs_of_engine_0_1_0_still_verify_and_give_the_same_report() {
-    // bec's log failed 0.1.0's own verify (its floats read back inexactly); it verifies now.
-    let log = format_1_log("bec-seed1-engine0.1.0.log");
-    assert_eq!((log.header.format, log.header.engine.as_str()), (1, "0.1.0"));
-    let v = replay::verify(&log).unwrap_or_else(|e| panic!("bec: {e}"));
-    assert!(v.complete, "a format 1 log holding the drill's end is complete");
-    assert_eq!(v.head, None, "format 1 logs carry no seal");
-    // 0.1.0 told only chance apart from the defenders; 0.2.0 names the defence, so its
-    // re-simulation differs where a defence stopped a stage (the CLI says which engines).
-    let log = format_1_log("ransomware-seed3-engine0.1.0.log");
-    let e = replay::verify(&log).expect_err("0.2.0 words a blocked stage differently");
-    assert_eq!(e.line, Some(51), "{e}");
-    assert!(e.message.contains("credential cred-domain-admin was reset"), "{e}");
-    let report = tabletop_engine::score::score(&log, &Default::default()).expect("scores");
+/// The report of an old log, with the fields added since it was written taken out, against
+/// the report that engine wrote for it.
+fn same_report_as_then(log: &tabletop_engine::log::ReadLog, report_file: &str) {
+    let report = tabletop_engine::score::score(log, &Default::default()).expect("scores");
     let mut now = serde_json::to_value(&report).expect("JSON");
-    // Fields added since 0.1.0, absent from its report.
-    if let Some(drill) = now.get_mut("drill").and_then(|d| d.as_object_mut()) {
-        assert_eq!(drill.remove("head_hash"), Some(serde_json::Value::Null));
-    }
-    for m in now.get_mut("metrics").and_then(|m| m.as_array_mut()).into_iter().flatten() {
-        if let Some(m) = m.as_object_mut() {
-            m.remove("service");
+    if log.header.format < 2 {
+        // Fields added by 0.2.0, absent from 0.1.0's report.
+        if let Some(drill) = now.get_mut("drill").and_then(|d| d.as_object_mut()) {
+            assert_eq!(drill.remove("head_hash"), Some(serde_json::Value::Null));
+        }
+        for m in now.get_mut("metrics").and_then(|m| m.as_array_mut()).into_iter().flatten() {
+            if let Some(m) = m.as_object_mut() {
+                m.remove("service");
+            }
         }
     }
     let then: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(repo().join("tests/fixtures/logs/ransomware-seed3-engine0.1.0.report.json"))
-            .expect("the 0.1.0 report"),
+        &std::fs::read(repo().join("tests/fixtures/logs").join(report_file)).expect("report"),
     )
     .expect("JSON");
-    assert!(now == then, "the report of a 0.1.0 log changed");
+    assert!(now == then, "the report of {report_file}'s log changed");
+}
+
+#[test]
+fn logs_of_engine_0_1_0_still_read_verify_their_chain_and_give_the_same_report() {
+    // Engine 0.3.0 records facts (footholds, availability) that 0.1.0 did not, so its
+    // re-simulation differs at the first of them; the chain itself still checks (the CLI
+    // names both engines rather than calling it tampering).
+    let log = old_log("bec-seed1-engine0.1.0.log");
+    assert_eq!((log.header.format, log.header.engine.as_str()), (1, "0.1.0"));
+    let e = replay::verify(&log).expect_err("0.3.0 records the attacker's foothold");
+    assert_eq!(e.line, Some(13), "{e}");
+    assert!(e.message.contains("the attacker's foothold on mbx-ap is usable"), "{e}");
+    let log = old_log("ransomware-seed3-engine0.1.0.log");
+    assert!(replay::verify(&log).is_err(), "0.3.0 words the drill differently");
+    same_report_as_then(&log, "ransomware-seed3-engine0.1.0.report.json");
+}
+
+#[test]
+fn logs_of_engine_0_2_0_still_read_and_give_the_same_report() {
+    for (log, report) in [
+        (
+            "ransomware-seed5-playbook-engine0.2.0.log",
+            "ransomware-seed5-playbook-engine0.2.0.report.json",
+        ),
+        ("dc-power-seed2-engine0.2.0.log", "dc-power-seed2-engine0.2.0.report.json"),
+    ] {
+        let log = old_log(log);
+        assert_eq!((log.header.format, log.header.engine.as_str()), (2, "0.2.0"));
+        assert!(log.seal.is_some(), "0.2.0 sealed its complete drills");
+        same_report_as_then(&log, report);
+    }
 }

@@ -180,7 +180,6 @@ fn ransomed(d: &mut Drill, id: &str) {
         |f| f.encrypted = true,
         |c| {
             c.foothold = Some(Privilege::Admin);
-            c.since = Some(Minutes::ZERO);
             c.payload = true;
             c.ransomed = true;
         },
@@ -195,7 +194,6 @@ fn foothold(d: &mut Drill, id: &str) {
         |_| {},
         |c| {
             c.foothold = Some(Privilege::User);
-            c.since = Some(Minutes::ZERO);
         },
     );
 }
@@ -276,6 +274,35 @@ fn isolating_a_dependency_takes_its_dependants_down_and_costs_money() {
     ));
 }
 
+#[test]
+fn availability_changes_are_recorded_with_the_cost_they_run_up() {
+    let mut d = drill(1);
+    assert!(completed(&act(&mut d, "it", "isolate", "db01")));
+    let down: Vec<(String, u64)> = d
+        .events_since(0)
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::AvailabilityChanged { system, available: false, cost_per_hour } => {
+                Some((system.clone(), *cost_per_hour))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        down,
+        [("db01".to_owned(), 5000), ("app01".to_owned(), 2000), ("web01".to_owned(), 10_000)]
+    );
+    assert!(completed(&act(&mut d, "it", "reconnect", "db01")));
+    assert_eq!(
+        count_events(&d, |e| matches!(
+            e,
+            Event::AvailabilityChanged { available: true, cost_per_hour: 0, .. }
+        )),
+        3,
+        "each of the three serves its users again, at no cost"
+    );
+}
+
 // --------------------------------------------------- 2. network devices carry the links
 
 #[test]
@@ -324,6 +351,42 @@ fn restoring_before_the_attacker_is_evicted_gets_the_system_re_encrypted() {
     assert!(any_event(&d, |e| matches!(e, Event::ReEncrypted { system } if system == "db01")));
     assert_eq!(state(&mut d, "db01"), (SystemState::Encrypted, false));
     assert_eq!(sys(&mut d, "db01").foothold, Some(Privilege::Admin));
+}
+
+/// The attacker's hold on `system` as the log records it, in order.
+fn holds(d: &Drill, system: &str) -> Vec<String> {
+    d.events_since(0)
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::FootholdChanged { system: s, foothold } if s == system => {
+                Some(foothold.to_string())
+            }
+            Event::Evicted { system: s } if s == system => Some("evicted".to_owned()),
+            Event::EvictedFromEstate => Some("evicted from the estate".to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_log_records_a_foothold_cut_off_reconnected_and_removed_and_the_eviction() {
+    let mut d = drill(5);
+    foothold(&mut d, "ws01");
+    foothold(&mut d, "fs01");
+    d.advance(1);
+    assert_eq!(holds(&d, "ws01"), ["usable"]);
+    assert!(completed(&act(&mut d, "it", "isolate", "ws01")));
+    assert!(completed(&act(&mut d, "it", "reconnect", "ws01")));
+    assert!(completed(&act(&mut d, "it", "shut_down", "ws01")));
+    assert_eq!(holds(&d, "ws01"), ["usable", "cut off", "usable", "cut off"]);
+    assert!(completed(&act(&mut d, "it", "reimage", "ws01")));
+    assert_eq!(
+        holds(&d, "ws01"),
+        ["usable", "cut off", "usable", "cut off", "removed", "evicted"],
+        "fs01 is still held: no eviction from the estate yet"
+    );
+    assert!(completed(&act(&mut d, "it", "reimage", "fs01")));
+    assert_eq!(holds(&d, "fs01"), ["usable", "removed", "evicted", "evicted from the estate"]);
 }
 
 #[test]

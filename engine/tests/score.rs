@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use tabletop_engine::log::{Body, Header, LOG_FORMAT, LogWriter, ReadLog, read_log, sha256_hex};
-use tabletop_engine::model::{BlockCause, Decider, Defence, FindingSource};
+use tabletop_engine::model::{BlockCause, Decider, Defence, FindingSource, FootholdStatus};
 use tabletop_engine::scenario::{self, Minutes, Privilege, SystemState};
 use tabletop_engine::score::{
     self, CompareError, ContainmentBasis, CostBasis, ExpectationOutcome, Metric, ObjectiveStatus,
@@ -116,10 +116,23 @@ fn stage_started(stage: &str, technique: &str, target: &str) -> Event {
     Event::StageStarted { stage: s(stage), technique: s(technique), targets: vec![s(target)] }
 }
 
+fn foothold(system: &str, foothold: FootholdStatus) -> Event {
+    Event::FootholdChanged { system: s(system), foothold }
+}
+
+fn evicted(system: &str) -> Event {
+    Event::Evicted { system: s(system) }
+}
+
+fn availability(system: &str, available: bool, cost_per_hour: u64) -> Event {
+    Event::AvailabilityChanged { system: s(system), available, cost_per_hour }
+}
+
 fn ended(cost: u64) -> Event {
     Event::DrillEnded { cost }
 }
 
+use FootholdStatus::{CutOff, Removed, Usable};
 use Privilege::{Admin, User};
 use SystemState::{Degraded, Down, Encrypted, Isolated, Online};
 
@@ -182,8 +195,10 @@ fn an_undetected_compromise_has_no_time_to_detect_and_is_an_area_for_improvement
 fn containment_is_the_first_defender_block_after_the_attackers_last_progress() {
     let r = report(vec![
         (60, compromised("ws01", User)),
+        (60, foothold("ws01", Usable)),
         (61, stage_started("dump", "T1003.001", "ws02")),
         (100, compromised("ws02", Admin)),
+        (100, foothold("ws02", Usable)),
         // The attacker's own bad luck is not containment.
         (120, blocked("dump", BlockCause::Chance)),
         (150, stage_started("dump", "T1003.001", "ws02")),
@@ -200,31 +215,78 @@ fn containment_is_the_first_defender_block_after_the_attackers_last_progress() {
 fn isolating_every_foothold_contains_the_attack_until_one_is_reconnected() {
     let held = vec![
         (60, compromised("ws01", User)),
+        (60, foothold("ws01", Usable)),
         (80, started(1, "it", "isolate", "ws01")),
         (90, completed(1, "it", "isolate", "ws01")),
+        (90, foothold("ws01", CutOff)),
     ];
     let r = report(held.clone());
     assert_eq!(r.detail.containment.basis, Some(ContainmentBasis::NoReachableFoothold));
     assert_eq!(value(&r, "time_to_contain"), Some(30.0));
+    assert_eq!(r.detail.containment.by.as_deref(), Some("it completed isolate ws01"));
 
     let mut reconnected = held;
     reconnected.push((150, completed(2, "it", "reconnect", "ws01")));
+    reconnected.push((150, foothold("ws01", Usable)));
     let r = report(reconnected);
     let m = metric(&r, "time_to_contain");
     assert_eq!((m.value, m.never, m.text.as_str()), (None, true, "not contained"));
 }
 
 #[test]
+fn containment_and_eviction_follow_the_engines_facts_not_the_actions() {
+    // The engine recorded no change to the foothold: the isolation did not cut it off
+    // (whatever the reason), so the report does not call the attack contained either.
+    let r = report(vec![
+        (60, compromised("ws01", User)),
+        (60, foothold("ws01", Usable)),
+        (90, completed(1, "it", "isolate", "ws01")),
+        (200, completed(2, "it", "reimage", "ws01")),
+        (479, ended(0)),
+    ]);
+    assert_eq!(value(&r, "time_to_contain"), None);
+    assert_eq!(r.detail.systems.still_compromised, ["ws01"]);
+    // A foothold gained by persistence alone (no `Compromised`) still counts as held.
+    let r = report(vec![(60, foothold("ws02", Usable)), (479, ended(0))]);
+    assert_eq!(r.detail.systems.still_compromised, ["ws02"]);
+}
+
+#[test]
+fn logs_before_format_3_derive_the_attackers_hold_from_actions_as_0_2_0_did() {
+    let mut old = log(vec![
+        (60, compromised("ws01", User)),
+        (80, started(1, "it", "isolate", "ws01")),
+        (90, completed(1, "it", "isolate", "ws01")),
+        (90, state("ws01", Online, Isolated)),
+        (300, completed(2, "it", "reimage", "ws01")),
+        (479, ended(0)),
+    ]);
+    old.header.format = 2;
+    let r = score::score(&old, &Options::default()).expect("scores");
+    assert_eq!(r.detail.containment.basis, Some(ContainmentBasis::NoReachableFoothold));
+    assert_eq!(value(&r, "time_to_contain"), Some(30.0));
+    assert_eq!(r.detail.systems.evicted.len(), 1);
+    assert!(r.detail.systems.still_compromised.is_empty());
+    // Availability from the state: ws01 (60/h) isolated from 90 to the end of the tick at 479.
+    assert_eq!(r.detail.cost.downtime_estimated, 390);
+}
+
+#[test]
 fn reimaging_evicts_and_a_chance_failure_alone_never_contains() {
     let r = report(vec![
         (60, compromised("ws01", User)),
+        (60, foothold("ws01", Usable)),
         (70, blocked("dump", BlockCause::Chance)),
         (479, ended(0)),
     ]);
     assert_eq!(value(&r, "time_to_contain"), None);
     let r = report(vec![
         (60, compromised("ws01", User)),
+        (60, foothold("ws01", Usable)),
         (250, completed(1, "it", "reimage", "ws01")),
+        (250, foothold("ws01", Removed)),
+        (250, evicted("ws01")),
+        (250, Event::EvictedFromEstate),
         (479, ended(0)),
     ]);
     assert_eq!(value(&r, "time_to_contain"), Some(190.0));
@@ -274,6 +336,7 @@ fn critical_services_recover_from_first_outage_to_back_for_good() {
 fn cost_is_the_engines_total_else_rebuilt_the_way_the_engine_accrues_it() {
     let events = vec![
         (100, state("ws01", Online, Isolated)),
+        (100, availability("ws01", false, 60)),
         (120, Event::CostIncurred { amount: 5000, reason: s("decision `wait`") }),
         (159, Event::Note { text: s("lunch") }),
     ];
@@ -346,10 +409,14 @@ fn data_lost_and_exfiltrated_are_summed_per_system() {
 fn systems_compromised_encrypted_reinfected_and_still_held() {
     let r = report(vec![
         (60, compromised("ws01", User)),
+        (60, foothold("ws01", Usable)),
         (70, compromised("ws01", Admin)),
         (90, compromised("db01", Admin)),
+        (90, foothold("db01", Usable)),
         (100, state("db01", Online, Encrypted)),
         (200, completed(1, "it", "reimage", "ws01")),
+        (200, foothold("ws01", Removed)),
+        (200, evicted("ws01")),
         (250, Event::Reinfected { system: s("db01") }),
         (250, Event::ReEncrypted { system: s("db01") }),
     ]);
@@ -551,6 +618,7 @@ fn techniques_are_detected_by_true_positive_alerts_or_findings_on_their_targets(
 fn investigations_that_find_nothing_on_a_held_system_are_missed_findings() {
     let r = report(vec![
         (60, compromised("ws01", User)),
+        (60, foothold("ws01", Usable)),
         (100, finding("security", "ws01", false)),
         (110, finding("security", "ws02", false)),
     ]);

@@ -22,8 +22,9 @@ pub use read::{LogError, ReadLog, read_log, read_log_bytes};
 pub use write::LogWriter;
 
 /// Version of the log format written by this build. Format 1 (engine 0.1.0) had no seal
-/// and read floats back inexactly; format 2 seals complete drills.
-pub const LOG_FORMAT: u32 = 2;
+/// and read floats back inexactly; format 2 (0.2.0) seals complete drills; format 3 records
+/// the attacker's hold on systems and their availability as events.
+pub const LOG_FORMAT: u32 = 3;
 
 /// The oldest log format this build still reads.
 pub const OLDEST_LOG_FORMAT: u32 = 1;

@@ -77,8 +77,6 @@ pub struct Compromise {
     pub persistence: bool,
     /// Command and control established.
     pub c2: bool,
-    /// When the attacker first got in.
-    pub since: Option<Minutes>,
     /// Ransomware staged: re-encrypts the system after a restore unless evicted.
     pub payload: bool,
     /// The attacker encrypted this system at some point (survives eviction, for backups
@@ -243,6 +241,4 @@ pub struct StageRun {
     pub targets: Vec<SysIx>,
     /// When its current run raises its next alert, if before it completes.
     pub next_alert: Option<Minutes>,
-    /// Attempts so far.
-    pub attempts: u32,
 }

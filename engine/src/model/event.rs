@@ -116,6 +116,29 @@ impl std::fmt::Display for Decider {
     }
 }
 
+/// Where the attacker's foothold on a system stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FootholdStatus {
+    /// Held on a running, connected system: a base the attacker can act from.
+    Usable,
+    /// Held, but the system is isolated, powered off or wiped: nothing can be done from it
+    /// until that changes.
+    CutOff,
+    /// Gone: the system was rebuilt or restored clean.
+    Removed,
+}
+
+impl std::fmt::Display for FootholdStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FootholdStatus::Usable => "usable",
+            FootholdStatus::CutOff => "cut off",
+            FootholdStatus::Removed => "removed",
+        })
+    }
+}
+
 /// One event, stamped with the drill time it happened at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimedEvent {
@@ -183,6 +206,16 @@ pub enum Event {
         from: SystemState,
         /// After.
         to: SystemState,
+    },
+    /// A system started or stopped serving its users; `cost_per_hour` is what it costs from
+    /// now on (0 while available): downtime cost is the sum of these rates over time.
+    AvailabilityChanged {
+        /// System id.
+        system: String,
+        /// Serving its users now.
+        available: bool,
+        /// Business cost per hour from now on.
+        cost_per_hour: u64,
     },
     /// Data was lost to a restore or failover.
     DataLost {
@@ -286,6 +319,20 @@ pub enum Event {
         /// By which stage.
         stage: String,
     },
+    /// The attacker's foothold on a system became usable, was cut off or was removed.
+    FootholdChanged {
+        /// System id.
+        system: String,
+        /// Where it stands now.
+        foothold: FootholdStatus,
+    },
+    /// The attacker holds nothing more on a system: no foothold, no persistence.
+    Evicted {
+        /// System id.
+        system: String,
+    },
+    /// The attacker holds nothing anywhere in the estate (until it gets back in).
+    EvictedFromEstate,
     /// An attack stage started a run.
     StageStarted {
         /// Stage id.
@@ -415,6 +462,11 @@ impl std::fmt::Display for Event {
             }
             Event::ActionCancelled { id, team } => write!(f, "{team} cancelled action #{id}"),
             Event::StateChanged { system, from, to } => write!(f, "{system}: {from:?} → {to:?}"),
+            Event::AvailabilityChanged { system, available, .. } => write!(
+                f,
+                "{system} {}",
+                if *available { "is serving its users again" } else { "stopped serving its users" }
+            ),
             Event::DataLost { system, minutes } => {
                 write!(f, "{system} lost {} of data", Minutes(*minutes))
             }
@@ -444,6 +496,13 @@ impl std::fmt::Display for Event {
             ),
             Event::Compromised { system, privilege, stage } => {
                 write!(f, "attacker gained {privilege:?} on {system} ({stage})")
+            }
+            Event::FootholdChanged { system, foothold } => {
+                write!(f, "the attacker's foothold on {system} is {foothold}")
+            }
+            Event::Evicted { system } => write!(f, "the attacker was evicted from {system}"),
+            Event::EvictedFromEstate => {
+                f.write_str("the attacker holds nothing in the estate any more")
             }
             Event::StageStarted { stage, technique, .. } => {
                 write!(f, "attack stage {stage} ({technique}) began")

@@ -4,8 +4,11 @@
 use std::collections::BTreeMap;
 
 use crate::log::{Body, ReadLog};
-use crate::model::Event;
+use crate::model::{Event, FootholdStatus};
 use crate::scenario::{ActionDef, ActionEffect, Minutes, Phase, Scenario, SystemState};
+
+/// The first log format whose engine records the attacker's hold and availability as facts.
+const FACTS_FORMAT: u32 = 3;
 
 /// The scenario and the log's events, indexed for scoring.
 pub(crate) struct Ctx<'a> {
@@ -21,6 +24,36 @@ pub(crate) struct Ctx<'a> {
     pub finished: bool,
     /// Simulated minutes per tick.
     pub tick: u32,
+    /// The attacker's hold on systems as it changed, in order.
+    pub holds: Vec<HoldFact>,
+    /// Systems' availability as it changed, in order.
+    pub availability: Vec<AvailabilityFact>,
+}
+
+/// A change in what the attacker holds on a system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// Its foothold became usable, was cut off or was removed.
+    Foothold(FootholdStatus),
+    /// It holds nothing more on the system.
+    Evicted,
+}
+
+/// A change in the attacker's hold, with when and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HoldFact {
+    pub at: u32,
+    pub system: String,
+    pub hold: Hold,
+}
+
+/// A system starting or stopping to serve its users, and what it costs per hour from then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AvailabilityFact {
+    pub at: u32,
+    pub system: String,
+    pub available: bool,
+    pub cost_per_hour: u64,
 }
 
 impl<'a> Ctx<'a> {
@@ -42,7 +75,44 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .map(|a| (a.id.clone(), a))
             .collect();
-        Ctx { scenario, events, catalogue, end, finished, tick: scenario.meta.tick.0.max(1) }
+        let mut ctx = Ctx {
+            scenario,
+            events,
+            catalogue,
+            end,
+            finished,
+            tick: scenario.meta.tick.0.max(1),
+            holds: Vec::new(),
+            availability: Vec::new(),
+        };
+        if log.header.format < FACTS_FORMAT {
+            ctx.holds = super::legacy::holds(&ctx);
+            ctx.availability = super::legacy::availability(&ctx);
+        } else {
+            for (at, e) in &ctx.events {
+                let at = *at;
+                match e {
+                    Event::FootholdChanged { system, foothold } => ctx.holds.push(HoldFact {
+                        at,
+                        system: system.clone(),
+                        hold: Hold::Foothold(*foothold),
+                    }),
+                    Event::Evicted { system } => {
+                        ctx.holds.push(HoldFact { at, system: system.clone(), hold: Hold::Evicted })
+                    }
+                    Event::AvailabilityChanged { system, available, cost_per_hour } => {
+                        ctx.availability.push(AvailabilityFact {
+                            at,
+                            system: system.clone(),
+                            available: *available,
+                            cost_per_hour: *cost_per_hour,
+                        })
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ctx
     }
 
     /// The exclusive end of cost accrual: the engine charges the last tick too.

@@ -4,14 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::context::{Ctx, available, clock, count, span, total};
+use super::context::{Ctx, Hold, available, clock, count, span, total};
 use super::report::{
     AlertCounts, Better, CompromisedSystem, Containment, ContainmentBasis, Cost, CostBasis,
     DecisionResult, Details, Detected, Detection, ExpectationOutcome, ExpectedResponse,
     InjectResult, Isolation, Metric, MissedFinding, OneOffCost, Recovery, RequestOutcome,
     RequestResult, ServiceRecovery, SystemAmount, SystemsHit, TimedSystem, Unit,
 };
-use crate::model::Event;
+use crate::model::{Event, FootholdStatus};
 use crate::scenario::{ActionEffect, Phase, SystemState};
 
 /// Computes the details behind the metrics.
@@ -113,57 +113,6 @@ fn detection(ctx: &Ctx<'_>) -> Detection {
     }
 }
 
-/// Which systems the attacker holds and which of those it can still use, tick by tick.
-#[derive(Default)]
-struct Footholds {
-    held: BTreeSet<String>,
-    isolated: BTreeSet<String>,
-    off: BTreeSet<String>,
-    destroyed: BTreeSet<String>,
-}
-
-impl Footholds {
-    fn reachable(&self) -> bool {
-        self.held.iter().any(|s| {
-            !self.isolated.contains(s) && !self.off.contains(s) && !self.destroyed.contains(s)
-        })
-    }
-
-    fn apply(&mut self, ctx: &Ctx<'_>, e: &Event) {
-        match e {
-            Event::Compromised { system, .. } | Event::Reinfected { system } => {
-                self.held.insert(system.clone());
-            }
-            Event::StateChanged { system, to, .. } => {
-                if *to == SystemState::Destroyed {
-                    self.destroyed.insert(system.clone());
-                } else {
-                    self.destroyed.remove(system);
-                }
-            }
-            Event::ActionCompleted { action, target: Some(t), .. } => {
-                let has = |effect: ActionEffect| ctx.has_effect(action, &effect);
-                if has(ActionEffect::Reimage) {
-                    self.held.remove(t);
-                }
-                if has(ActionEffect::Isolate) {
-                    self.isolated.insert(t.clone());
-                }
-                if has(ActionEffect::Reconnect) {
-                    self.isolated.remove(t);
-                }
-                if has(ActionEffect::PowerOff) {
-                    self.off.insert(t.clone());
-                }
-                if has(ActionEffect::PowerOn) {
-                    self.off.remove(t);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 fn is_progress(e: &Event) -> bool {
     matches!(
         e,
@@ -195,22 +144,30 @@ fn containment(ctx: &Ctx<'_>, first: Option<&TimedSystem>) -> Containment {
             _ => None,
         })
     });
-    // The moment from which no compromised system stayed reachable, to the end of the log.
-    let mut footholds = Footholds::default();
+    // The moment from which the attacker had no usable foothold left, to the end of the log.
+    let mut usable: BTreeSet<&str> = BTreeSet::new();
+    let mut holds = ctx.holds.iter().peekable();
     let mut unreachable_since: Option<(u32, String)> = None;
     let mut i = 0;
     while i < ctx.events.len() {
         let at = ctx.events[i].0;
         let mut last_action = None;
-        while i < ctx.events.len() && ctx.events[i].0 == at {
-            let e = ctx.events[i].1;
-            footholds.apply(ctx, e);
+        while let Some(&(t, e)) = ctx.events.get(i)
+            && t == at
+        {
             if let Event::ActionCompleted { .. } = e {
                 last_action = Some(e.to_string());
             }
             i += 1;
         }
-        if at >= first.at && !footholds.reachable() {
+        while let Some(f) = holds.next_if(|f| f.at <= at) {
+            if f.hold == Hold::Foothold(FootholdStatus::Usable) {
+                usable.insert(&f.system);
+            } else {
+                usable.remove(f.system.as_str());
+            }
+        }
+        if at >= first.at && usable.is_empty() {
             if unreachable_since.is_none() {
                 let by = last_action.unwrap_or_else(|| "the last foothold was cut off".into());
                 unreachable_since = Some((at, by));
@@ -293,27 +250,34 @@ fn recovery(ctx: &Ctx<'_>, critical_from: Option<u64>) -> Recovery {
     Recovery { critical_from, services, unaffected }
 }
 
-/// Downtime cost rebuilt from state changes, as the engine accrues it: each tick a system
-/// is unavailable costs its criticality per hour, pro rata.
+/// Downtime cost from the availability the engine recorded: each system's cost per hour
+/// for as long as it was unavailable, to the end of the log.
 fn cost(ctx: &Ctx<'_>) -> Cost {
     let end = ctx.accrual_end();
-    let mut total_x60: u64 = 0;
-    let mut by_system = Vec::new();
-    for (system, h) in ctx.state_history() {
-        let crit = ctx.criticality(system);
-        let mut minutes: u64 = 0;
-        for (i, &(at, state)) in h.iter().enumerate() {
-            if !available(state) {
-                let next = h.get(i + 1).map_or(end, |x| x.0);
-                minutes += u64::from(next.saturating_sub(at));
-            }
+    let mut down: BTreeMap<&str, (u32, u64)> = BTreeMap::new();
+    let mut x60: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut charge = |system, since: u32, rate: u64, until: u32| {
+        let amount = rate.saturating_mul(u64::from(until.saturating_sub(since)));
+        let total: &mut u64 = x60.entry(system).or_default();
+        *total = total.saturating_add(amount);
+    };
+    for f in &ctx.availability {
+        if let Some((since, rate)) = down.remove(f.system.as_str()) {
+            charge(f.system.as_str(), since, rate, f.at);
         }
-        let x60 = crit.saturating_mul(minutes);
-        total_x60 = total_x60.saturating_add(x60);
-        if x60 > 0 {
-            by_system.push(SystemAmount { system: system.to_owned(), amount: (x60 / 60) as f64 });
+        if !f.available {
+            down.insert(&f.system, (f.at, f.cost_per_hour));
         }
     }
+    for (system, (since, rate)) in down {
+        charge(system, since, rate, end);
+    }
+    let total_x60 = x60.values().fold(0u64, |sum, x| sum.saturating_add(*x));
+    let mut by_system: Vec<SystemAmount> = x60
+        .into_iter()
+        .filter(|(_, x)| *x > 0)
+        .map(|(system, x)| SystemAmount { system: system.to_owned(), amount: (x / 60) as f64 })
+        .collect();
     by_system.sort_by(|a, b| b.amount.total_cmp(&a.amount).then(a.system.cmp(&b.system)));
     let one_off: Vec<OneOffCost> = ctx
         .events
@@ -358,8 +322,6 @@ fn systems_hit(ctx: &Ctx<'_>) -> SystemsHit {
     let mut encrypted = Vec::new();
     let mut reinfected = Vec::new();
     let mut re_encrypted = Vec::new();
-    let mut evicted = Vec::new();
-    let mut held: BTreeSet<String> = BTreeSet::new();
     let first = |list: &mut Vec<TimedSystem>, at: u32, system: &str| {
         if !list.iter().any(|x| x.system == system) {
             list.push(TimedSystem { at, system: system.to_owned() });
@@ -368,7 +330,6 @@ fn systems_hit(ctx: &Ctx<'_>) -> SystemsHit {
     for (at, e) in &ctx.events {
         match e {
             Event::Compromised { system, privilege, stage } => {
-                held.insert(system.clone());
                 match compromised.iter_mut().find(|c| c.system == *system) {
                     Some(c) => c.privilege = c.privilege.max(*privilege),
                     None => compromised.push(CompromisedSystem {
@@ -379,20 +340,27 @@ fn systems_hit(ctx: &Ctx<'_>) -> SystemsHit {
                     }),
                 }
             }
-            Event::Reinfected { system } => {
-                held.insert(system.clone());
-                first(&mut reinfected, *at, system);
-            }
+            Event::Reinfected { system } => first(&mut reinfected, *at, system),
             Event::ReEncrypted { system } => first(&mut re_encrypted, *at, system),
             Event::StateChanged { system, to: SystemState::Encrypted, .. } => {
                 first(&mut encrypted, *at, system)
             }
-            Event::ActionCompleted { action, target: Some(t), .. }
-                if ctx.has_effect(action, &ActionEffect::Reimage) && held.remove(t) =>
-            {
-                evicted.push(TimedSystem { at: *at, system: t.clone() });
-            }
             _ => {}
+        }
+    }
+    let mut held: BTreeSet<&str> = BTreeSet::new();
+    let mut evicted = Vec::new();
+    for f in &ctx.holds {
+        match f.hold {
+            Hold::Evicted => {
+                if held.remove(f.system.as_str()) {
+                    evicted.push(TimedSystem { at: f.at, system: f.system.clone() });
+                }
+            }
+            Hold::Foothold(FootholdStatus::Usable | FootholdStatus::CutOff) => {
+                held.insert(&f.system);
+            }
+            Hold::Foothold(FootholdStatus::Removed) => {}
         }
     }
     SystemsHit {
@@ -401,7 +369,7 @@ fn systems_hit(ctx: &Ctx<'_>) -> SystemsHit {
         reinfected,
         re_encrypted,
         evicted,
-        still_compromised: held.into_iter().collect(),
+        still_compromised: held.into_iter().map(str::to_owned).collect(),
     }
 }
 
@@ -560,23 +528,19 @@ fn alerts(ctx: &Ctx<'_>) -> AlertCounts {
 
 fn missed_findings(ctx: &Ctx<'_>) -> Vec<MissedFinding> {
     let mut held: BTreeSet<&str> = BTreeSet::new();
+    let mut holds = ctx.holds.iter().peekable();
     let mut out = Vec::new();
     for (at, e) in &ctx.events {
-        match e {
-            Event::Compromised { system, .. } | Event::Reinfected { system } => {
-                held.insert(system);
-            }
-            Event::ActionCompleted { action, target: Some(t), .. }
-                if ctx.has_effect(action, &ActionEffect::Reimage) =>
-            {
-                held.remove(t.as_str());
-            }
-            Event::Finding { team, system, compromised: false, .. }
-                if held.contains(system.as_str()) =>
-            {
-                out.push(MissedFinding { at: *at, team: team.clone(), system: system.clone() });
-            }
-            _ => {}
+        while let Some(f) = holds.next_if(|f| f.at <= *at) {
+            match f.hold {
+                Hold::Evicted => held.remove(f.system.as_str()),
+                Hold::Foothold(_) => held.insert(&f.system),
+            };
+        }
+        if let Event::Finding { team, system, compromised: false, .. } = e
+            && held.contains(system.as_str())
+        {
+            out.push(MissedFinding { at: *at, team: team.clone(), system: system.clone() });
         }
     }
     out

@@ -8,6 +8,7 @@
 mod attack;
 mod compare;
 mod context;
+mod legacy;
 mod metrics;
 mod objectives;
 mod report;

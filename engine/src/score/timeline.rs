@@ -1,11 +1,11 @@
 //! The timeline of notable events, and what the timeline chart draws: system states over
 //! time, team actions and attack stages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::context::Ctx;
 use super::report::{ActionBar, Chart, Lane, ObjectiveResult, Segment, StageBar, TimelineEntry};
-use crate::model::{Decider, Event};
+use crate::model::{Decider, Event, FootholdStatus};
 use crate::scenario::Phase;
 
 /// The events worth reading, in order. Monitoring observations and false-positive alerts
@@ -18,13 +18,18 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
         }
     }
     let mut requests: BTreeMap<u64, (&str, &str)> = BTreeMap::new();
+    // Systems with a foothold: a new one's first "usable" repeats its compromise.
+    let mut held: BTreeSet<&str> = BTreeSet::new();
     let mut out = Vec::new();
     for (at, e) in &ctx.events {
         let attacker = || "attacker".to_owned();
         let engine = || "engine".to_owned();
         let mut text = e.to_string();
         let (kind, actor, phase, system): (&str, String, Option<Phase>, Option<&String>) = match e {
-            Event::Observed { .. } | Event::Alert { true_positive: false, .. } => continue,
+            // Availability follows the state changes already listed.
+            Event::Observed { .. }
+            | Event::Alert { true_positive: false, .. }
+            | Event::AvailabilityChanged { .. } => continue,
             Event::Alert { team, system, technique, .. } => {
                 let key = (team.as_str(), system.as_str(), technique.as_str());
                 match alert_counts.remove(&key) {
@@ -71,6 +76,18 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
                 ("finding", team.clone(), Some(Phase::Detect), Some(system))
             }
             Event::Compromised { system, .. } => ("compromised", attacker(), None, Some(system)),
+            Event::FootholdChanged { system, foothold } => {
+                let new = match foothold {
+                    FootholdStatus::Removed => !held.remove(system.as_str()),
+                    _ => held.insert(system),
+                };
+                if new && *foothold == FootholdStatus::Usable {
+                    continue;
+                }
+                ("foothold_changed", attacker(), None, Some(system))
+            }
+            Event::Evicted { system } => ("evicted", attacker(), None, Some(system)),
+            Event::EvictedFromEstate => ("evicted_from_estate", attacker(), None, None),
             Event::StageStarted { .. } => ("stage_started", attacker(), None, None),
             Event::StageSucceeded { .. } => ("stage_succeeded", attacker(), None, None),
             Event::StageBlocked { .. } => ("stage_blocked", attacker(), None, None),

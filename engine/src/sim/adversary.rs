@@ -249,7 +249,6 @@ pub fn advance_stages(
                     let mut effects = Effects {
                         look: &mut look,
                         stage,
-                        now,
                         attack: &mut attack,
                         dirty: &mut dirty,
                         events: &mut events.0,
@@ -302,7 +301,6 @@ pub fn advance_stages(
                 let targets = pick(candidates, stage.targets.pick, &mut rng);
                 let until = Minutes(now.0 + stage.duration.0.max(1));
                 run.next_alert = next_alert(&c, stage, &targets, now, &mut rng);
-                run.attempts += 1;
                 events.0.push(Event::StageStarted {
                     stage: stage.id.clone(),
                     technique: stage.technique.clone(),
@@ -446,7 +444,6 @@ fn blocked(
 struct Effects<'l, 'a> {
     look: &'l mut Look<'a>,
     stage: &'l Stage,
-    now: Minutes,
     attack: &'l mut Attack,
     dirty: &'l mut Dirty,
     events: &'l mut Vec<Event>,
@@ -454,7 +451,7 @@ struct Effects<'l, 'a> {
 
 impl Effects<'_, '_> {
     fn apply(&mut self, t: SysIx, systems: &mut Systems) {
-        let (c, stage, now) = (self.look.c, self.stage, self.now);
+        let (c, stage) = (self.look.c, self.stage);
         let id = c.systems[t as usize].id.clone();
         let Ok((mut f, mut cmp)) = systems.get_mut(self.look.entities.systems[t as usize]) else {
             return;
@@ -464,7 +461,7 @@ impl Effects<'_, '_> {
                 StageEffect::Foothold(p) => {
                     if cmp.foothold.is_none_or(|have| have < *p) {
                         cmp.foothold = Some(*p);
-                        cmp.since.get_or_insert(now);
+                        self.dirty.touch(t);
                         self.events.push(Event::Compromised {
                             system: id.clone(),
                             privilege: *p,
@@ -481,8 +478,8 @@ impl Effects<'_, '_> {
                     cmp.persistence = true;
                     if cmp.foothold.is_none() {
                         cmp.foothold = Some(Privilege::User);
-                        cmp.since.get_or_insert(now);
                     }
+                    self.dirty.touch(t);
                 }
                 StageEffect::CommandAndControl => {
                     if !f.c2_blocked {

@@ -95,7 +95,6 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                 status: StageStatus::Waiting,
                 targets: Vec::new(),
                 next_alert: None,
-                attempts: 0,
             });
         }
     }
@@ -126,7 +125,12 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
     world.insert_resource(super::detect::AlertClock::default());
     world.insert_resource(Done::default());
     world.insert_resource(TickEvents::default());
-    world.insert_resource(Dirty { systems: Vec::new(), marked: vec![false; c.systems.len()] });
+    world.insert_resource(super::presence::Presence::new(c.systems.len()));
+    world.insert_resource(Dirty {
+        systems: Vec::new(),
+        marked: vec![false; c.systems.len()],
+        touched: Vec::new(),
+    });
     world.insert_resource(ScriptState::new(c));
     world.insert_resource(super::objectives::ObjectiveState(vec![
         None;

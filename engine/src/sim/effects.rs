@@ -14,24 +14,34 @@ use crate::scenario::{ActionEffect, Minutes, SystemState};
 #[derive(Debug, Clone, Default, Resource)]
 pub struct TickEvents(pub Vec<Event>);
 
-/// Systems whose availability must be settled this tick.
+/// Systems whose availability must be settled this tick, and those whose attacker presence
+/// may have changed: the phases that change a system say so, so settling and the presence
+/// record visit what changed rather than the whole estate.
 #[derive(Debug, Clone, Default, Resource)]
 pub struct Dirty {
     /// Marked systems (each once).
     pub systems: Vec<SysIx>,
     /// Whether each system is marked.
     pub marked: Vec<bool>,
+    /// Systems touched this tick (repeats allowed), for the presence record.
+    pub touched: Vec<SysIx>,
 }
 
 impl Dirty {
-    /// Marks a system for settling.
+    /// Marks a system for settling (and for the presence record).
     pub fn mark(&mut self, ix: SysIx) {
         if let Some(m) = self.marked.get_mut(ix as usize)
             && !*m
         {
             *m = true;
             self.systems.push(ix);
+            self.touched.push(ix);
         }
+    }
+
+    /// Notes a change to the attacker's hold on a system that leaves its availability alone.
+    pub fn touch(&mut self, ix: SysIx) {
+        self.touched.push(ix);
     }
 }
 
@@ -132,7 +142,6 @@ pub fn apply_to_system(
             if chosen.infected && !compromise.present() {
                 compromise.persistence = true;
                 compromise.foothold = Some(crate::scenario::Privilege::Admin);
-                compromise.since.get_or_insert(ctx.now);
                 ctx.events.push(Event::Reinfected { system: id.to_owned() });
             }
             if compromise.present() && (compromise.payload || compromise.ransomed) {

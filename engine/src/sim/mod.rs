@@ -11,6 +11,7 @@ mod conditions;
 mod detect;
 mod effects;
 mod objectives;
+mod presence;
 mod propagate;
 mod script;
 
@@ -22,7 +23,7 @@ pub use build::build_world;
 pub use commands::validate as validate_command;
 pub use conditions::holds as condition_holds;
 pub use effects::{Dirty, TickEvents};
-pub use propagate::{recompute_network, settle};
+pub use propagate::{recompute_network, settle_all as settle};
 pub use script::ScriptState;
 
 /// The schedule run once per tick.
@@ -44,7 +45,7 @@ pub enum Phase {
     Propagate,
     /// Alerts, monitoring and investigation results into the teams' knowledge.
     Detect,
-    /// Deadlines, request expiry, the end of the drill.
+    /// The attacker's presence recorded, then deadlines, request expiry, the end of the drill.
     Account,
     /// Stamp the tick's events and append them to the record.
     Emit,
@@ -79,7 +80,9 @@ pub fn tick_schedule() -> Schedule {
         actions::complete_actions.in_set(Phase::Actions),
         (propagate::propagate, propagate::accrue_cost).chain().in_set(Phase::Propagate),
         detect::detect.in_set(Phase::Detect),
-        (objectives::track_objectives, account::account).chain().in_set(Phase::Account),
+        (presence::track_presence, objectives::track_objectives, account::account)
+            .chain()
+            .in_set(Phase::Account),
         account::emit.in_set(Phase::Emit),
     ));
     schedule

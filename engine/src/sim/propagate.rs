@@ -152,7 +152,8 @@ pub fn recompute_network(
     changed
 }
 
-/// Marks every system dirty and settles, for a freshly built world.
+/// Marks every system dirty and settles: for a freshly built world, or after state was set
+/// directly (tests and tools), since nothing marked what changed.
 pub fn settle_all(world: &mut World) {
     if let Some(mut dirty) = world.get_resource_mut::<Dirty>() {
         for i in 0..dirty.marked.len() as u32 {
@@ -272,6 +273,13 @@ pub fn propagate(
                 });
                 monitoring.changed(clock.now, ix);
             }
+            if before.available != available {
+                events.0.push(Event::AvailabilityChanged {
+                    system: info.id.clone(),
+                    available,
+                    cost_per_hour: if available { 0 } else { info.criticality },
+                });
+            }
             for &d in &info.dependants {
                 if !dirty.marked[d as usize] {
                     dirty.marked[d as usize] = true;
@@ -294,10 +302,4 @@ pub fn accrue_cost(clock: Res<Clock>, mut ledger: ResMut<Ledger>) {
     ledger.downtime_x60 = ledger
         .downtime_x60
         .saturating_add(ledger.cost_rate.saturating_mul(u64::from(clock.tick.0)));
-}
-
-/// Settles a world outside the schedule, after state was set directly (tests and tools):
-/// every system is looked at again, since nothing marked what changed.
-pub fn settle(world: &mut World) {
-    settle_all(world);
 }

@@ -174,7 +174,8 @@ impl Session {
                 Event::Note { .. } => self.notes += 1,
                 _ => {}
             }
-            if !matches!(e, Event::Observed { .. }) {
+            // Availability follows the state changes the feed already shows.
+            if !matches!(e, Event::Observed { .. } | Event::AvailabilityChanged { .. }) {
                 self.feed.push(format!("{at} {e}"));
             }
         }
