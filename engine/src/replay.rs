@@ -148,7 +148,7 @@ pub fn last_tick(records: &[Body]) -> Minutes {
     records
         .iter()
         .filter_map(|b| match b {
-            Body::Event(e) => Some(Minutes(e.at.0 + 1)),
+            Body::Event(e) => Some(e.at.saturating_add(Minutes(1))),
             Body::Command { at, .. } => Some(*at),
             Body::Header(_) | Body::Seal(_) => None,
         })

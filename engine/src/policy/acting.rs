@@ -129,7 +129,7 @@ impl Bot {
             }
             Err(Rejection::NoCapacity { .. }) => false,
             Err(_) => {
-                let until = Minutes(now.0 + RETRY_AFTER);
+                let until = now.saturating_add(Minutes(RETRY_AFTER));
                 self.refused.insert(key, until);
                 self.wake_at(until);
                 false
@@ -165,8 +165,8 @@ impl Bot {
         if self.asked.get(&key).is_some_and(|until| now < *until) {
             return false;
         }
-        self.asked.insert(key, Minutes(now.0 + RETRY_AFTER));
-        self.wake_at(Minutes(now.0 + RETRY_AFTER));
+        self.asked.insert(key, now.saturating_add(Minutes(RETRY_AFTER)));
+        self.wake_at(now.saturating_add(Minutes(RETRY_AFTER)));
         let from = &self.estate.teams[team];
         let command = Command::Request {
             to: self.estate.teams[other].id.clone(),

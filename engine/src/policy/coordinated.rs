@@ -149,10 +149,11 @@ impl Bot {
             // Rebuild once the evidence is kept, cannot be, or nobody came for it.
             let settled = self.memory[s].evidence != Evidence::Untouched
                 || !collectable
-                || (!self.busy_with(Need::Evidence, s) && now.0 >= at.0 + EVIDENCE_WAIT);
+                || (!self.busy_with(Need::Evidence, s)
+                    && now.0 >= at.0.saturating_add(EVIDENCE_WAIT));
             if !settled {
-                if now.0 < at.0 + EVIDENCE_WAIT {
-                    self.wake_at(Minutes(at.0 + EVIDENCE_WAIT));
+                if now.0 < at.0.saturating_add(EVIDENCE_WAIT) {
+                    self.wake_at(at.saturating_add(Minutes(EVIDENCE_WAIT)));
                 }
                 continue;
             }
@@ -250,12 +251,12 @@ impl Bot {
     /// before the evidence just started is kept is started again, to read it.
     fn restart_after_evidence(&mut self, drill: &mut Drill, now: Minutes, t: usize, s: usize) {
         let Some(evidence) = self.estate.pick(t, Need::Evidence, s) else { return };
-        let kept = now.0 + self.estate.actions[evidence].duration.0;
+        let kept = now.0.saturating_add(self.estate.actions[evidence].duration.0);
         let early = self.running.iter().find(|(_, r)| {
             r.team == t
                 && r.target == Some(s)
                 && self.estate.actions[r.action].effects.contains(&ActionEffect::Investigate)
-                && r.started.0 + self.estate.actions[r.action].duration.0 < kept
+                && r.started.0.saturating_add(self.estate.actions[r.action].duration.0) < kept
         });
         if let Some((&id, _)) = early {
             let seat = Seat::Team(self.estate.teams[t].id.clone());
@@ -273,7 +274,8 @@ impl Bot {
                 && self.estate.actions[r.action].effects.contains(&ActionEffect::Investigate)
         });
         let light = mine.clone().find(|(_, r)| r.light);
-        let fresh = mine.clone().next().filter(|(_, r)| urgent && now.0 < r.started.0 + 20);
+        let fresh =
+            mine.clone().next().filter(|(_, r)| urgent && now.0 < r.started.0.saturating_add(20));
         let Some((&id, _)) = light.or(fresh) else {
             return;
         };

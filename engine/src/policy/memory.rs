@@ -199,7 +199,7 @@ impl Bot {
             matches!(e, ActionEffect::RestoreBackup | ActionEffect::FailOver | ActionEffect::Repair)
         }) {
             m.recovered_at = Some(at);
-            self.wake_at(Minutes(at.0 + SETTLE));
+            self.wake_at(at.saturating_add(Minutes(SETTLE)));
         }
     }
 

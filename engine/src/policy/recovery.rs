@@ -64,7 +64,8 @@ impl Bot {
             let recovering = [Need::Restore, Need::FailOver, Need::Repair]
                 .into_iter()
                 .any(|need| self.busy_with(need, s));
-            let settling = self.memory[s].recovered_at.is_some_and(|r| now.0 < r.0 + SETTLE);
+            let settling =
+                self.memory[s].recovered_at.is_some_and(|r| now.0 < r.0.saturating_add(SETTLE));
             if recovering || settling {
                 continue;
             }

@@ -299,7 +299,7 @@ pub fn advance_stages(
                     continue;
                 }
                 let targets = pick(candidates, stage.targets.pick, &mut rng);
-                let until = Minutes(now.0 + stage.duration.0.max(1));
+                let until = now.saturating_add(Minutes(stage.duration.0.max(1)));
                 run.next_alert = next_alert(&c, stage, &targets, now, &mut rng);
                 events.0.push(Event::StageStarted {
                     stage: stage.id.clone(),
@@ -427,7 +427,9 @@ fn blocked(
     run.next_alert = None;
     run.status = match &stage.on_blocked {
         OnBlocked::Wait => StageStatus::Waiting,
-        OnBlocked::Retry(after) => StageStatus::Retrying { at: Minutes(now.0 + after.0.max(1)) },
+        OnBlocked::Retry(after) => {
+            StageStatus::Retrying { at: now.saturating_add(Minutes(after.0.max(1))) }
+        }
         OnBlocked::Abandon => StageStatus::Abandoned,
         OnBlocked::Fallback(_) => {
             if let Some(i) = c.stages[run.ix as usize].fallback {
@@ -546,7 +548,8 @@ fn exfiltrate(
     }
     let hours = f64::from(clock.tick.0) / 60.0;
     // Reported hourly, and at the drill's last tick so the log holds every gigabyte.
-    let report_hour = clock.now.0.is_multiple_of(60) || clock.now.0 + clock.tick.0 >= clock.end.0;
+    let report_hour =
+        clock.now.0.is_multiple_of(60) || clock.now.saturating_add(clock.tick) >= clock.end;
     let mut still = Vec::new();
     for (t, pending) in std::mem::take(&mut attack.exfiltrating) {
         let info = &c.systems[t as usize];

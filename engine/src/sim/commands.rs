@@ -363,7 +363,7 @@ pub fn apply_commands(
                     target,
                     note,
                     sent: now,
-                    expires: Minutes(now.0 + REQUEST_EXPIRY.0),
+                    expires: now.saturating_add(REQUEST_EXPIRY),
                 });
             }
             Command::Answer { request, accept } => {
@@ -464,7 +464,7 @@ fn start(
     if let Ok(mut ts) = teams.get_mut(entities.teams[team as usize]) {
         ts.busy += def.capacity;
     }
-    let completes = Minutes(now.0 + duration.0.max(1));
+    let completes = now.saturating_add(Minutes(duration.0.max(1)));
     events.push(Event::ActionStarted {
         id,
         team: c.teams[team as usize].id.clone(),

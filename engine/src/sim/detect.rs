@@ -150,7 +150,7 @@ pub fn detect(
     }
     let delay = c.scenario.detection.monitoring_delay;
     while let Some(&(at, ix)) = monitoring.due.front() {
-        if at.0 + delay.0 > clock.now.0 {
+        if at.saturating_add(delay) > clock.now {
             break;
         }
         monitoring.due.pop_front();

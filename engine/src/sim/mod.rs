@@ -3,7 +3,7 @@
 
 mod account;
 mod actions;
-pub(crate) mod adversary;
+mod adversary;
 mod blast;
 mod build;
 mod commands;

@@ -11,7 +11,7 @@ use crate::model::{
     Attack, Clock, Compiled, Compromise, Done, Entities, Event, Flags, Knowledge, Ledger, OpState,
     SystemFacts, TeamState,
 };
-use crate::scenario::{Condition, Goal, Minutes};
+use crate::scenario::{Condition, Goal};
 
 /// Per objective: decided yet, and how.
 #[derive(Debug, Clone, Resource)]
@@ -74,7 +74,7 @@ pub fn track_objectives(
 ) {
     let c = &reader.c;
     let now = reader.clock.now;
-    let ending = Minutes(now.0 + reader.clock.tick.0) >= reader.clock.end;
+    let ending = now.saturating_add(reader.clock.tick) >= reader.clock.end;
     for (i, o) in c.scenario.objectives.iter().enumerate() {
         if state.0[i].is_some() {
             continue;
