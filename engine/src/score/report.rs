@@ -771,8 +771,33 @@ pub struct ActionBar {
     pub from: u32,
     /// Completed, failed or cancelled (or the end of the log).
     pub to: u32,
-    /// `completed`, `failed`, `cancelled` or `running`.
-    pub outcome: String,
+    /// How it ended, if it did.
+    pub outcome: ActionOutcome,
+}
+
+/// How a team action on the chart ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionOutcome {
+    /// Still running when the log ends.
+    Running,
+    /// Completed and took effect.
+    Completed,
+    /// Completed without effect.
+    Failed,
+    /// Cancelled by its team.
+    Cancelled,
+}
+
+impl std::fmt::Display for ActionOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ActionOutcome::Running => "running",
+            ActionOutcome::Completed => "completed",
+            ActionOutcome::Failed => "failed",
+            ActionOutcome::Cancelled => "cancelled",
+        })
+    }
 }
 
 /// An attack stage run on the chart.
@@ -786,6 +811,28 @@ pub struct StageBar {
     pub from: u32,
     /// Succeeded or blocked (or the end of the log).
     pub to: u32,
-    /// `succeeded`, `blocked` or `running`.
-    pub outcome: String,
+    /// How it ended, if it did.
+    pub outcome: StageOutcome,
+}
+
+/// How an attack stage's run on the chart ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageOutcome {
+    /// Still running when the log ends.
+    Running,
+    /// It succeeded.
+    Succeeded,
+    /// Chance or the defenders stopped it.
+    Blocked,
+}
+
+impl std::fmt::Display for StageOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StageOutcome::Running => "running",
+            StageOutcome::Succeeded => "succeeded",
+            StageOutcome::Blocked => "blocked",
+        })
+    }
 }

@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::context::Ctx;
-use super::report::{ActionBar, Chart, Lane, ObjectiveResult, Segment, StageBar, TimelineEntry};
+use super::report::{
+    ActionBar, ActionOutcome, Chart, Lane, ObjectiveResult, Segment, StageBar, StageOutcome,
+    TimelineEntry,
+};
 use crate::model::{Decider, Event, FootholdStatus};
 use crate::scenario::Phase;
 
@@ -191,7 +194,7 @@ pub(crate) fn chart(ctx: &Ctx<'_>) -> Chart {
                     phase: ctx.phase_of(action),
                     from: *at,
                     to: stop,
-                    outcome: "running".into(),
+                    outcome: ActionOutcome::Running,
                 });
             }
             Event::ActionCompleted { id, .. }
@@ -200,11 +203,10 @@ pub(crate) fn chart(ctx: &Ctx<'_>) -> Chart {
                 if let Some(bar) = open.remove(id).and_then(|i| actions.get_mut(i)) {
                     bar.to = *at;
                     bar.outcome = match e {
-                        Event::ActionCompleted { .. } => "completed",
-                        Event::ActionFailed { .. } => "failed",
-                        _ => "cancelled",
-                    }
-                    .into();
+                        Event::ActionCompleted { .. } => ActionOutcome::Completed,
+                        Event::ActionFailed { .. } => ActionOutcome::Failed,
+                        _ => ActionOutcome::Cancelled,
+                    };
                 }
             }
             Event::StageStarted { stage, technique, .. } => stages.push(StageBar {
@@ -212,19 +214,20 @@ pub(crate) fn chart(ctx: &Ctx<'_>) -> Chart {
                 technique: technique.clone(),
                 from: *at,
                 to: stop,
-                outcome: "running".into(),
+                outcome: StageOutcome::Running,
             }),
             Event::StageSucceeded { stage, .. } | Event::StageBlocked { stage, .. } => {
-                if let Some(bar) =
-                    stages.iter_mut().rev().find(|b| b.stage == *stage && b.outcome == "running")
+                if let Some(bar) = stages
+                    .iter_mut()
+                    .rev()
+                    .find(|b| b.stage == *stage && b.outcome == StageOutcome::Running)
                 {
                     bar.to = *at;
                     bar.outcome = if matches!(e, Event::StageSucceeded { .. }) {
-                        "succeeded"
+                        StageOutcome::Succeeded
                     } else {
-                        "blocked"
-                    }
-                    .into();
+                        StageOutcome::Blocked
+                    };
                 }
             }
             _ => {}

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use tabletop_engine::scenario::{Phase, SystemState};
-use tabletop_engine::score::{ActionBar, Lane, StageBar};
+use tabletop_engine::score::{ActionBar, ActionOutcome, Lane, StageBar, StageOutcome};
 
 use super::esc;
 use crate::cli::report::document::{Moment, MomentKind, TimelineChart, clock, phase_word};
@@ -188,10 +188,10 @@ impl Canvas {
         self.lane_name("stages", 11.0);
         for (i, (s, row)) in stages.iter().zip(&rows).enumerate() {
             let top = self.y + *row as f64 * PITCH;
-            let (fill, opacity, ink) = match s.outcome.as_str() {
-                "succeeded" => ("#8e1b1b", "1", "#fff"),
-                "blocked" => ("#9aa5b1", "1", "#1f2933"),
-                _ => ("#8e1b1b", "0.45", "#fff"),
+            let (fill, opacity, ink) = match s.outcome {
+                StageOutcome::Succeeded => ("#8e1b1b", "1", "#fff"),
+                StageOutcome::Blocked => ("#9aa5b1", "1", "#1f2933"),
+                StageOutcome::Running => ("#8e1b1b", "0.45", "#fff"),
             };
             let (x0, w) = (self.x(s.from), (self.x(s.to) - self.x(s.from) - 1.0).max(3.0));
             let _ = write!(
@@ -201,7 +201,7 @@ impl Canvas {
                 esc(&s.technique),
                 clock(s.from),
                 clock(s.to),
-                esc(&s.outcome)
+                s.outcome
             );
             let room = self.room(&spans, &rows, i);
             self.bar_label(x0, top, w, room, &s.stage, ink);
@@ -244,10 +244,12 @@ impl Canvas {
     fn action(&mut self, a: &ActionBar, top: f64, room: f64) {
         let (x0, w) = (self.x(a.from), (self.x(a.to) - self.x(a.from) - 1.0).max(4.0));
         let colour = phase_colour(a.phase);
-        let (fill_opacity, dash, ink) = match a.outcome.as_str() {
-            "completed" => ("0.9", "", "#fff"),
-            "running" => ("0.45", "", "#1f2933"),
-            _ => ("0.15", r#" stroke-dasharray="3 2""#, "#1f2933"),
+        let (fill_opacity, dash, ink) = match a.outcome {
+            ActionOutcome::Completed => ("0.9", "", "#fff"),
+            ActionOutcome::Running => ("0.45", "", "#1f2933"),
+            ActionOutcome::Failed | ActionOutcome::Cancelled => {
+                ("0.15", r#" stroke-dasharray="3 2""#, "#1f2933")
+            }
         };
         let target = a.target.as_ref().map(|t| format!(" {t}")).unwrap_or_default();
         let _ = write!(
@@ -259,7 +261,7 @@ impl Canvas {
             clock(a.from),
             clock(a.to),
             phase_word(a.phase),
-            esc(&a.outcome),
+            a.outcome,
         );
         self.bar_label(x0, top, w, room, &format!("{}{target}", a.action), ink);
     }
