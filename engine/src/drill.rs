@@ -405,6 +405,8 @@ impl Drill {
                     persistence: cmp.persistence,
                     evidence: f.evidence.intact || f.evidence.collected,
                     data_lost: f.data_lost,
+                    powered: f.powered,
+                    hung: f.hung,
                 })
             })
             .collect();

@@ -67,12 +67,14 @@ pub fn generate_estate(systems: usize, seed: u64) -> Scenario {
             id: site_id(s),
             name: format!("Data centre {s}"),
             kind: if s % 3 == 2 { SiteKind::CloudRegion } else { SiteKind::OnPremises },
+            capacity: None,
         })
         .collect();
     sites.push(Site {
         id: DR_SITE.to_owned(),
         name: "Disaster-recovery site".to_owned(),
         kind: SiteKind::Colocation,
+        capacity: None,
     });
     let zones: Vec<Zone> = (0..zones_n)
         .map(|z| {
@@ -364,6 +366,8 @@ fn make_system(
             offline: false,
             immutable: rng.random_bool(0.2),
             restore_time: minutes(rng, 30, 240),
+            restore_time_max: None,
+            restore_to: Vec::new(),
             infected: false,
         });
         if rng.random_bool(0.5) {
@@ -373,6 +377,8 @@ fn make_system(
                 offline: rng.random_bool(0.6),
                 immutable: rng.random_bool(0.4),
                 restore_time: minutes(rng, 120, 480),
+                restore_time_max: None,
+                restore_to: Vec::new(),
                 infected: rng.random_bool(0.05),
             });
         }
@@ -384,6 +390,8 @@ fn make_system(
         site: DR_SITE.to_owned(),
         rpo: minutes(rng, 5, 30),
         rto: minutes(rng, 30, 120),
+        rto_max: None,
+        failure_chance: 0.0,
     });
     let mut tags = Vec::new();
     if matches!(kind, K::WebServer | K::Vpn) && rng.random_bool(0.3) {
@@ -407,6 +415,8 @@ fn make_system(
         replication,
         tags,
         data_gb,
+        boot_time: None,
+        dr_depends_on: None,
     }
 }
 
@@ -592,11 +602,15 @@ fn injects() -> Vec<Inject> {
                             Consequence::Cost(500_000),
                             Consequence::SetFlag("ransom-paid".to_owned()),
                         ],
+                        serves: Vec::new(),
+                        risks: Vec::new(),
                     },
                     Choice {
                         id: "refuse".to_owned(),
                         label: "Refuse and restore".to_owned(),
                         consequences: vec![Consequence::SetFlag("ransom-refused".to_owned())],
+                        serves: Vec::new(),
+                        risks: Vec::new(),
                     },
                 ],
                 within: Some(Minutes(60)),

@@ -137,6 +137,10 @@ pub struct TrueSystem {
     pub evidence: bool,
     /// Data lost so far, minutes.
     pub data_lost: u32,
+    /// Has power (its own or restored).
+    pub powered: bool,
+    /// Came up before something it needs and waits for a restart.
+    pub hung: bool,
 }
 
 /// An attack stage as it really stands.

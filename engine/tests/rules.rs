@@ -525,15 +525,19 @@ fn investigations_never_invent_a_compromise() {
 // ------------------------------------------------------------------ 5. RPO
 
 #[test]
-fn restoring_loses_the_data_written_since_the_backup() {
+fn a_restore_loses_the_writes_between_the_backup_and_the_damage_not_the_outage() {
     let mut d = drill(8);
-    set_up(&mut d, "db01", |f| f.encrypted = true, |_| {});
     d.advance_to(Minutes(30));
+    set_up(&mut d, "db01", |f| f.encrypted = true, |_| {});
+    // Two and a half hours of outage pass before the restore starts.
+    d.advance_to(Minutes(180));
     let (id, completes) = begin(&mut d, "it", "restore_backup", "db01");
-    // Started at 00:30: the action's 15 minutes plus the backup's 2 h restore time.
-    assert_eq!(completes, Minutes(30 + 15 + 120));
+    // Started at 03:00: the action's 15 minutes plus the backup's 2 h restore time.
+    assert_eq!(completes, Minutes(180 + 15 + 120));
     assert!(completed(&finish(&mut d, id, completes)));
-    let lost = 600 + completes.0; // the backup is 10 h old at the start of the drill
+    // The backup is 10 h old at the start of the drill and db01 took no writes after it
+    // was encrypted at 00:30: 10h30m lost, not the 15h15m to the restore's end.
+    let lost = 600 + 30;
     let data_lost: Vec<&TimedEvent> = d
         .events_since(0)
         .iter()
@@ -548,6 +552,15 @@ fn restoring_loses_the_data_written_since_the_backup() {
     let outcome = d.outcome();
     assert!(outcome.complete);
     assert_eq!(outcome.data_lost, vec![("db01".to_owned(), lost)]);
+}
+
+#[test]
+fn a_restore_of_a_running_system_loses_what_was_written_since_the_backup() {
+    let mut d = drill(8);
+    d.advance_to(Minutes(60));
+    let (id, completes) = begin(&mut d, "it", "restore_backup", "db01");
+    assert!(completed(&finish(&mut d, id, completes)));
+    assert_eq!(sys(&mut d, "db01").data_lost, 600 + completes.0, "it took writes until then");
 }
 
 // ------------------------------------------------------------------ 6. failover
@@ -617,7 +630,7 @@ fn failing_over_an_encrypted_system_fails_because_replication_copied_the_damage(
 // ------------------------------------------------------------------ 7. disasters
 
 #[test]
-fn a_site_power_loss_takes_its_systems_down_for_its_duration() {
+fn a_site_power_loss_powers_its_systems_off_for_its_duration() {
     let mut d = drill(13);
     d.advance_to(Minutes(30));
     fire(&mut d, "hq-power");
@@ -628,6 +641,7 @@ fn a_site_power_loss_takes_its_systems_down_for_its_duration() {
     );
     for id in ["fw01", "rt01", "dc01", "db01", "app01", "web01", "fs01", "ws01"] {
         assert!(!sys(&mut d, id).available, "{id} is at HQ");
+        assert!(!sys(&mut d, id).powered, "{id} lost its power");
     }
     assert_eq!(state(&mut d, "dc01"), (SystemState::Down, false));
     assert_eq!(d.truth().cost_rate, 100 + 1000 + 5000 + 2000 + 10_000 + 500 + 50);
@@ -639,17 +653,74 @@ fn a_site_power_loss_takes_its_systems_down_for_its_duration() {
         8,
         "a power cut wipes the volatile evidence of every HQ system"
     );
-
     // Still dark one minute before the power comes back.
     d.advance_to(Minutes(30 + 120));
     assert!(!sys(&mut d, "dc01").available);
-    d.advance(1);
-    assert!(d.events_since(0).iter().any(|e| e.at == Minutes(30 + 120)
-        && e.event == Event::DisasterEnded { event: "hq-power".into() }));
-    for id in ["fw01", "rt01", "dc01", "db01", "app01", "web01", "fs01", "ws01"] {
-        assert_eq!(state(&mut d, id), (SystemState::Online, true), "{id} after power returns");
+}
+
+#[test]
+fn when_power_returns_systems_boot_in_their_own_time_and_one_up_before_its_database_hangs() {
+    let mut d = drill(13);
+    d.advance_to(Minutes(30));
+    fire(&mut d, "hq-power");
+    let back = Minutes(30 + 120);
+    d.advance_to(Minutes(back.0 + 1));
+    assert!(!sys(&mut d, "fw01").available, "nothing is up the minute the power returns");
+    // Network gear and workstations take 5 minutes, applications 10, the DC 15, the
+    // database 20.
+    d.advance_to(Minutes(back.0 + 6));
+    for id in ["fw01", "rt01", "ws01"] {
+        assert_eq!(state(&mut d, id), (SystemState::Online, true), "{id} booted");
     }
-    assert_eq!(d.truth().cost_rate, 0);
+    assert!(!sys(&mut d, "dc01").available);
+    d.advance_to(Minutes(back.0 + 21));
+    assert_eq!(state(&mut d, "dc01"), (SystemState::Online, true));
+    assert_eq!(state(&mut d, "db01"), (SystemState::Online, true));
+    // app01 and web01 came up at +10 without their database and hang.
+    for id in ["app01", "web01"] {
+        assert_eq!(state(&mut d, id), (SystemState::Down, false), "{id} hangs");
+        assert!(sys(&mut d, id).powered, "{id} is on, just not serving");
+    }
+    assert!(d.truth().cost_rate >= 12_000, "the hung systems still cost");
+    // A restart, once the database is up, brings it back.
+    assert!(completed(&act(&mut d, "it", "power_on", "app01")));
+    assert_eq!(state(&mut d, "app01"), (SystemState::Online, true));
+    assert_eq!(
+        submit(&mut d, "it", "power_on", "db01"),
+        Err(Rejection::Precondition("db01 is already running".into()))
+    );
+}
+
+#[test]
+fn work_on_a_machine_at_a_dark_site_is_refused_and_work_under_way_fails() {
+    let mut d = drill(14);
+    // A restore under way when the lights go out makes no progress.
+    let (running, completes) = begin(&mut d, "it", "reimage", "fs01");
+    fire(&mut d, "hq-power");
+    d.advance(1);
+    let refused = submit(&mut d, "it", "restore_backup", "db01");
+    let Err(Rejection::Precondition(why)) = refused else {
+        panic!("a restore inside the dark building: {refused:?}")
+    };
+    assert!(why.contains("DB runs at HQ, which is down") && why.contains("fail"), "{why}");
+    assert!(submit(&mut d, "it", "repair", "ws01").is_err(), "nobody can work on ws01");
+    let end = finish(&mut d, running, completes);
+    let reason = failure(&end).unwrap_or_else(|| panic!("expected a failure, got {end:?}"));
+    assert!(reason.contains("Files runs at HQ, which is down"), "{reason}");
+    // What does not need the host still works: failing over to the DR site.
+    assert!(completed(&act(&mut d, "it", "fail_over", "db01")));
+}
+
+#[test]
+fn a_state_forced_by_a_decision_is_undone_by_the_usual_recovery() {
+    let mut d = drill(14);
+    set_up(&mut d, "db01", |f| f.forced_down = true, |_| {});
+    assert_eq!(state(&mut d, "db01"), (SystemState::Down, false));
+    assert!(completed(&act(&mut d, "it", "power_on", "db01")), "a restart");
+    assert_eq!(state(&mut d, "db01"), (SystemState::Online, true));
+    set_up(&mut d, "dc01", |f| f.forced_down = true, |_| {});
+    assert!(completed(&act(&mut d, "it", "repair", "dc01")));
+    assert_eq!(state(&mut d, "dc01"), (SystemState::Online, true));
 }
 
 #[test]
@@ -664,7 +735,8 @@ fn failing_over_during_a_power_loss_brings_the_system_back_before_the_power() {
     assert_eq!(state(&mut d, "db01"), (SystemState::Degraded, true), "back, at the DR site");
     assert_eq!(state(&mut d, "app01"), (SystemState::Down, false), "app01 is still dark");
 
-    d.advance_to(Minutes(121));
+    // The database already runs at DR, so app01 boots into it and serves.
+    d.advance_to(Minutes(120 + 16));
     assert_eq!(state(&mut d, "db01"), (SystemState::Degraded, true), "stays at DR");
     assert_eq!(state(&mut d, "app01"), (SystemState::Degraded, true));
     assert_eq!(state(&mut d, "dc01"), (SystemState::Online, true));

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use bevy_ecs::prelude::Resource;
 
 use crate::scenario::{
-    ActionDef, Backup, Controls, OnBlocked, Role, Scenario, Stage, StageEffect, StageRequirement,
-    SystemKind, Targets, Visibility, resolve_actions,
+    ActionDef, Backup, Controls, Minutes, OnBlocked, Role, Scenario, Stage, StageEffect,
+    StageRequirement, SystemKind, Targets, Visibility, resolve_actions,
 };
 
 /// Index of a system in [`Compiled::systems`] (scenario order).
@@ -47,6 +47,26 @@ pub struct SystemInfo {
     pub data_gb: f64,
     /// Links this system carries (as a network device).
     pub carries: Vec<u32>,
+    /// How long it takes to come up after power returns.
+    pub boot_time: Minutes,
+    /// What it needs while it runs at its DR site, when that differs from `depends_on`.
+    pub dr_depends_on: Option<Vec<SysIx>>,
+    /// The longest a failover takes (the RTO when the scenario gives no range).
+    pub rto_max: u32,
+    /// The chance that a failover does not bring the replica up.
+    pub failover_failure: f64,
+    /// Per backup (in the scenario's order): the other sites it can be restored into.
+    pub restore_to: Vec<Vec<u32>>,
+}
+
+impl SystemInfo {
+    /// What the system needs where it runs: at its DR site, `dr_depends_on` when given.
+    pub fn needs(&self, at_dr: bool) -> &[SysIx] {
+        match (&self.dr_depends_on, at_dr) {
+            (Some(dr), true) => dr,
+            _ => &self.depends_on,
+        }
+    }
 }
 
 /// A link between two zones.
@@ -177,6 +197,8 @@ pub struct Compiled {
     pub zone_site: Vec<u32>,
     /// Site ids in scenario order.
     pub sites: Vec<String>,
+    /// Per site: how many systems from other sites it can run at once.
+    pub site_capacity: Vec<Option<u32>>,
     /// Links.
     pub links: Vec<LinkInfo>,
     /// Teams in scenario order.
@@ -295,11 +317,35 @@ impl Compiled {
                     tags: s.tags.clone(),
                     data_gb: s.data_gb,
                     carries: Vec::new(),
+                    boot_time: s.boot_time.unwrap_or_else(|| s.kind.boot_time()),
+                    dr_depends_on: s
+                        .dr_depends_on
+                        .as_ref()
+                        .map(|ds| ds.iter().filter_map(|d| system_index.get(d).copied()).collect()),
+                    rto_max: s
+                        .replication
+                        .as_ref()
+                        .map_or(0, |r| r.rto_max.map_or(r.rto.0, |m| m.0.max(r.rto.0))),
+                    failover_failure: s
+                        .replication
+                        .as_ref()
+                        .map_or(0.0, |r| r.failure_chance.clamp(0.0, 1.0)),
+                    restore_to: s
+                        .backups
+                        .iter()
+                        .map(|b| {
+                            b.restore_to.iter().filter_map(|x| site_index.get(x).copied()).collect()
+                        })
+                        .collect(),
                 }
             })
             .collect();
         for i in 0..systems.len() {
-            for d in systems[i].depends_on.clone() {
+            let mut needs = systems[i].depends_on.clone();
+            needs.extend(systems[i].dr_depends_on.iter().flatten());
+            needs.sort_unstable();
+            needs.dedup();
+            for d in needs {
                 systems[d as usize].dependants.push(i as SysIx);
             }
         }
@@ -337,6 +383,7 @@ impl Compiled {
         Compiled {
             zones: e.zones.iter().map(|z| z.id.clone()).collect(),
             sites: e.sites.iter().map(|s| s.id.clone()).collect(),
+            site_capacity: e.sites.iter().map(|s| s.capacity).collect(),
             zone_site,
             links,
             systems,

@@ -66,6 +66,19 @@ pub struct SystemFacts {
     pub evidence: Evidence,
     /// Minutes of data lost to restores and failovers so far.
     pub data_lost: u32,
+    /// Powered off by its site's power loss (not by a team): it boots when power returns.
+    pub power_cut: bool,
+    /// Came up before something it needs and hangs until it is restarted (powered on).
+    pub hung: bool,
+    /// Restored into another site (index) while its own was down: it runs there.
+    pub relocated: Option<u32>,
+}
+
+impl SystemFacts {
+    /// Whether a team must start it: powered off, hung, or forced down by a decision.
+    pub fn needs_start(&self) -> bool {
+        !self.powered || self.hung || self.forced_down
+    }
 }
 
 /// The attacker's hold on a system (the truth; teams see only what they learn).
@@ -100,6 +113,8 @@ pub struct OpState {
     pub state: SystemState,
     /// Serving its users.
     pub available: bool,
+    /// Since when it has not been serving its users (and so taking no writes), if it is not.
+    pub unavailable_since: Option<Minutes>,
 }
 
 /// A team's live state.

@@ -27,6 +27,7 @@ pub(super) enum Need {
     FailOver,
     FailBack,
     Repair,
+    Restart,
 }
 
 impl Need {
@@ -44,6 +45,7 @@ impl Need {
             Need::FailOver => ActionEffect::FailOver,
             Need::FailBack => ActionEffect::FailBack,
             Need::Repair => ActionEffect::Repair,
+            Need::Restart => ActionEffect::PowerOn,
         }
     }
 }
@@ -71,7 +73,8 @@ impl Bot {
             Requirement::Isolated => isolated,
             Requirement::NotIsolated => !isolated,
             Requirement::PoweredOn => true,
-            Requirement::PoweredOff => false,
+            // Off or hung shows as Down; the engine refuses a start of what runs.
+            Requirement::PoweredOff => state == Some(SystemState::Down),
             Requirement::HasBackup => self.estate.backups[s],
             Requirement::HasReplication => self.estate.replicated[s] && !m.failed_over,
             Requirement::FailedOver => m.failed_over,

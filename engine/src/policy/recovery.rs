@@ -53,15 +53,18 @@ impl Bot {
                 {
                     continue;
                 }
+                // A dark site runs nothing: what is down there comes back by its own
+                // failover, not with what it needs.
                 Some(SystemState::Down)
-                    if self.estate.depends_on[s].iter().any(|&d| !up(seen[d])) =>
+                    if self.estate.depends_on[s].iter().any(|&d| !up(seen[d]))
+                        && !self.site_dark(&seen, s) =>
                 {
                     continue;
                 }
                 _ => {}
             }
             // One recovery at a time, and time for it to show before the next.
-            let recovering = [Need::Restore, Need::FailOver, Need::Repair]
+            let recovering = [Need::Restore, Need::FailOver, Need::Repair, Need::Restart]
                 .into_iter()
                 .any(|need| self.busy_with(need, s));
             let settling =
@@ -84,8 +87,10 @@ impl Bot {
                 Some(SystemState::Encrypted | SystemState::Destroyed) => {
                     &[Need::Restore, Need::FailOver]
                 }
-                _ if site_down => &[Need::FailOver],
-                _ => &[Need::FailOver, Need::Repair, Need::Restore],
+                _ if site_down => &[Need::FailOver, Need::Restart],
+                // Off, or hung because it came up before what it needs: a restart is the
+                // cheapest try, refused when the system is running.
+                _ => &[Need::Restart, Need::FailOver, Need::Repair, Need::Restore],
             };
             for &need in order {
                 if self.memory[s].recovery.contains(&need) {
@@ -97,6 +102,23 @@ impl Bot {
                 }
             }
         }
+    }
+
+    /// Whether the system's site seems dark to the team: besides the system, at least two
+    /// systems there are seen down while everything they need is up (independent failures,
+    /// not one failure and its dependants).
+    fn site_dark(&self, seen: &[Option<SystemState>], s: usize) -> bool {
+        let site = self.estate.site[s];
+        let up = |st: Option<SystemState>| st.is_none_or(available);
+        (0..seen.len())
+            .filter(|&o| {
+                o != s
+                    && self.estate.site[o] == site
+                    && seen[o] == Some(SystemState::Down)
+                    && self.estate.depends_on[o].iter().all(|&d| up(seen[d]))
+            })
+            .count()
+            >= 2
     }
 
     /// Moves failed-over systems home once their home site serves again (another system

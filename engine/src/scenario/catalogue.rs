@@ -67,7 +67,7 @@ fn builtins() -> [Builtin; 15] {
             Recover,
             &[R::PoweredOff, R::NotDestroyed],
             E::PowerOn,
-            "Power the system back on.",
+            "Power the system on, or restart it (one that hangs, or a decision stopped).",
         ),
         b(
             "fail_over",

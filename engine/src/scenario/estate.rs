@@ -16,6 +16,10 @@ pub struct Site {
     /// What sort of place it is.
     #[serde(default)]
     pub kind: SiteKind,
+    /// How many systems from other sites it can run at once (failed over or restored into
+    /// it). Default: no limit.
+    #[serde(default)]
+    pub capacity: Option<u32>,
 }
 
 /// What sort of place a site is.
@@ -93,6 +97,14 @@ pub struct System {
     /// Business data the system holds, in gigabytes (bounds what can be exfiltrated).
     #[serde(default)]
     pub data_gb: f64,
+    /// How long it takes to come up after power returns (default by kind: see
+    /// `SystemKind::boot_time`).
+    #[serde(default)]
+    pub boot_time: Option<Minutes>,
+    /// What it needs while it runs at its DR site, instead of `depends_on` (default: the
+    /// same systems, which it reaches wherever they run).
+    #[serde(default)]
+    pub dr_depends_on: Option<Vec<String>>,
 }
 
 /// What a system is; actions and attack stages select on it.
@@ -121,6 +133,26 @@ pub enum SystemKind {
 }
 
 impl SystemKind {
+    /// How long a system of this kind takes to come up after power returns, when the
+    /// scenario does not say: network gear and appliances boot in minutes; servers,
+    /// databases and storage take longer (firmware, RAID checks, service start-up).
+    pub fn boot_time(self) -> Minutes {
+        Minutes(match self {
+            SystemKind::Saas | SystemKind::CloudService | SystemKind::Identity => 0,
+            SystemKind::Workstation => 5,
+            SystemKind::Firewall | SystemKind::Switch | SystemKind::Router | SystemKind::Vpn => 5,
+            SystemKind::Server
+            | SystemKind::Application
+            | SystemKind::WebServer
+            | SystemKind::Email
+            | SystemKind::FileServer
+            | SystemKind::Monitoring
+            | SystemKind::BackupServer => 10,
+            SystemKind::DomainController | SystemKind::Hypervisor => 15,
+            SystemKind::Database | SystemKind::Storage => 20,
+        })
+    }
+
     /// Network devices carry links: isolating one cuts the zones behind it.
     pub fn is_network_device(self) -> bool {
         matches!(
@@ -174,6 +206,14 @@ pub struct Backup {
     pub immutable: bool,
     /// How long a restore from it takes.
     pub restore_time: Minutes,
+    /// The longest a restore from it takes: when given, each restore takes a time drawn
+    /// between `restore_time` and this from the drill's random numbers.
+    #[serde(default)]
+    pub restore_time_max: Option<Minutes>,
+    /// Other sites it can be restored into while the system's own site is down (the copy is
+    /// kept off-site). Default: only the system's own site.
+    #[serde(default)]
+    pub restore_to: Vec<String>,
     /// Already holds the attacker's persistence (taken during the intruder's dwell time):
     /// restoring it re-infects the system.
     #[serde(default)]
@@ -190,6 +230,13 @@ pub struct Replication {
     pub rpo: Minutes,
     /// Time a failover takes (recovery time objective).
     pub rto: Minutes,
+    /// The longest a failover takes: when given, each failover takes a time drawn between
+    /// `rto` and this.
+    #[serde(default)]
+    pub rto_max: Option<Minutes>,
+    /// The chance (0 to 1) that a failover does not bring the replica up; default 0.
+    #[serde(default)]
+    pub failure_chance: f64,
 }
 
 /// A credential an attack stage can steal and a reset voids.

@@ -4,8 +4,8 @@ use bevy_ecs::prelude::*;
 
 use super::detect::Monitoring;
 use super::effects::{
-    Dirty, EffectCtx, TickEvents, apply_to_system, investigate, learn_compromise, learn_state,
-    set_flag,
+    Dirty, EffectCtx, TickEvents, apply_to_system, host_dark, investigate, learn_compromise,
+    learn_state, needs_host, set_flag,
 };
 use super::propagate::SiteState;
 use super::script::ScriptState;
@@ -20,7 +20,8 @@ use crate::scenario::{ActionEffect, TargetKind};
 #[allow(clippy::too_many_arguments)]
 pub fn complete_actions(
     mut commands: Commands,
-    (c, clock, entities, sites): (Res<Compiled>, Res<Clock>, Res<Entities>, Res<SiteState>),
+    (c, clock, entities): (Res<Compiled>, Res<Clock>, Res<Entities>),
+    mut sites: ResMut<SiteState>,
     mut script: ResMut<ScriptState>,
     mut done: ResMut<Done>,
     mut dirty: ResMut<Dirty>,
@@ -65,12 +66,24 @@ pub fn complete_actions(
         match (def.target, run.target.as_deref()) {
             (TargetKind::System, Some(id)) => {
                 let Some(ix) = c.system(id) else { continue };
-                let Ok((mut facts, mut compromise, _)) =
+                let Ok((mut facts, mut compromise, op)) =
                     systems.get_mut(entities.systems[ix as usize])
                 else {
                     continue;
                 };
-                for effect in &def.effects {
+                let unavailable_since = op.unavailable_since;
+                // Work on a machine at a dark site makes no progress; a restore into
+                // another site does not need it.
+                let dark = def
+                    .effects
+                    .iter()
+                    .any(|e| needs_host(e) && *e != ActionEffect::RestoreBackup)
+                    .then(|| host_dark(&c, ix, &facts, &sites.down))
+                    .flatten();
+                if let Some(why) = dark {
+                    failure = Some(why);
+                }
+                for effect in def.effects.iter().filter(|_| failure.is_none()) {
                     match effect {
                         ActionEffect::Investigate => {
                             findings.push((ix, investigate(&mut ctx, &facts, &compromise)));
@@ -84,7 +97,8 @@ pub fn complete_actions(
                                 &mut facts,
                                 &mut compromise,
                                 run.backup.as_deref(),
-                                &sites.down,
+                                unavailable_since,
+                                &mut sites,
                             ) {
                                 failure = Some(why);
                                 break;

@@ -55,9 +55,16 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                         backups,
                         evidence: Evidence { intact: true, collected: false },
                         data_lost: 0,
+                        power_cut: false,
+                        hung: false,
+                        relocated: None,
                     },
                     Compromise::default(),
-                    OpState { state: SystemState::Online, available: true },
+                    OpState {
+                        state: SystemState::Online,
+                        available: true,
+                        unavailable_since: None,
+                    },
                 ))
                 .id()
         })
@@ -109,7 +116,10 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
         dirty: true,
     });
     world.insert_resource(Ranks::new(c));
-    world.insert_resource(SiteState { down: vec![0; c.sites.len()] });
+    world.insert_resource(SiteState {
+        down: vec![0; c.sites.len()],
+        guests: vec![0; c.sites.len()],
+    });
     world.insert_resource(Ledger::default());
     world.insert_resource(Flags::default());
     world.insert_resource(Tally::default());

@@ -3,13 +3,16 @@
 
 use bevy_ecs::prelude::*;
 
-use super::effects::TickEvents;
+use rand::RngExt;
+
+use super::effects::{TickEvents, host_dark, needs_host, restore_site};
+use super::propagate::SiteState;
 use super::script::ScriptState;
 use crate::model::{
     ActionRun, Clock, Command, CommandQueue, Compiled, Decider, Entities, Event, Flags,
-    PendingRequest, Rejection, Seat, SystemFacts, TeamIx, TeamState,
+    PendingRequest, Rejection, Seat, SimRng, SystemFacts, TeamIx, TeamState,
 };
-use crate::scenario::{ActionDef, Minutes, Requirement, TargetKind};
+use crate::scenario::{ActionDef, ActionEffect, Minutes, Requirement, TargetKind};
 
 /// How long a request waits for an answer before it expires.
 pub const REQUEST_EXPIRY: Minutes = Minutes(60);
@@ -157,6 +160,9 @@ fn validate_start_with(
         let flags = world.get_resource::<Flags>().map(|f| f.0.clone()).unwrap_or_default();
         let facts = world.get::<SystemFacts>(entity).ok_or(Rejection::DrillOver)?;
         check_requirements(c, def, ix, facts, &flags)?;
+        if let Some(sites) = world.get_resource::<SiteState>() {
+            check_host(c, def, ix, facts, sites)?;
+        }
     } else {
         // Zone and organisation actions have no system to check, but flags still gate them.
         let flags = world.get_resource::<Flags>().map(|f| f.0.clone()).unwrap_or_default();
@@ -246,6 +252,29 @@ fn check_target(c: &Compiled, def: &ActionDef, target: Option<&str>) -> Result<(
     }
 }
 
+/// Refuses work on a machine at a dark site (no power, region out), saying why and what
+/// can be done instead; a restore that can land at another site goes ahead.
+fn check_host(
+    c: &Compiled,
+    def: &ActionDef,
+    ix: u32,
+    f: &SystemFacts,
+    sites: &SiteState,
+) -> Result<(), Rejection> {
+    let Some(why) = host_dark(c, ix, f, &sites.down) else { return Ok(()) };
+    let restores_elsewhere = || {
+        f.backups
+            .iter()
+            .filter(|b| !b.destroyed)
+            .any(|b| restore_site(c, ix, f, &b.id, sites).is_some())
+    };
+    let blocked = def
+        .effects
+        .iter()
+        .any(|e| needs_host(e) && (*e != ActionEffect::RestoreBackup || !restores_elsewhere()));
+    if blocked { Err(Rejection::Precondition(why)) } else { Ok(()) }
+}
+
 /// Checks an action's preconditions on a system, saying which one fails.
 pub fn check_requirements(
     c: &Compiled,
@@ -260,7 +289,7 @@ pub fn check_requirements(
             Requirement::Isolated => (f.isolated, format!("{id} is not isolated")),
             Requirement::NotIsolated => (!f.isolated, format!("{id} is already isolated")),
             Requirement::PoweredOn => (f.powered, format!("{id} is powered off")),
-            Requirement::PoweredOff => (!f.powered, format!("{id} is already powered on")),
+            Requirement::PoweredOff => (f.needs_start(), format!("{id} is already running")),
             Requirement::HasBackup => (
                 f.backups.iter().any(|b| !b.destroyed),
                 if f.backups.is_empty() {
@@ -307,6 +336,7 @@ pub fn apply_commands(
     runs: Query<(Entity, &ActionRun)>,
     requests: Query<(Entity, &PendingRequest)>,
     facts: Query<&SystemFacts>,
+    (mut rng, sites): (ResMut<SimRng>, Res<SiteState>),
 ) {
     let now = clock.now;
     for (seat, command, id) in std::mem::take(&mut queue.0) {
@@ -330,6 +360,7 @@ pub fn apply_commands(
                         action,
                         target,
                         None,
+                        (&mut rng, &sites),
                     );
                 }
             }
@@ -385,6 +416,7 @@ pub fn apply_commands(
                         req.action.clone(),
                         req.target.clone(),
                         Some(request),
+                        (&mut rng, &sites),
                     );
                 }
                 commands.entity(e).despawn();
@@ -422,6 +454,12 @@ pub fn apply_commands(
     }
 }
 
+/// A time between `least` and `most` minutes from the drill's random numbers, drawn only
+/// when the scenario gives a range (so a fixed time draws nothing).
+fn draw(rng: &mut SimRng, least: u32, most: u32) -> Minutes {
+    if most > least { Minutes(rng.0.random_range(least..=most)) } else { Minutes(least) }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn start(
     commands: &mut Commands,
@@ -436,6 +474,7 @@ fn start(
     action: String,
     target: Option<String>,
     request: Option<u64>,
+    (rng, sites): (&mut SimRng, &SiteState),
 ) {
     let Some(def) = c.action(&action) else { return };
     let mut duration = def.duration;
@@ -445,15 +484,28 @@ fn start(
         let f = facts.get(entities.systems[ix as usize]).ok();
         for effect in &def.effects {
             match effect {
-                crate::scenario::ActionEffect::FailOver => {
-                    duration.0 += info.replication.map_or(0, |(_, _, rto)| rto);
+                ActionEffect::FailOver => {
+                    if let Some((_, _, rto)) = info.replication {
+                        duration = duration.saturating_add(draw(rng, rto, info.rto_max));
+                    }
                 }
-                crate::scenario::ActionEffect::RestoreBackup => {
-                    // The newest surviving backup: least data lost.
+                ActionEffect::RestoreBackup => {
+                    // The newest surviving backup that can land somewhere: least data lost.
                     if let Some(b) = f.and_then(|f| {
-                        f.backups.iter().filter(|b| !b.destroyed).max_by_key(|b| b.taken_at)
+                        f.backups
+                            .iter()
+                            .filter(|b| {
+                                !b.destroyed && restore_site(c, ix, f, &b.id, sites).is_some()
+                            })
+                            .max_by_key(|b| b.taken_at)
                     }) {
-                        duration.0 += b.restore_time.0;
+                        let most = info
+                            .backups
+                            .iter()
+                            .find(|x| x.id == b.id)
+                            .and_then(|x| x.restore_time_max)
+                            .map_or(b.restore_time.0, |m| m.0.max(b.restore_time.0));
+                        duration = duration.saturating_add(draw(rng, b.restore_time.0, most));
                         backup = Some(b.id.clone());
                     }
                 }

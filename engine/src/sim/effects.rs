@@ -4,6 +4,7 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
+use super::propagate::{SiteState, placed_site};
 use crate::model::{
     Attack, Compiled, Compromise, Event, FindingSource, Flags, Knowledge, Network, SimRng, SysIx,
     SystemFacts,
@@ -82,8 +83,81 @@ pub fn site_up(site_down: &[u32], site: u32) -> bool {
     site_down.get(site as usize).is_none_or(|d| *d == 0)
 }
 
+/// Whether an effect works on the machine itself, and so needs its host running.
+pub fn needs_host(effect: &ActionEffect) -> bool {
+    matches!(
+        effect,
+        ActionEffect::RestoreBackup
+            | ActionEffect::Reimage
+            | ActionEffect::Patch
+            | ActionEffect::CollectEvidence
+            | ActionEffect::PowerOn
+            | ActionEffect::Repair
+            | ActionEffect::ResetCredentials
+    )
+}
+
+/// Why nobody can work on a system's host now, if so: the site it runs at has no power or
+/// its region is out.
+pub fn host_dark(c: &Compiled, ix: SysIx, f: &SystemFacts, site_down: &[u32]) -> Option<String> {
+    let info = &c.systems[ix as usize];
+    let site = placed_site(info, f);
+    if site_up(site_down, site) {
+        return None;
+    }
+    let name = c.scenario.estate.sites.get(site as usize).map_or("its site", |s| s.name.as_str());
+    Some(format!(
+        "{} runs at {name}, which is down (no power, or its region is out): wait for it to come \
+         back{}",
+        info.name,
+        if info.replication.is_some() { ", or fail the system over" } else { "" }
+    ))
+}
+
+/// The site a restore from `backup` lands at: the system's own site when it is up, else
+/// the first site the backup can be restored into that is up and has room.
+pub fn restore_site(
+    c: &Compiled,
+    ix: SysIx,
+    f: &SystemFacts,
+    backup: &str,
+    sites: &SiteState,
+) -> Option<u32> {
+    let info = &c.systems[ix as usize];
+    if site_up(&sites.down, placed_site(info, f)) {
+        return Some(placed_site(info, f));
+    }
+    let b = info.backups.iter().position(|b| b.id == backup)?;
+    info.restore_to
+        .get(b)?
+        .iter()
+        .copied()
+        .find(|&s| s != info.site && site_up(&sites.down, s) && has_room(c, sites, s))
+}
+
+/// Whether a site can take one more system from elsewhere.
+pub fn has_room(c: &Compiled, sites: &SiteState, site: u32) -> bool {
+    let cap = c.site_capacity.get(site as usize).copied().flatten();
+    cap.is_none_or(|cap| sites.guests.get(site as usize).copied().unwrap_or(0) < cap)
+}
+
+/// Moves a system's guest count from where it ran to where it runs now.
+fn moved(sites: &mut SiteState, home: u32, from: u32, to: u32) {
+    if from != home
+        && let Some(g) = sites.guests.get_mut(from as usize)
+    {
+        *g = g.saturating_sub(1);
+    }
+    if to != home
+        && let Some(g) = sites.guests.get_mut(to as usize)
+    {
+        *g += 1;
+    }
+}
+
 /// Applies one effect of a completed action to a system target. Returns why it failed, if
 /// it did (the action then completes without effect).
+#[allow(clippy::too_many_arguments)]
 pub fn apply_to_system(
     ctx: &mut EffectCtx<'_>,
     effect: &ActionEffect,
@@ -91,23 +165,33 @@ pub fn apply_to_system(
     facts: &mut SystemFacts,
     compromise: &mut Compromise,
     backup: Option<&str>,
-    site_down: &[u32],
+    unavailable_since: Option<Minutes>,
+    sites: &mut SiteState,
 ) -> Result<(), String> {
     let info = &ctx.compiled.systems[ix as usize];
     let id = info.id.as_str();
+    let before = placed_site(info, facts);
     match effect {
         ActionEffect::Isolate => facts.isolated = true,
         ActionEffect::Reconnect => facts.isolated = false,
         ActionEffect::PowerOff => {
             facts.powered = false;
+            facts.power_cut = false;
+            facts.hung = false;
             destroy_evidence(facts, id, ctx.action, ctx.events);
         }
-        ActionEffect::PowerOn => facts.powered = true,
+        ActionEffect::PowerOn => {
+            // Also a restart: it clears a hang and a decision's forced stop.
+            facts.powered = true;
+            facts.power_cut = false;
+            facts.hung = false;
+            facts.forced_down = false;
+        }
         ActionEffect::FailOver => {
             let Some((site, rpo, _)) = info.replication else {
                 return Err(format!("{id} is not replicated to a DR site"));
             };
-            if !site_up(site_down, site) {
+            if !site_up(&sites.down, site) {
                 return Err(format!("the DR site `{}` is down", ctx.compiled.sites[site as usize]));
             }
             if facts.encrypted || facts.corrupted || facts.wiped {
@@ -115,14 +199,29 @@ pub fn apply_to_system(
                     "the replica of {id} is damaged too: replication copied the damage"
                 ));
             }
+            if !has_room(ctx.compiled, sites, site) {
+                return Err(format!(
+                    "the DR site `{}` already runs all the systems it can hold",
+                    ctx.compiled.sites[site as usize]
+                ));
+            }
+            if info.failover_failure > 0.0 && ctx.rng.0.random_bool(info.failover_failure) {
+                return Err(format!("the replica of {id} did not come up; try the failover again"));
+            }
             facts.failed_over = true;
+            facts.relocated = None;
+            // The replica is another machine, with power of its own.
+            facts.powered = true;
+            facts.power_cut = false;
+            facts.hung = false;
             lose_data(facts, id, rpo, ctx.events);
         }
         ActionEffect::FailBack => {
-            if !site_up(site_down, info.site) || facts.hardware_failed {
+            if !site_up(&sites.down, info.site) || facts.hardware_failed {
                 return Err(format!("{id}'s home site or hardware is not back"));
             }
             facts.failed_over = false;
+            facts.relocated = None;
         }
         ActionEffect::RestoreBackup => {
             let chosen =
@@ -130,13 +229,27 @@ pub fn apply_to_system(
             let Some(chosen) = chosen.cloned() else {
                 return Err(format!("the backup of {id} was destroyed during the restore"));
             };
-            // The backup's age now; an age beyond `u32` minutes (check bounds it far below)
-            // counts as the longest, not as a wrapped-round short one.
-            let age = (i64::from(ctx.now.0) - chosen.taken_at).max(0);
+            let Some(site) = restore_site(ctx.compiled, ix, facts, &chosen.id, sites) else {
+                return Err(host_dark(ctx.compiled, ix, facts, &sites.down).unwrap_or_default());
+            };
+            // Data written after the backup and before the system stopped taking writes
+            // (down, off, encrypted, corrupted) is lost; the outage itself loses nothing
+            // more. An age beyond `u32` minutes counts as the longest, not a wrapped one.
+            let stopped = unavailable_since.unwrap_or(ctx.now);
+            let age = (i64::from(stopped.0) - chosen.taken_at).max(0);
             let lost = u32::try_from(age).unwrap_or(u32::MAX);
             facts.encrypted = false;
             facts.wiped = false;
             facts.corrupted = false;
+            facts.forced_down = false;
+            if site != placed_site(info, facts) {
+                // Restored onto another site's machines, which have power of their own.
+                facts.relocated = (site != info.site).then_some(site);
+                facts.failed_over = false;
+                facts.powered = true;
+                facts.power_cut = false;
+                facts.hung = false;
+            }
             destroy_evidence(facts, id, ctx.action, ctx.events);
             lose_data(facts, id, lost, ctx.events);
             if chosen.infected && !compromise.present() {
@@ -156,6 +269,7 @@ pub fn apply_to_system(
             *compromise = Compromise { ransomed: compromise.ransomed, ..Compromise::default() };
             destroy_evidence(facts, id, ctx.action, ctx.events);
             facts.evidence.collected = false;
+            facts.forced_down = false;
             if facts.encrypted || facts.corrupted {
                 facts.encrypted = false;
                 facts.corrupted = false;
@@ -163,7 +277,10 @@ pub fn apply_to_system(
                 facts.wiped = info.data_gb > 0.0;
             }
         }
-        ActionEffect::Repair => facts.hardware_failed = false,
+        ActionEffect::Repair => {
+            facts.hardware_failed = false;
+            facts.forced_down = false;
+        }
         ActionEffect::Patch => facts.patched = true,
         ActionEffect::ResetCredentials => {
             let voided: Vec<String> = ctx
@@ -190,6 +307,7 @@ pub fn apply_to_system(
         ActionEffect::Investigate | ActionEffect::ShareFinding => {}
         ActionEffect::SetFlag(flag) => set_flag(ctx.flags, flag, ctx.events),
     }
+    moved(sites, info.site, before, placed_site(info, facts));
     ctx.dirty.mark(ix);
     Ok(())
 }

@@ -35,7 +35,13 @@ impl Ranks {
     pub fn new(c: &Compiled) -> Self {
         let n = c.systems.len();
         let mut rank = vec![0u32; n];
-        let mut indegree: Vec<usize> = c.systems.iter().map(|s| s.depends_on.len()).collect();
+        // Dependants cover both what a system needs at home and at its DR site.
+        let mut indegree = vec![0usize; n];
+        for s in &c.systems {
+            for &d in &s.dependants {
+                indegree[d as usize] += 1;
+            }
+        }
         let mut ready: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
         while let Some(i) = ready.pop() {
             for &d in &c.systems[i].dependants {
@@ -53,7 +59,7 @@ impl Ranks {
         let mut reach_of_zone: Vec<Vec<SysIx>> = vec![Vec::new(); c.zones.len()];
         let mut movable: Vec<SysIx> = Vec::new();
         for (i, s) in c.systems.iter().enumerate() {
-            for &d in &s.depends_on {
+            for &d in s.depends_on.iter().chain(s.dr_depends_on.iter().flatten()) {
                 let dz = c.systems[d as usize].zone;
                 if dz != s.zone {
                     for z in [s.zone, dz] {
@@ -63,7 +69,7 @@ impl Ranks {
                     }
                 }
             }
-            if s.replication.is_some() {
+            if s.replication.is_some() || s.restore_to.iter().any(|sites| !sites.is_empty()) {
                 movable.push(i as SysIx);
                 movable.extend(&s.dependants);
             }
@@ -97,23 +103,43 @@ impl RankQueue {
 pub struct SiteState {
     /// Per site: how many events hold it down.
     pub down: Vec<u32>,
+    /// Per site: systems from other sites running there (failed over or restored into it).
+    pub guests: Vec<u32>,
+}
+
+/// The site a system runs at now: where it was restored into, its DR site when failed
+/// over, else its own.
+pub fn placed_site(info: &SystemInfo, f: &SystemFacts) -> u32 {
+    match (f.relocated, f.failed_over, info.replication) {
+        (Some(site), _, _) => site,
+        (None, true, Some((dr, _, _))) => dr,
+        _ => info.site,
+    }
+}
+
+/// Whether a system runs away from its own site (failed over or restored elsewhere).
+pub fn away(info: &SystemInfo, f: &SystemFacts) -> bool {
+    placed_site(info, f) != info.site
 }
 
 /// Whether a system can run at all, leaving dependencies and the network aside.
 pub fn runs(info: &SystemInfo, f: &SystemFacts, site_down: &[u32]) -> bool {
-    let placed = match (f.failed_over, info.replication) {
-        (true, Some((dr, _, _))) => site_up(site_down, dr),
-        _ => !f.hardware_failed && site_up(site_down, info.site),
-    };
-    placed && f.powered && !f.isolated && !f.encrypted && !f.wiped && !f.corrupted && !f.forced_down
+    let placed = site_up(site_down, placed_site(info, f)) && (away(info, f) || !f.hardware_failed);
+    placed
+        && f.powered
+        && !f.hung
+        && !f.isolated
+        && !f.encrypted
+        && !f.wiped
+        && !f.corrupted
+        && !f.forced_down
 }
 
 fn zone_of(info: &SystemInfo, f: &SystemFacts, ranks: &Ranks) -> u32 {
-    match (f.failed_over, info.replication) {
-        (true, Some((dr, _, _))) => {
-            ranks.site_zone.get(dr as usize).copied().flatten().unwrap_or(info.zone)
-        }
-        _ => info.zone,
+    if away(info, f) {
+        ranks.site_zone.get(placed_site(info, f) as usize).copied().flatten().unwrap_or(info.zone)
+    } else {
+        info.zone
     }
 }
 
@@ -231,8 +257,8 @@ pub fn propagate(
             let Ok((f, op)) = systems.get(entities.systems[ix as usize]) else { continue };
             let zone = zone_of(info, f, &ranks);
             let mut available = runs(info, f, &sites.down);
-            let mut degraded = f.failed_over;
-            for &d in &info.depends_on {
+            let mut degraded = away(info, f);
+            for &d in info.needs(away(info, f)) {
                 let Ok((df, dop)) = systems.get(entities.systems[d as usize]) else { continue };
                 let dinfo = &c.systems[d as usize];
                 available &= dop.available && network.reaches(zone, zone_of(dinfo, df, &ranks));
@@ -255,8 +281,13 @@ pub fn propagate(
             if before.state == state && before.available == available {
                 continue;
             }
+            let unavailable_since = match (before.available, available) {
+                (true, false) => Some(clock.now),
+                (_, true) => None,
+                (false, false) => before.unavailable_since,
+            };
             if let Ok((_, mut op)) = systems.get_mut(entities.systems[ix as usize]) {
-                *op = OpState { state, available };
+                *op = OpState { state, available, unavailable_since };
             }
             if before.available != available {
                 if available {

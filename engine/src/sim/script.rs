@@ -4,8 +4,8 @@
 use bevy_ecs::prelude::*;
 
 use super::conditions::{CondCtx, SysSnapshot, holds};
-use super::effects::{Dirty, TickEvents, destroy_evidence, set_flag};
-use super::propagate::SiteState;
+use super::effects::{Dirty, TickEvents, destroy_evidence, set_flag, site_up};
+use super::propagate::{SiteState, away, placed_site};
 use crate::model::{
     Attack, Clock, Compiled, Compromise, Done, Entities, Event, Flags, InboxItem, Knowledge,
     Ledger, Network, OpState, SystemFacts, TeamState,
@@ -53,6 +53,8 @@ pub struct ScriptState {
     pub decisions: Vec<OpenDecision>,
     /// Choices taken and not yet applied: (inject index, choice id).
     pub pending_choices: Vec<(u32, String)>,
+    /// Systems booting after their site's power returned: (when they are up, system).
+    pub boots: Vec<(Minutes, u32)>,
 }
 
 impl ScriptState {
@@ -67,6 +69,7 @@ impl ScriptState {
             expectations: Vec::new(),
             decisions: Vec::new(),
             pending_choices: Vec::new(),
+            boots: Vec::new(),
         }
     }
 }
@@ -147,6 +150,17 @@ pub fn fire_script(
                 if let Some(s) = c.site(site) {
                     sites.down[s as usize] = sites.down[s as usize].saturating_sub(1);
                     mark_site(&c, s, &mut dirty);
+                    if sites.down[s as usize] == 0 {
+                        // Power is back: what it cut boots, each in its own time.
+                        for (ix, info) in c.systems.iter().enumerate() {
+                            if let Ok((f, _, _)) = systems.get(entities.systems[ix])
+                                && f.power_cut
+                                && placed_site(info, f) == s
+                            {
+                                script.boots.push((now.saturating_add(info.boot_time), ix as u32));
+                            }
+                        }
+                    }
                 }
             }
             EventKind::HardwareFailure(sys) => {
@@ -169,6 +183,8 @@ pub fn fire_script(
         }
         events.0.push(Event::DisasterEnded { event: event.id.clone() });
     }
+
+    boot(&c, now, &entities, &sites, script, &mut dirty, &mut systems);
 
     // What fires this tick: read everything first, then act.
     let (to_start, to_deliver) = {
@@ -223,11 +239,21 @@ pub fn fire_script(
                 sites.down[s as usize] += 1;
                 mark_site(&c, s, &mut dirty);
                 if matches!(event.kind, EventKind::PowerLoss(_)) {
+                    // Everything running there goes off, as if its plug were pulled; what
+                    // was still booting from an earlier cut stays off.
+                    script.boots.retain(|&(_, ix)| {
+                        systems
+                            .get(entities.systems[ix as usize])
+                            .map_or(true, |(f, _, _)| placed_site(&c.systems[ix as usize], f) != s)
+                    });
                     for (ix, info) in c.systems.iter().enumerate() {
-                        if info.site == s
-                            && let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix])
-                            && !f.failed_over
+                        if let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix])
+                            && placed_site(info, &f) == s
                         {
+                            if f.powered {
+                                f.powered = false;
+                                f.power_cut = true;
+                            }
                             destroy_evidence(&mut f, &info.id, "power loss", &mut events.0);
                         }
                     }
@@ -292,9 +318,45 @@ pub fn fire_script(
     }
 }
 
+/// Systems whose boot time ran out come up; one that comes up before something it needs is
+/// serving hangs until a team restarts it (power on): restart order matters.
+fn boot(
+    c: &Compiled,
+    now: Minutes,
+    entities: &Entities,
+    sites: &SiteState,
+    script: &mut ScriptState,
+    dirty: &mut Dirty,
+    systems: &mut Query<(&mut SystemFacts, &OpState, &Compromise)>,
+) {
+    if !script.boots.iter().any(|(at, _)| *at <= now) {
+        return;
+    }
+    let (mut due, later): (Vec<_>, Vec<_>) = script.boots.iter().partition(|(at, _)| *at <= now);
+    script.boots = later;
+    due.sort_unstable();
+    for (_, ix) in due {
+        let info = &c.systems[ix as usize];
+        let Ok((f, _, _)) = systems.get(entities.systems[ix as usize]) else { continue };
+        if !f.power_cut || !site_up(&sites.down, placed_site(info, f)) {
+            continue;
+        }
+        let waiting = info.needs(away(info, f)).iter().any(|&d| {
+            systems.get(entities.systems[d as usize]).is_ok_and(|(_, op, _)| !op.available)
+        });
+        if let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix as usize]) {
+            f.powered = true;
+            f.power_cut = false;
+            f.hung = waiting;
+            dirty.mark(ix);
+        }
+    }
+}
+
 fn mark_site(c: &Compiled, site: u32, dirty: &mut Dirty) {
     for (ix, info) in c.systems.iter().enumerate() {
-        let replica_here = info.replication.is_some_and(|(dr, _, _)| dr == site);
+        let replica_here = info.replication.is_some_and(|(dr, _, _)| dr == site)
+            || info.restore_to.iter().flatten().any(|&s| s == site);
         if info.site == site || replica_here {
             dirty.mark(ix as u32);
         }

@@ -108,6 +108,44 @@ impl Ctx<'_> {
                     self.system_ref(dep, path, &format!("in `depends_on` of system `{}`", sys.id));
                 }
             }
+            for (j, dep) in sys.dr_depends_on.iter().flatten().enumerate() {
+                let path = [base.clone(), vec![F("dr_depends_on"), I(j)]].concat();
+                if dep == &sys.id {
+                    self.error(
+                        "self-dependency",
+                        path,
+                        format!("system `{}` depends on itself at its DR site", sys.id),
+                        Some("remove it from its own `dr_depends_on`".into()),
+                    );
+                } else {
+                    self.system_ref(
+                        dep,
+                        path,
+                        &format!("in `dr_depends_on` of system `{}`", sys.id),
+                    );
+                }
+            }
+            let moves =
+                sys.replication.is_some() || sys.backups.iter().any(|b| !b.restore_to.is_empty());
+            if sys.dr_depends_on.is_some() && !moves {
+                self.warn(
+                    "unused-dr-dependencies",
+                    [base.clone(), vec![F("dr_depends_on")]].concat(),
+                    format!(
+                        "system `{}` never runs away from its site (no `replication`, no backup with `restore_to`), so `dr_depends_on` is never used",
+                        sys.id
+                    ),
+                    Some("give it a `replication`, or remove `dr_depends_on`".into()),
+                );
+            }
+            if let Some(boot) = sys.boot_time {
+                self.span(
+                    boot,
+                    MAX_SPAN,
+                    [base.clone(), vec![F("boot_time")]].concat(),
+                    "`boot_time`",
+                );
+            }
             if !sys.data_gb.is_finite() || sys.data_gb < 0.0 {
                 self.error(
                     "out-of-range",
@@ -128,6 +166,28 @@ impl Ctx<'_> {
                 }
                 self.span(b.restore_time, MAX_SPAN, at("restore_time"), "`restore_time`");
                 self.span(b.age, MAX_BACKUP_AGE, at("age"), "the backup's `age`");
+                if let Some(most) = b.restore_time_max {
+                    self.time_range(b.restore_time, most, at("restore_time_max"), "restore_time");
+                }
+                for (k, site) in b.restore_to.iter().enumerate() {
+                    let path =
+                        [base.clone(), vec![F("backups"), I(j), F("restore_to"), I(k)]].concat();
+                    if self.reference(
+                        "site",
+                        &sites,
+                        site,
+                        path.clone(),
+                        &format!("in `restore_to` of backup `{}`", b.id),
+                    ) && site_of_zone.get(sys.zone.as_str()) == Some(&site.as_str())
+                    {
+                        self.warn(
+                            "restore-to-own-site",
+                            path,
+                            format!("backup `{}` lists system `{}`'s own site `{site}` in `restore_to`", b.id, sys.id),
+                            Some("`restore_to` names the other sites a restore can land at; its own site is always one".into()),
+                        );
+                    }
+                }
             }
             if let Some(r) = &sys.replication {
                 let path = [base.clone(), vec![F("replication"), F("site")]].concat();
@@ -157,6 +217,20 @@ impl Ctx<'_> {
                 }
                 self.span(r.rto, MAX_SPAN, at("rto"), "`rto`");
                 self.span(r.rpo, MAX_SPAN, at("rpo"), "`rpo`");
+                if let Some(most) = r.rto_max {
+                    self.time_range(r.rto, most, at("rto_max"), "rto");
+                }
+                if !(0.0..=1.0).contains(&r.failure_chance) {
+                    self.error(
+                        "out-of-range",
+                        at("failure_chance"),
+                        format!(
+                            "failure_chance is {}; it must be between 0 and 1",
+                            r.failure_chance
+                        ),
+                        Some("0.1 means one failover in ten does not bring the replica up".into()),
+                    );
+                }
             }
         }
         for (i, c) in e.credentials.iter().enumerate() {
@@ -164,6 +238,25 @@ impl Ctx<'_> {
                 &c.issuer,
                 vec![F("estate"), F("credentials"), I(i), F("issuer")],
                 &format!("as issuer of credential `{}`", c.id),
+            );
+        }
+    }
+
+    /// Checks the top of a time range: no shorter than its bottom, within the longest span.
+    fn time_range(
+        &mut self,
+        least: Minutes,
+        most: Minutes,
+        path: Vec<crate::scenario::locate::Seg>,
+        bottom: &str,
+    ) {
+        self.span(most, MAX_SPAN, path.clone(), &format!("`{bottom}_max`"));
+        if most < least {
+            self.error(
+                "out-of-range",
+                path,
+                format!("`{bottom}_max` ({most}) is shorter than `{bottom}` ({least})"),
+                Some(format!("`{bottom}` is the shortest time and `{bottom}_max` the longest")),
             );
         }
     }
@@ -183,7 +276,13 @@ impl Ctx<'_> {
             let mut path: Vec<usize> = vec![start];
             mark[start] = 1;
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                let deps = &systems[node].depends_on;
+                // What it needs at home and at its DR site: one cycle in either hangs both.
+                let home = systems[node].depends_on.len();
+                let deps: Vec<&String> = systems[node]
+                    .depends_on
+                    .iter()
+                    .chain(systems[node].dr_depends_on.iter().flatten())
+                    .collect();
                 if *next >= deps.len() {
                     mark[node] = 2;
                     stack.pop();
@@ -213,9 +312,12 @@ impl Ctx<'_> {
                                 .chain(std::iter::once(&dep))
                                 .map(|&i| systems[i].id.as_str())
                                 .collect();
+                            let field =
+                                if dep_pos < home { F("depends_on") } else { F("dr_depends_on") };
+                            let pos = if dep_pos < home { dep_pos } else { dep_pos - home };
                             self.error(
                                 "dependency-cycle",
-                                vec![F("estate"), F("systems"), I(node), F("depends_on"), I(dep_pos)],
+                                vec![F("estate"), F("systems"), I(node), field, I(pos)],
                                 format!("dependency cycle: {}", names.join(" → ")),
                                 Some("a system cannot need itself to be up, even through others; break the cycle".into()),
                             );
