@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Compiled, SysIx};
 use crate::scenario::{
-    ActionDef, ActionEffect, Requirement, Scenario, SystemKind, TargetKind, resolve_actions,
+    ActionDef, ActionEffect, Consequence, Requirement, Scenario, Stake, SystemKind, TargetKind,
+    resolve_actions,
 };
 use crate::sim::blast_radius;
 
@@ -33,8 +34,22 @@ pub(super) struct Estate {
     pub(super) action_index: BTreeMap<String, usize>,
     /// Per inject: the systems its title or text names by host name.
     pub(super) named: BTreeMap<String, Vec<usize>>,
+    /// Per inject that asks for a decision: its choices as the scenario writes them, read
+    /// only once the decision waits in the deciding seat's view.
+    pub(super) offers: BTreeMap<String, Vec<Offer>>,
     pub(super) teams: Vec<TeamInfo>,
     pub(super) team_index: BTreeMap<String, usize>,
+}
+
+/// One choice of a decision: what it declares it serves and risks, and what it costs.
+pub(super) struct Offer {
+    pub(super) id: String,
+    pub(super) serves: BTreeSet<Stake>,
+    pub(super) risks: BTreeSet<Stake>,
+    /// The sum of its `Cost` consequences.
+    pub(super) cost: u64,
+    /// It is the decision's default.
+    pub(super) default: bool,
 }
 
 pub(super) struct TeamInfo {
@@ -123,8 +138,35 @@ impl Estate {
             .iter()
             .map(|i| (i.id.clone(), names(&format!("{} {}", i.title, i.text), &ids)))
             .collect();
+        let offers = scenario
+            .injects
+            .iter()
+            .filter_map(|i| {
+                let d = i.decision.as_ref()?;
+                let offers = d
+                    .choices
+                    .iter()
+                    .map(|c| Offer {
+                        id: c.id.clone(),
+                        serves: c.serves.iter().copied().collect(),
+                        risks: c.risks.iter().copied().collect(),
+                        cost: c
+                            .consequences
+                            .iter()
+                            .map(|x| match x {
+                                Consequence::Cost(n) => *n,
+                                _ => 0,
+                            })
+                            .fold(0u64, u64::saturating_add),
+                        default: d.default.as_ref() == Some(&c.id),
+                    })
+                    .collect();
+                Some((i.id.clone(), offers))
+            })
+            .collect();
         Estate {
             named,
+            offers,
             zone: zone_of.clone(),
             kind: e.systems.iter().map(|s| s.kind).collect(),
             replicated: e.systems.iter().map(|s| s.replication.is_some()).collect(),

@@ -4,7 +4,7 @@
 
 use crate::drill::Drill;
 use crate::model::Event;
-use crate::scenario::{ActionEffect, Minutes, technique};
+use crate::scenario::{ActionEffect, Minutes, Requirement, technique};
 
 use super::Bot;
 use super::acting::Need;
@@ -66,6 +66,9 @@ impl Bot {
         let mut stale = vec![false; self.estate.teams.len()];
         let mut all = false;
         let mut ended: Vec<(Running, Minutes, bool)> = Vec::new();
+        // A decision taken, or an action that sets a flag, may have opened a gate: a flag
+        // some action requires.
+        let mut gates = false;
         for e in events {
             match &e.event {
                 Event::Alert { team: t, system, technique, .. } => {
@@ -148,19 +151,32 @@ impl Bot {
                         }
                     }
                 }
+                Event::DecisionTaken { .. } => {
+                    all = true;
+                    gates = true;
+                }
                 Event::RequestAnswered { .. }
                 | Event::RequestExpired { .. }
-                | Event::DecisionTaken { .. }
                 | Event::FlagSet { .. } => all = true,
                 _ => {}
             }
         }
         for (r, at, ok) in ended {
+            let effects = &self.estate.actions[r.action].effects;
+            gates |= ok && effects.iter().any(|e| matches!(e, ActionEffect::SetFlag(_)));
             if ok {
                 self.completed(&r, at);
             } else {
                 self.failed(&r, at);
             }
+        }
+        if gates {
+            // What was refused for want of a flag may start now: waiting out the retry
+            // would leave a DR invocation, say, unused for an hour.
+            let actions = &self.estate.actions;
+            self.refused.retain(|&(_, a, _), _| {
+                !actions[a].requires.iter().any(|r| matches!(r, Requirement::Flag(_)))
+            });
         }
         for (t, s) in stale.into_iter().enumerate() {
             if s || all {

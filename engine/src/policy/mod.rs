@@ -46,22 +46,38 @@
 //!     for it within the hour), the system is rebuilt, preferring a rebuild that also
 //!     patches; only then is it restored from backup and reconnected. Nothing known
 //!     compromised is restored or reconnected before it is rebuilt.
-//!   - *Outages.* IT recovers root causes, not their dependants: a system whose site
-//!     seems down (several independent failures there) is failed over if it can be; a
-//!     single failed system is failed over, else repaired, else restored from backup,
-//!     trying the next only when the previous did not bring it back. Failed-over systems
-//!     fail back once their home site serves again.
+//!   - *Outages.* IT recovers root causes, not their dependants — except at a site that
+//!     seems dark (several independent failures there seen down), where a system comes
+//!     back only by its own failover, so each is failed over (else restarted) even while
+//!     what it needs is still down. A single failed system is restarted, else failed over,
+//!     else repaired, else restored from backup, trying the next only when the previous did
+//!     not bring it back. Failed-over systems fail back once their home site serves again.
 //!   - Every team accepts every request it can carry out, and the organisation's own
 //!     actions (notifications, statements) are taken once an incident is confirmed: a
 //!     system known compromised or encrypted, or an outage seen.
 //!
-//! Decisions in injects are left to their defaults under every policy: a bot cannot read
-//! what a choice means. Bots glance at their screens every five minutes, and act only when
-//! something they can see changed (or a wait they set ran out), so that a policy costs
-//! little beside the simulation.
+//! **Decisions.** Every policy but nothing takes each decision waiting in a seat's view, at
+//! its next glance, with the `Decide` command a person in that seat would use; a decision
+//! addressed to another team is not in the seat's view and is never taken. A bot reads
+//! what each choice declares it serves and risks (`Choice::serves`, `Choice::risks`) and
+//! what it costs (its `Cost` consequences), never its id or label: a decision none of
+//! whose choices declares a stake is left to its default. A choice scores the weights of
+//! the stakes it serves minus those it risks; the best score wins, then the cheaper choice,
+//! then the default, then the first listed. Safety weighs 4 under every policy. It-first
+//! weighs uptime 3 and the rest 1; security-first containment 3 and the rest 1.
+//! Coordinated weighs by what the seat knows: uptime 2 while it sees down a fifth of the
+//! hourly cost of what it sees, else 1; containment 2 while it knows a system compromised,
+//! else 1; compliance always 2. An action refused for want of a flag (a DR invocation not
+//! yet decided) is tried again as soon as a decision is taken or an action that sets a
+//! flag completes; other refusals wait an hour.
+//!
+//! Bots glance at their screens every five minutes, and act only when something they can
+//! see changed (or a wait they set ran out), so that a policy costs little beside the
+//! simulation.
 
 mod acting;
 mod coordinated;
+mod decisions;
 mod inventory;
 mod it_first;
 mod memory;
@@ -145,6 +161,8 @@ pub struct Bot {
     alerts_seen: usize,
     /// When an alert last named a credential-theft technique.
     credential_alert: Option<Minutes>,
+    /// Injects whose decision the bot has taken or left to its default.
+    decided: BTreeSet<String>,
 }
 
 impl Bot {
@@ -170,6 +188,7 @@ impl Bot {
             incident: false,
             alerts_seen: 0,
             credential_alert: None,
+            decided: BTreeSet::new(),
         }
     }
 
@@ -203,6 +222,11 @@ impl Bot {
                 self.stale[t] = false;
             }
             self.taken[t] = 0;
+        }
+        if self.policy != Policy::Nothing {
+            for t in 0..self.estate.teams.len() {
+                self.decide(drill, t);
+            }
         }
         match self.policy {
             Policy::Nothing => {}

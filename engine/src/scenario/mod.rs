@@ -31,8 +31,8 @@ pub use estate::{
 pub use load::{Checked, MAX_NESTING, MAX_SCENARIO_BYTES, check_bytes, check_file};
 pub use objectives::{Goal, Objective};
 pub use script::{
-    Choice, Condition, Consequence, Decision, Event, EventKind, Expectation, Inject, SystemState,
-    Trigger,
+    Choice, Condition, Consequence, Decision, Event, EventKind, Expectation, Inject, Stake,
+    SystemState, Trigger,
 };
 pub use teams::{
     ActionDef, ActionEffect, ActionSpec, Phase, Requirement, Role, TargetKind, Team, Visibility,

@@ -177,6 +177,29 @@ pub struct Choice {
     /// What taking it does.
     #[serde(default)]
     pub consequences: Vec<Consequence>,
+    /// What taking it protects or brings about; nothing said when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serves: Vec<Stake>,
+    /// What taking it gives up or puts at risk; nothing said when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risks: Vec<Stake>,
+}
+
+/// What a decision's choice trades: each choice may say which of these it serves and which
+/// it risks, so that a reader (a person skimming the scenario, a built-in policy) sees the
+/// trade without the label's prose. Money is not among them: a choice's `Cost` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Stake {
+    /// The business keeps running: services stay up, or come back sooner.
+    Uptime,
+    /// The attacker is found, stopped or kept out: containment, eviction, security
+    /// controls kept on.
+    Containment,
+    /// Obligations to regulators, courts, customers and contracts are met: notifications
+    /// and reports in time, the controls the rules require, a case that will stand.
+    Compliance,
+    /// Nobody is hurt.
+    Safety,
 }
 
 /// What a decision's choice does.

@@ -204,6 +204,22 @@ impl Ctx<'_> {
                     self.warn("no-default", [dpath.clone(), vec![F("within")]].concat(), "a decision with a time limit but no `default`: when time runs out nothing is chosen".into(), None);
                 }
                 for (j, ch) in d.choices.iter().enumerate() {
+                    // A stake on both sides says nothing of the trade, and a policy reading
+                    // it weighs it as if it were absent: most likely a slip of the pen.
+                    for (k, stake) in ch.risks.iter().enumerate() {
+                        if ch.serves.contains(stake) {
+                            self.warn(
+                                "contradictory-trade",
+                                [dpath.clone(), vec![F("choices"), I(j), F("risks"), I(k)]]
+                                    .concat(),
+                                format!(
+                                    "choice `{}` of inject `{}` both serves and risks {stake:?}",
+                                    ch.id, inj.id
+                                ),
+                                Some(format!("keep {stake:?} in `serves` or in `risks`, not both")),
+                            );
+                        }
+                    }
                     for (k, cons) in ch.consequences.iter().enumerate() {
                         let cpath =
                             [dpath.clone(), vec![F("choices"), I(j), F("consequences"), I(k)]]
