@@ -4,6 +4,7 @@
 // A failed expectation in a test is a panic with a message.
 #![allow(clippy::panic)]
 
+mod balance;
 mod check;
 mod crash;
 mod hostile;
