@@ -150,3 +150,34 @@ fn bench_refuses_absurd_sizes_as_a_usage_error() {
     let out = run(&["bench", "ransomware", "--ticks", "4294967295"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
 }
+
+#[test]
+fn bundled_scenarios_and_their_playbooks_work_by_name_from_any_directory() {
+    let elsewhere = temp("elsewhere");
+    fs::create_dir_all(&elsewhere).expect("a directory outside the checkout");
+    let here = |args: &[&str]| {
+        std::process::Command::new(crate::support::tabletop())
+            .args(args)
+            .current_dir(&elsewhere)
+            .output()
+            .expect("run tabletop")
+    };
+    let list = here(&["list"]);
+    let (stdout, _) = text(&list);
+    assert_eq!(list.status.code(), Some(0));
+    for name in ["ransomware", "bec", "dc-power", "region-outage"] {
+        assert!(stdout.lines().any(|l| l.starts_with(name)), "{name} listed: {stdout}");
+    }
+    assert!(stdout.contains("tabletop run ransomware --script ransomware"), "{stdout}");
+    let check = here(&["check", "dc-power"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check).1);
+    assert!(text(&check).0.contains("dc-power.ron: ok"));
+    let run = here(&["run", "ransomware", "--script", "ransomware", "--json", "--log", "r.log"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run).1);
+    let scripted: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON");
+    let from_file = outcome(&["--script", PLAYBOOK], &temp("file.log").to_string_lossy());
+    assert_eq!(scripted["cost"], from_file["cost"], "the bundled playbook is the file's");
+    let missing = here(&["run", "ransomware", "--script", "nosuch", "--log", "n.log"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing).1.contains("bundled scenario's reference playbook: ransomware"));
+}

@@ -1,28 +1,48 @@
 //! The scenarios shipped inside the binary, so `tabletop` works from any directory.
 
-/// One bundled scenario: its file name and text.
+/// One bundled scenario: its file name, its text and its reference playbook's text.
 pub struct Bundled {
     /// File name in `scenarios/` (`ransomware.ron`).
     pub file: &'static str,
     /// The RON text.
     pub text: &'static str,
+    /// The reference playbook (`scenarios/playbooks/<file>`).
+    pub playbook: &'static str,
+}
+
+/// A bundled scenario and its reference playbook, by file name.
+macro_rules! bundled {
+    ($file:literal) => {
+        Bundled {
+            file: $file,
+            text: include_str!(concat!("../../scenarios/", $file)),
+            playbook: include_str!(concat!("../../scenarios/playbooks/", $file)),
+        }
+    };
 }
 
 /// Every bundled scenario.
 pub const SCENARIOS: &[Bundled] = &[
-    Bundled { file: "ransomware.ron", text: include_str!("../../scenarios/ransomware.ron") },
-    Bundled { file: "bec.ron", text: include_str!("../../scenarios/bec.ron") },
-    Bundled { file: "cloud-leak.ron", text: include_str!("../../scenarios/cloud-leak.ron") },
-    Bundled { file: "insider.ron", text: include_str!("../../scenarios/insider.ron") },
-    Bundled { file: "supply-chain.ron", text: include_str!("../../scenarios/supply-chain.ron") },
-    Bundled { file: "dc-power.ron", text: include_str!("../../scenarios/dc-power.ron") },
-    Bundled { file: "region-outage.ron", text: include_str!("../../scenarios/region-outage.ron") },
+    bundled!("ransomware.ron"),
+    bundled!("bec.ron"),
+    bundled!("cloud-leak.ron"),
+    bundled!("insider.ron"),
+    bundled!("supply-chain.ron"),
+    bundled!("dc-power.ron"),
+    bundled!("region-outage.ron"),
 ];
 
 /// The bundled scenario called `name` (with or without `.ron`).
 pub fn find(name: &str) -> Option<&'static Bundled> {
     let stem = name.strip_suffix(".ron").unwrap_or(name);
     SCENARIOS.iter().find(|b| b.file.strip_suffix(".ron") == Some(stem))
+}
+
+/// The bundled scenario whose reference playbook `name` names: the scenario's name, or the
+/// playbook's path in the source tree (`scenarios/playbooks/ransomware.ron`).
+pub fn find_playbook(name: &str) -> Option<&'static Bundled> {
+    let name = name.strip_prefix("scenarios/").unwrap_or(name);
+    find(name.strip_prefix("playbooks/").unwrap_or(name))
 }
 
 /// The bundled scenarios as launcher offers (each checked; a broken one is left out, and

@@ -12,7 +12,7 @@ use crate::safe_text::{json_safe, terminal_safe};
 /// Arguments of `tabletop check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Scenario files to check.
+    /// Scenario files to check (or the names of bundled scenarios).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Print the diagnostics as JSON on standard output, for tools.
@@ -31,7 +31,14 @@ struct JsonFile<'a> {
 
 /// Runs the check: exit 0 when every file is valid, 1 when any has an error.
 pub fn run(args: &Args) -> ExitCode {
-    let results: Vec<_> = args.files.iter().map(|f| scenario::check_file(f)).collect();
+    let results: Vec<_> = args
+        .files
+        .iter()
+        .map(|f| match crate::bundled::find(&f.to_string_lossy()) {
+            Some(b) if !f.exists() => scenario::check_bytes(b.file, b.text.as_bytes()),
+            _ => scenario::check_file(f),
+        })
+        .collect();
     let failed = results.iter().filter(|r| r.diagnostics.has_errors()).count();
     if args.json {
         let files: Vec<JsonFile> = results

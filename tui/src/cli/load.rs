@@ -66,6 +66,16 @@ pub fn scenario(arg: &str) -> Result<Loaded, Failed> {
 /// Loads and checks a playbook for `scenario`.
 pub fn playbook(path: &Path, scenario: &Scenario) -> Result<Playbook, Failed> {
     let name = path.display().to_string();
+    // A bundled scenario's reference playbook, by name, from any directory.
+    if !path.exists()
+        && let Some(b) = bundled::find_playbook(&name)
+    {
+        let file = format!("playbooks/{}", b.file);
+        return load_playbook(&file, b.playbook.as_bytes(), scenario).map_err(|d| {
+            render::eprint(&d);
+            Failed(super::EXIT_PROBLEMS)
+        });
+    }
     let bytes = std::fs::metadata(path).map_err(|e| e.to_string()).and_then(|m| {
         if m.len() > MAX_SCENARIO_BYTES as u64 {
             Err(format!("{name} is larger than {} MiB", MAX_SCENARIO_BYTES / (1024 * 1024)))
@@ -78,7 +88,13 @@ pub fn playbook(path: &Path, scenario: &Scenario) -> Result<Playbook, Failed> {
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: cannot read the playbook {name}: {e}");
+            let names: Vec<&str> =
+                bundled::SCENARIOS.iter().filter_map(|b| b.file.strip_suffix(".ron")).collect();
+            eprintln!(
+                "error: cannot read the playbook {}: {e}\n  help: a file, or the name of a bundled scenario's reference playbook: {}",
+                terminal_safe(&name),
+                names.join(", ")
+            );
             return Err(Failed(super::EXIT_PROBLEMS));
         }
     };

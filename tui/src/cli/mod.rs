@@ -5,6 +5,7 @@ mod bench;
 mod check;
 mod continued;
 mod fork;
+mod list;
 mod load;
 mod logfile;
 mod logread;
@@ -41,6 +42,8 @@ enum Command {
     Play(play::Args),
     /// Validate scenario files and report every problem, located.
     Check(check::Args),
+    /// List the bundled scenarios and their reference playbooks.
+    List(list::Args),
     /// Play a drill headless (optionally from a playbook), write its log, print the outcome.
     Run(run::Args),
     /// Run many seeded drills per response policy and report the spread of outcomes.
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         None => play::run(&play::Args::default()),
         Some(Command::Play(args)) => play::run(&args),
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::List(args)) => list::run(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Balance(args)) => balance::run(&args),
