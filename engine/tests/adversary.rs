@@ -1051,3 +1051,22 @@ fn sharing_a_finding_tells_every_other_team() {
     }
     assert_eq!(shared, 2, "too few seeds where evidence-backed investigation found the crew");
 }
+
+#[test]
+fn initial_access_needs_a_path_from_the_internet() {
+    // Phishing aimed at the corporate zone, which reaches the internet-facing DMZ only
+    // through fw01.
+    let text = variant(BASE, "targets: (zones: [\"dmz\"])", "targets: (zones: [\"corp\"])");
+    let text = variant(&text, "FootholdIn(zone: \"dmz\"", "FootholdIn(zone: \"corp\"");
+    let scenario = load("base-corp.ron", &text);
+    let landed = |cut: bool| {
+        let mut d = Drill::new(scenario.clone(), 3);
+        if cut {
+            order(&mut d, "it", "isolate", "fw01");
+        }
+        d.advance_to(hm(4, 0));
+        first(&d, |e| matches!(e, Event::Compromised { .. })).is_some()
+    };
+    assert!(landed(false), "with the firewall up, the phish lands in corp");
+    assert!(!landed(true), "with the only path to the internet cut, nothing lands");
+}

@@ -18,7 +18,7 @@ use common::SharedBuf;
 use proptest::prelude::*;
 use tabletop_engine::log::{Body, read_log};
 use tabletop_engine::model::{
-    ActionRun, Compiled, Compromise, Entities, FindingSource, Ledger, OpState, SystemFacts,
+    ActionRun, Attack, Compiled, Compromise, Entities, FindingSource, Ledger, OpState, SystemFacts,
     TeamState,
 };
 use tabletop_engine::scenario::{self, Minutes, Privilege, Scenario, SystemState};
@@ -520,6 +520,57 @@ fn investigations_never_invent_a_compromise() {
         assert!(!any_event(&d, |e| matches!(e, Event::Finding { compromised: true, .. })));
         assert!(any_event(&d, |e| matches!(e, Event::Finding { compromised: false, .. })));
     }
+}
+
+/// The attacker holds `id` with command and control and takes `gb_per_hour` from it.
+fn exfiltrating(d: &mut Drill, id: &str, gb_per_hour: f64) {
+    set_up(
+        d,
+        id,
+        |_| {},
+        |c| {
+            c.foothold = Some(Privilege::Admin);
+            c.c2 = true;
+            c.exfil_rate = gb_per_hour;
+        },
+    );
+    let world = d.world_mut();
+    let ix = world.resource::<Compiled>().system(id).expect("a system");
+    world.resource_mut::<Attack>().exfiltrating.push((ix, 0.0));
+}
+
+fn gb_out(d: &Drill, id: &str) -> f64 {
+    d.events_since(0)
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::Exfiltrated { system, gb } if system == id => Some(*gb),
+            _ => None,
+        })
+        .sum()
+}
+
+#[test]
+fn data_leaves_only_from_a_serving_system_with_a_path_to_the_internet() {
+    // fs01 sits in corp, which reaches the internet-facing DMZ only through fw01.
+    let mut d = drill(6);
+    exfiltrating(&mut d, "fs01", 6.0);
+    d.advance_to(Minutes(61));
+    assert!(gb_out(&d, "fs01") > 5.0, "an hour of 6 GB/h left");
+    assert!(completed(&act(&mut d, "it", "isolate", "fw01")));
+    // The next tick reports what left until the path closed, and nothing leaves after.
+    d.advance(1);
+    let after = gb_out(&d, "fs01");
+    d.advance_to(Minutes(240));
+    assert_eq!(gb_out(&d, "fs01"), after, "no path out, no data out");
+
+    // A system down because what it needs is down sends nothing either.
+    let mut d = drill(6);
+    exfiltrating(&mut d, "app01", 6.0);
+    assert!(completed(&act(&mut d, "it", "isolate", "db01")));
+    d.advance(1);
+    let before = gb_out(&d, "app01");
+    d.advance_to(Minutes(180));
+    assert_eq!(gb_out(&d, "app01"), before, "app01 is down: it sends nothing");
 }
 
 // ------------------------------------------------------------------ 5. RPO

@@ -38,6 +38,8 @@ pub enum Defence {
     FootholdLost(String),
     /// A flag the stage needs is not set.
     FlagUnset(String),
+    /// The target has no network path to an internet-facing zone.
+    NoPathOut(String),
 }
 
 impl std::fmt::Display for Defence {
@@ -52,6 +54,7 @@ impl std::fmt::Display for Defence {
             Defence::CredentialReset(c) => write!(f, "credential {c} was reset"),
             Defence::FootholdLost(z) => write!(f, "the attacker lost its foothold in zone {z}"),
             Defence::FlagUnset(x) => write!(f, "{x} is not set"),
+            Defence::NoPathOut(s) => write!(f, "{s} has no path to the internet"),
         }
     }
 }

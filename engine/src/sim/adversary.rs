@@ -15,9 +15,10 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use super::effects::{Dirty, TickEvents};
+use super::propagate::{Ranks, zone_of};
 use crate::model::{
     Attack, BlockCause, Clock, Compiled, Compromise, Defence, Entities, Event, Flags, Ledger,
-    Network, RecordedEvents, SimRng, StageInfo, StageRun, StageStatus, SysIx, SystemFacts,
+    Network, OpState, RecordedEvents, SimRng, StageInfo, StageRun, StageStatus, SysIx, SystemFacts,
 };
 use crate::scenario::{
     Logging, Minutes, OnBlocked, Pick, Privilege, Stage, StageEffect, StageRequirement,
@@ -30,7 +31,21 @@ type Context<'w> = (
     Res<'w, Entities>,
     Res<'w, Network>,
     Res<'w, RecordedEvents>,
+    Res<'w, Ranks>,
 );
+
+/// Whether traffic from a zone reaches the internet: the network as it stands takes it to
+/// an internet-facing zone. An estate that marks no zone internet-facing says nothing about
+/// where the internet is, so every zone counts as reaching it.
+fn egress(c: &Compiled, network: &Network, zone: u32) -> bool {
+    let mut facing = c.scenario.estate.zones.iter().enumerate().filter(|(_, z)| z.internet_facing);
+    let mut any = false;
+    let reached = facing.any(|(i, _)| {
+        any = true;
+        network.reaches(zone, i as u32)
+    });
+    reached || !any
+}
 
 /// The systems' facts and the attacker's hold on them.
 type Systems<'w, 's> = Query<'w, 's, (&'static mut SystemFacts, &'static mut Compromise)>;
@@ -91,6 +106,7 @@ struct Look<'a> {
     c: &'a Compiled,
     entities: &'a Entities,
     network: &'a Network,
+    ranks: &'a Ranks,
     /// Worked out when first needed this tick.
     holdings: Option<Holdings>,
     /// Systems data is leaving through, when a stage that exfiltrates first succeeds.
@@ -169,6 +185,11 @@ impl Look<'_> {
         if info.needs_c2 && f.c2_blocked {
             return Some(Defence::C2Blocked(id()));
         }
+        // Initial access comes from the internet, and command and control goes back to it.
+        let here = zone_of(&self.c.systems[t as usize], f, self.ranks);
+        if (info.entry || info.needs_c2) && !egress(self.c, self.network, here) {
+            return Some(Defence::NoPathOut(id()));
+        }
         if info.entry || cmp.foothold.is_some() {
             return None;
         }
@@ -180,7 +201,7 @@ impl Look<'_> {
 /// The adversary phase.
 #[allow(clippy::too_many_arguments)]
 pub fn advance_stages(
-    (c, clock, entities, network, recorded): Context<'_>,
+    (c, clock, entities, network, recorded, ranks): Context<'_>,
     flags: Res<Flags>,
     mut attack: ResMut<Attack>,
     mut rng: ResMut<SimRng>,
@@ -189,9 +210,18 @@ pub fn advance_stages(
     mut ledger: ResMut<Ledger>,
     mut stages: Query<&mut StageRun>,
     mut systems: Systems,
+    states: Query<&OpState>,
 ) {
     let now = clock.now;
-    exfiltrate(&c, &clock, &entities, &mut attack, &mut ledger, &mut events.0, &systems);
+    let serving = |t: SysIx| {
+        entities
+            .systems
+            .get(t as usize)
+            .is_some_and(|&e| states.get(e).is_ok_and(|op| op.available))
+    };
+    let flow =
+        Flow { c: &c, entities: &entities, network: &network, ranks: &ranks, serving: &serving };
+    exfiltrate(&flow, &clock, &mut attack, &mut ledger, &mut events.0, &systems);
     let Some(adv) = &c.scenario.adversary else { return };
     let mut runs: Vec<Mut<StageRun>> = stages.iter_mut().collect();
     runs.sort_by_key(|r| r.ix);
@@ -211,8 +241,14 @@ pub fn advance_stages(
         attack.evaluated_at = None;
     }
 
-    let mut look =
-        Look { c: &c, entities: &entities, network: &network, holdings: None, exfiltrating: None };
+    let mut look = Look {
+        c: &c,
+        entities: &entities,
+        network: &network,
+        ranks: &ranks,
+        holdings: None,
+        exfiltrating: None,
+    };
     // Waiting stages are evaluated only when something happened since the last look (or a
     // time they wait for has come), which keeps quiet stretches cheap on big estates.
     let changed = attack.evaluated_at != Some(recorded.0.len());
@@ -532,12 +568,22 @@ impl Effects<'_, '_> {
     }
 }
 
-/// Data leaves through systems with command and control, until C2 is cut, the system is
-/// isolated or off, or its data is all gone. Reported hourly and when a flow stops.
+/// What decides whether data can leave a system.
+struct Flow<'a> {
+    c: &'a Compiled,
+    entities: &'a Entities,
+    network: &'a Network,
+    ranks: &'a Ranks,
+    /// Whether a system serves its users now.
+    serving: &'a dyn Fn(SysIx) -> bool,
+}
+
+/// Data leaves through systems with command and control, until C2 is cut, the system stops
+/// serving (down, isolated, off), its path to the internet is cut, or its data is all gone.
+/// Reported hourly and when a flow stops.
 fn exfiltrate(
-    c: &Compiled,
+    flow: &Flow<'_>,
     clock: &Clock,
-    entities: &Entities,
     attack: &mut Attack,
     ledger: &mut Ledger,
     events: &mut Vec<Event>,
@@ -546,6 +592,7 @@ fn exfiltrate(
     if attack.exfiltrating.is_empty() {
         return;
     }
+    let (c, entities) = (flow.c, flow.entities);
     let hours = f64::from(clock.tick.0) / 60.0;
     // Reported hourly, and at the drill's last tick so the log holds every gigabyte.
     let report_hour =
@@ -553,9 +600,13 @@ fn exfiltrate(
     let mut still = Vec::new();
     for (t, pending) in std::mem::take(&mut attack.exfiltrating) {
         let info = &c.systems[t as usize];
-        let flowing = systems.get(entities.systems[t as usize]).is_ok_and(|(f, cmp)| {
-            cmp.c2 && !f.c2_blocked && !f.isolated && f.powered && cmp.exfil_rate > 0.0
-        });
+        let flowing = (flow.serving)(t)
+            && systems.get(entities.systems[t as usize]).is_ok_and(|(f, cmp)| {
+                cmp.c2
+                    && !f.c2_blocked
+                    && cmp.exfil_rate > 0.0
+                    && egress(c, flow.network, zone_of(info, f, flow.ranks))
+            });
         let rate = systems.get(entities.systems[t as usize]).map_or(0.0, |(_, cmp)| cmp.exfil_rate);
         let left = (info.data_gb - attack.taken_gb[t as usize]).max(0.0);
         let gb = if flowing { (rate * hours).min(left) } else { 0.0 };

@@ -135,7 +135,8 @@ pub fn runs(info: &SystemInfo, f: &SystemFacts, site_down: &[u32]) -> bool {
         && !f.forced_down
 }
 
-fn zone_of(info: &SystemInfo, f: &SystemFacts, ranks: &Ranks) -> u32 {
+/// The zone a system runs in now: its own, or the first zone of the site it runs at.
+pub fn zone_of(info: &SystemInfo, f: &SystemFacts, ranks: &Ranks) -> u32 {
     if away(info, f) {
         ranks.site_zone.get(placed_site(info, f) as usize).copied().flatten().unwrap_or(info.zone)
     } else {
