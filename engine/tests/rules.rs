@@ -573,6 +573,39 @@ fn data_leaves_only_from_a_serving_system_with_a_path_to_the_internet() {
     assert_eq!(gb_out(&d, "app01"), before, "app01 is down: it sends nothing");
 }
 
+/// Whether `team` believes `id` compromised (None: it has no finding).
+fn believes(d: &mut Drill, team: &str, id: &str) -> Option<bool> {
+    let view = d.view(team).expect("a team's view");
+    view.systems.iter().find(|s| s.id == id).and_then(|s| s.compromise.map(|(yes, _, _)| yes))
+}
+
+/// Security investigates `id` until a finding says compromised, at most `tries` times.
+fn investigate_until_found(d: &mut Drill, id: &str, tries: usize) -> bool {
+    for _ in 0..tries {
+        act(d, "security", "investigate", id);
+        if believes(d, "security", id) == Some(true) {
+            return true;
+        }
+    }
+    false
+}
+
+#[test]
+fn a_clean_result_lowers_no_confirmed_finding_until_the_system_is_rebuilt() {
+    let mut d = drill(22);
+    foothold(&mut d, "ws01");
+    assert!(investigate_until_found(&mut d, "ws01", 40));
+    // The attacker leaves by itself; the next investigation finds nothing.
+    set_up(&mut d, "ws01", |_| {}, |c| *c = Compromise::default());
+    act(&mut d, "security", "investigate", "ws01");
+    assert!(any_event(&d, |e| matches!(e, Event::Finding { compromised: false, .. })));
+    assert_eq!(believes(&mut d, "security", "ws01"), Some(true), "still confirmed");
+    // Once IT rebuilt it, a clean result clears it.
+    assert!(completed(&act(&mut d, "it", "reimage", "ws01")));
+    act(&mut d, "security", "investigate", "ws01");
+    assert_eq!(believes(&mut d, "security", "ws01"), Some(false));
+}
+
 // ------------------------------------------------------------------ 5. RPO
 
 #[test]

@@ -72,6 +72,8 @@ pub struct SystemFacts {
     pub hung: bool,
     /// Restored into another site (index) while its own was down: it runs there.
     pub relocated: Option<u32>,
+    /// When it was last rebuilt (reimaged): findings of compromise from before are stale.
+    pub rebuilt_at: Option<Minutes>,
 }
 
 impl SystemFacts {

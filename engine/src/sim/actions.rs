@@ -86,9 +86,10 @@ pub fn complete_actions(
                 for effect in def.effects.iter().filter(|_| failure.is_none()) {
                     match effect {
                         ActionEffect::Investigate => {
-                            findings.push((ix, investigate(&mut ctx, &facts, &compromise)));
+                            let found = investigate(&mut ctx, &facts, &compromise);
+                            findings.push((ix, found, facts.rebuilt_at));
                         }
-                        ActionEffect::ShareFinding => findings.push((ix, false)),
+                        ActionEffect::ShareFinding => findings.push((ix, false, facts.rebuilt_at)),
                         _ => {
                             if let Err(why) = apply_to_system(
                                 &mut ctx,
@@ -146,19 +147,19 @@ pub fn complete_actions(
                 meet_expectations(&c, &mut script, run, &mut events.0);
             }
         }
-        for (ix, compromised) in findings {
+        for (ix, compromised, rebuilt_at) in findings {
             let sys_id = c.systems[ix as usize].id.clone();
             if def.effects.contains(&ActionEffect::ShareFinding) {
-                share(&c, &entities, &mut teams, run.team, ix, &sys_id, now, &mut events.0);
+                let at = (now, rebuilt_at);
+                share(&c, &entities, &mut teams, run.team, (ix, &sys_id), at, &mut events.0);
             } else if let Ok((_, mut k)) = teams.get_mut(team_entity) {
                 learn_compromise(
                     &mut k,
                     &team_id,
-                    ix,
-                    &sys_id,
+                    (ix, &sys_id),
                     compromised,
                     FindingSource::Investigation,
-                    now,
+                    (now, rebuilt_at),
                     &mut events.0,
                 );
             }
@@ -171,15 +172,13 @@ pub fn complete_actions(
 }
 
 /// Shares what one team knows of a system with every other team.
-#[allow(clippy::too_many_arguments)]
 fn share(
     c: &Compiled,
     entities: &crate::model::Entities,
     teams: &mut Query<(&mut TeamState, &mut Knowledge)>,
     from: u32,
-    ix: u32,
-    sys_id: &str,
-    now: crate::scenario::Minutes,
+    (ix, sys_id): (u32, &str),
+    (now, rebuilt_at): (crate::scenario::Minutes, Option<crate::scenario::Minutes>),
     events: &mut Vec<Event>,
 ) {
     let Ok((_, k)) = teams.get(entities.teams[from as usize]) else { return };
@@ -202,11 +201,10 @@ fn share(
             learn_compromise(
                 &mut k,
                 &team.id,
-                ix,
-                sys_id,
+                (ix, sys_id),
                 compromised,
                 FindingSource::Shared,
-                now,
+                (now, rebuilt_at),
                 events,
             );
         }

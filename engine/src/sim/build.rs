@@ -58,6 +58,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                         power_cut: false,
                         hung: false,
                         relocated: None,
+                        rebuilt_at: None,
                     },
                     Compromise::default(),
                     OpState {

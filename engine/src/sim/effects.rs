@@ -269,6 +269,7 @@ pub fn apply_to_system(
             *compromise = Compromise { ransomed: compromise.ransomed, ..Compromise::default() };
             destroy_evidence(facts, id, ctx.action, ctx.events);
             facts.evidence.collected = false;
+            facts.rebuilt_at = Some(ctx.now);
             facts.forced_down = false;
             if facts.encrypted || facts.corrupted {
                 facts.encrypted = false;
@@ -345,19 +346,23 @@ pub fn investigate(ctx: &mut EffectCtx<'_>, facts: &SystemFacts, compromise: &Co
 }
 
 /// Records a team's finding about a system in its knowledge.
-#[allow(clippy::too_many_arguments)]
 pub fn learn_compromise(
     knowledge: &mut Knowledge,
     team: &str,
-    system: SysIx,
-    system_id: &str,
+    (system, system_id): (SysIx, &str),
     compromised: bool,
     source: FindingSource,
-    now: Minutes,
+    (now, rebuilt_at): (Minutes, Option<Minutes>),
     events: &mut Vec<Event>,
 ) {
     if let Some(o) = knowledge.systems.get_mut(system as usize) {
-        o.compromise = Some((compromised, now, source));
+        // A clean result lowers nothing the team already confirmed, unless the system was
+        // rebuilt since: absence of evidence is not evidence of absence.
+        let confirmed =
+            o.compromise.is_some_and(|(yes, at, _)| yes && rebuilt_at.is_none_or(|r| r < at));
+        if compromised || !confirmed {
+            o.compromise = Some((compromised, now, source));
+        }
         events.push(Event::Finding {
             team: team.to_owned(),
             system: system_id.to_owned(),
