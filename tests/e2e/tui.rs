@@ -171,6 +171,8 @@ fn a_hot_seat_drill_in_a_real_terminal() {
     // Quit: the terminal is restored and the shell answers.
     t.keys(&["q"]);
     t.expect(&format!("drill log: {}", log.display()));
+    t.expect("to continue it:");
+    assert!(t.screen().contains(&format!("tabletop resume {}", log.display())), "{}", t.screen());
     t.type_line("echo shell-$((40+2))");
     t.expect("shell-42");
     let text = std::fs::read_to_string(&log).expect("the drill log exists");

@@ -102,6 +102,15 @@ pub fn run(args: &Args) -> ExitCode {
                 let _ = writeln!(out, "drill log: {}", s.log_path.display());
                 let _ =
                     writeln!(out, "after-action report: tabletop report {}", s.log_path.display());
+                if !s.drill.is_over() {
+                    let _ = writeln!(
+                        out,
+                        "the drill stopped at {} of {}; to continue it:\n  tabletop resume {}",
+                        s.drill.now().clock(),
+                        s.drill.end().clock(),
+                        s.log_path.display()
+                    );
+                }
             }
             // The last message can quote the scenario (a log that could not be opened for it).
             if !app.message.is_empty() && app.session.is_none() {
