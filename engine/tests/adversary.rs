@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
 use tabletop_engine::model::{BlockCause, Decider, Defence, FindingSource, InboxItem};
-use tabletop_engine::scenario::{self, Minutes, Scenario, SystemState, TargetKind};
+use tabletop_engine::scenario::{self, ActionEffect, Minutes, Scenario, SystemState, TargetKind};
 use tabletop_engine::view::{DecisionView, SeatView, TrueSystem};
 use tabletop_engine::{Command, Drill, Event, Rejection, Seat, TimedEvent};
 
@@ -184,7 +184,8 @@ fn view(d: &mut Drill, t: &str) -> SeatView {
 // ------------------------------------------------ 1. a seat sees only what its team learned
 
 /// What a team's own events say it should see: the last state it observed and the last
-/// finding it got for each system, its inbox, and the decisions still open for it.
+/// finding it got for each system (a clean one does not replace a confirmed one unless the
+/// system was rebuilt since), its inbox, and the decisions still open for it.
 struct Learned {
     states: BTreeMap<String, (SystemState, Minutes)>,
     findings: BTreeMap<String, (bool, Minutes, FindingSource)>,
@@ -201,13 +202,29 @@ fn learned(d: &Drill, t: &str) -> Learned {
         decisions: Vec::new(),
     };
     let mut taken = BTreeSet::new();
+    let rebuilds: BTreeSet<String> = scenario::resolve_actions(scenario)
+        .into_iter()
+        .filter(|a| a.effects.contains(&ActionEffect::Reimage))
+        .map(|a| a.id)
+        .collect();
+    let mut rebuilt: BTreeMap<String, Minutes> = BTreeMap::new();
     for e in d.events_since(0) {
         match &e.event {
             Event::Observed { team, system, state } if team == t => {
                 out.states.insert(system.clone(), (*state, e.at));
             }
+            Event::ActionCompleted { action, target: Some(system), .. }
+                if rebuilds.contains(action) =>
+            {
+                rebuilt.insert(system.clone(), e.at);
+            }
             Event::Finding { team, system, compromised, source } if team == t => {
-                out.findings.insert(system.clone(), (*compromised, e.at, *source));
+                let confirmed = out.findings.get(system).is_some_and(|&(yes, at, _)| {
+                    yes && rebuilt.get(system).is_none_or(|&r| r < at)
+                });
+                if *compromised || !confirmed {
+                    out.findings.insert(system.clone(), (*compromised, e.at, *source));
+                }
             }
             Event::Alert { id, team, system, technique, .. } if team == t => {
                 out.inbox.push(InboxItem::Alert {

@@ -38,13 +38,9 @@ type Context<'w> = (
 /// an internet-facing zone. An estate that marks no zone internet-facing says nothing about
 /// where the internet is, so every zone counts as reaching it.
 fn egress(c: &Compiled, network: &Network, zone: u32) -> bool {
-    let mut facing = c.scenario.estate.zones.iter().enumerate().filter(|(_, z)| z.internet_facing);
-    let mut any = false;
-    let reached = facing.any(|(i, _)| {
-        any = true;
-        network.reaches(zone, i as u32)
-    });
-    reached || !any
+    let zones = &c.scenario.estate.zones;
+    let facing = || (0..zones.len() as u32).filter(|&i| zones[i as usize].internet_facing);
+    facing().next().is_none() || facing().any(|i| network.reaches(zone, i))
 }
 
 /// The systems' facts and the attacker's hold on them.

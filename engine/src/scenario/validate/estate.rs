@@ -95,34 +95,21 @@ impl Ctx<'_> {
                 [base.clone(), vec![F("zone")]].concat(),
                 &place,
             );
-            for (j, dep) in sys.depends_on.iter().enumerate() {
-                let path = [base.clone(), vec![F("depends_on"), I(j)]].concat();
-                if dep == &sys.id {
-                    self.error(
-                        "self-dependency",
-                        path,
-                        format!("system `{}` depends on itself", sys.id),
-                        Some("remove it from its own `depends_on`".into()),
-                    );
-                } else {
-                    self.system_ref(dep, path, &format!("in `depends_on` of system `{}`", sys.id));
-                }
-            }
-            for (j, dep) in sys.dr_depends_on.iter().flatten().enumerate() {
-                let path = [base.clone(), vec![F("dr_depends_on"), I(j)]].concat();
-                if dep == &sys.id {
-                    self.error(
-                        "self-dependency",
-                        path,
-                        format!("system `{}` depends on itself at its DR site", sys.id),
-                        Some("remove it from its own `dr_depends_on`".into()),
-                    );
-                } else {
-                    self.system_ref(
-                        dep,
-                        path,
-                        &format!("in `dr_depends_on` of system `{}`", sys.id),
-                    );
+            let dr = sys.dr_depends_on.as_deref().unwrap_or_default();
+            for (field, deps) in [("depends_on", &sys.depends_on[..]), ("dr_depends_on", dr)] {
+                for (j, dep) in deps.iter().enumerate() {
+                    let path = [base.clone(), vec![F(field), I(j)]].concat();
+                    if dep == &sys.id {
+                        self.error(
+                            "self-dependency",
+                            path,
+                            format!("system `{}` depends on itself", sys.id),
+                            Some(format!("remove it from its own `{field}`")),
+                        );
+                    } else {
+                        let place = format!("in `{field}` of system `{}`", sys.id);
+                        self.system_ref(dep, path, &place);
+                    }
                 }
             }
             let moves =
