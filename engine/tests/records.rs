@@ -313,3 +313,21 @@ fn logs_of_engine_0_2_0_still_read_and_give_the_same_report() {
         same_report_as_then(&log, report);
     }
 }
+
+#[test]
+fn logs_of_engine_0_3_0_still_read_and_give_the_same_report() {
+    // 0.3.0 recorded footholds and availability as facts but neither the rest of the
+    // attacker's presence nor when its campaign stalled: its containment stays as it was.
+    for (log, report) in [
+        (
+            "ransomware-seed4-playbook-engine0.3.0.log",
+            "ransomware-seed4-playbook-engine0.3.0.report.json",
+        ),
+        ("cloud-leak-seed2-engine0.3.0.log", "cloud-leak-seed2-engine0.3.0.report.json"),
+    ] {
+        let log = old_log(log);
+        assert_eq!((log.header.format, log.header.engine.as_str()), (3, "0.3.0"));
+        assert!(log.seal.is_some(), "0.3.0 sealed its complete drills");
+        same_report_as_then(&log, report);
+    }
+}
