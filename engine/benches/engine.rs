@@ -18,7 +18,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tabletop_engine::generate::{DOMAIN_CONTROLLER, generate_estate};
 use tabletop_engine::model::{Compiled, Entities, Network, OpState, RecordedEvents, SystemFacts};
 use tabletop_engine::scenario::{
-    Adversary, Minutes, OnBlocked, Pick, Privilege, Stage, StageEffect, StageRequirement,
+    Adversary, Minutes, OnBlocked, Pick, Privilege, Repeat, Stage, StageEffect, StageRequirement,
     SystemKind, Targets, check_bytes,
 };
 use tabletop_engine::sim::{Dirty, recompute_network, settle};
@@ -221,6 +221,8 @@ fn sweeping_campaign(systems: usize) -> Arc<Scenario> {
         noise: 0.05,
         effects,
         on_blocked: OnBlocked::Retry(Minutes(30)),
+        repeat: Repeat::Once,
+        reacts: Vec::new(),
     };
     let workstation = Targets {
         zones: vec![entry_zone.clone()],

@@ -319,6 +319,7 @@ impl Drill {
                 criticality: s.criticality,
                 state: knowledge.systems[i].state,
                 compromise: knowledge.systems[i].compromise,
+                suspected: knowledge.systems[i].suspected.clone(),
             })
             .collect();
         let mut running: Vec<RunningAction> = self

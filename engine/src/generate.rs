@@ -17,8 +17,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::scenario::{
     Adversary, Backup, Choice, Condition, Consequence, Controls, Credential, Decision, Detection,
     DrillKind, Estate, Event, EventKind, Expectation, Goal, Inject, Link, Logging, Meta, Minutes,
-    Objective, OnBlocked, Pick, Privilege, Replication, Role, Scenario, Site, SiteKind, Stage,
-    StageEffect, StageRequirement, System, SystemKind, Targets, Team, Trigger, Visibility, Zone,
+    Objective, OnBlocked, Pick, Privilege, Repeat, Replication, Role, Scenario, Site, SiteKind,
+    Stage, StageEffect, StageRequirement, System, SystemKind, Targets, Team, Trigger, Visibility,
+    Zone,
 };
 
 /// Systems per zone, about.
@@ -481,6 +482,8 @@ fn campaign(n: usize) -> Adversary {
         noise: 0.05,
         effects: Vec::new(),
         on_blocked: OnBlocked::Retry(Minutes(120)),
+        repeat: Repeat::Once,
+        reacts: Vec::new(),
     };
     let workstation = Targets {
         zones: vec![user_zone.clone()],

@@ -26,6 +26,10 @@ pub struct KnownSystem {
     pub state: Option<(SystemState, Minutes)>,
     /// Whether the team believes it compromised, since when and how.
     pub compromise: Option<(bool, Minutes, FindingSource)>,
+    /// What an investigation elsewhere found that points here, and when (until a finding
+    /// about the system itself answers it).
+    #[serde(default)]
+    pub suspected: Option<(Minutes, crate::model::Indicator)>,
 }
 
 /// An action the team has in progress.

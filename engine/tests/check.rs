@@ -91,6 +91,28 @@ case!(
 );
 case!(decider_not_told, "audience: [\"it\", \"security\"]", "audience: [\"it\"]");
 
+// How the crew repeats and reacts: references and values checked where they are written.
+case!(
+    reaction_falls_back_to_nothing,
+    "effects: [StealCredential(\"da\")]),",
+    "effects: [StealCredential(\"da\")],\n                reacts: [(on: CredentialReset, then: Fallback(\"dumpp\"))]),"
+);
+case!(
+    reaction_accelerates_out_of_range,
+    "effects: [StealCredential(\"da\")]),",
+    "effects: [StealCredential(\"da\")],\n                reacts: [(on: C2Cut, then: Accelerate(1.5))]),"
+);
+case!(
+    repeat_every_zero,
+    "effects: [StealCredential(\"da\")]),",
+    "effects: [StealCredential(\"da\")], repeat: Every(\"0m\")),"
+);
+case!(
+    unknown_noticed,
+    "effects: [StealCredential(\"da\")]),",
+    "effects: [StealCredential(\"da\")], reacts: [(on: C2Blocked, then: GoQuiet(\"1h\"))]),"
+);
+
 // Values out of range.
 case!(success_out_of_range, "success: 0.9", "success: 1.9");
 case!(zero_capacity, "role: ItOps, capacity: 2", "role: ItOps, capacity: 0");

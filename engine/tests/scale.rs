@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use tabletop_engine::generate::generate_estate;
 use tabletop_engine::scenario::{
-    self, Adversary, Minutes, OnBlocked, Pick, Privilege, Stage, StageEffect, StageRequirement,
-    SystemKind, Targets,
+    self, Adversary, Minutes, OnBlocked, Pick, Privilege, Repeat, Stage, StageEffect,
+    StageRequirement, SystemKind, Targets,
 };
 use tabletop_engine::{Drill, Event, Scenario, Severity};
 
@@ -138,6 +138,8 @@ fn sweeping_campaign(systems: usize) -> Arc<Scenario> {
         noise: 0.05,
         effects,
         on_blocked: OnBlocked::Retry(Minutes(30)),
+        repeat: Repeat::Once,
+        reacts: Vec::new(),
     };
     s.adversary = Some(Adversary {
         name: "Sweeping crew".to_owned(),

@@ -5,7 +5,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use tabletop_engine::log::{Body, Header, LOG_FORMAT, LogWriter, ReadLog, read_log, sha256_hex};
-use tabletop_engine::model::{BlockCause, Decider, Defence, FindingSource, FootholdStatus};
+use tabletop_engine::model::{
+    BlockCause, Decider, Defence, FindingSource, FootholdStatus, Presence,
+};
 use tabletop_engine::scenario::{self, Minutes, Privilege, SystemState};
 use tabletop_engine::score::{
     self, CompareError, ContainmentBasis, CostBasis, ExpectationOutcome, Metric, ObjectiveStatus,
@@ -45,6 +47,14 @@ fn log(events: Vec<(u32, Event)>) -> ReadLog {
 
 fn report_with(events: Vec<(u32, Event)>, options: &Options) -> Report {
     score::score(&log(events), options).expect("the fixture scenario loads")
+}
+
+/// The report of a format 3 log (engine 0.3.0), whose containment rests on blocked stages
+/// and reachable footholds rather than on recorded stalls.
+fn report_v3(events: Vec<(u32, Event)>) -> Report {
+    let mut old = log(events);
+    old.header.format = 3;
+    score::score(&old, &Options::default()).expect("scores")
 }
 
 fn report(events: Vec<(u32, Event)>) -> Report {
@@ -193,7 +203,7 @@ fn an_undetected_compromise_has_no_time_to_detect_and_is_an_area_for_improvement
 
 #[test]
 fn containment_is_the_first_defender_block_after_the_attackers_last_progress() {
-    let r = report(vec![
+    let r = report_v3(vec![
         (60, compromised("ws01", User)),
         (60, foothold("ws01", Usable)),
         (61, stage_started("dump", "T1003.001", "ws02")),
@@ -220,7 +230,7 @@ fn isolating_every_foothold_contains_the_attack_until_one_is_reconnected() {
         (90, completed(1, "it", "isolate", "ws01")),
         (90, foothold("ws01", CutOff)),
     ];
-    let r = report(held.clone());
+    let r = report_v3(held.clone());
     assert_eq!(r.detail.containment.basis, Some(ContainmentBasis::NoReachableFoothold));
     assert_eq!(value(&r, "time_to_contain"), Some(30.0));
     assert_eq!(r.detail.containment.by.as_deref(), Some("it completed isolate ws01"));
@@ -228,7 +238,7 @@ fn isolating_every_foothold_contains_the_attack_until_one_is_reconnected() {
     let mut reconnected = held;
     reconnected.push((150, completed(2, "it", "reconnect", "ws01")));
     reconnected.push((150, foothold("ws01", Usable)));
-    let r = report(reconnected);
+    let r = report_v3(reconnected);
     let m = metric(&r, "time_to_contain");
     assert_eq!((m.value, m.never, m.text.as_str()), (None, true, "not contained"));
 }
@@ -271,16 +281,73 @@ fn logs_before_format_3_derive_the_attackers_hold_from_actions_as_0_2_0_did() {
     assert_eq!(r.detail.cost.downtime_estimated, 390);
 }
 
+fn presence(system: &str, foothold: Option<Privilege>, c2: bool) -> Event {
+    Event::PresenceChanged {
+        system: s(system),
+        presence: Presence { foothold, persistence: false, c2, exfiltration: false },
+    }
+}
+
+#[test]
+fn contained_from_the_recorded_stall_evicted_when_nothing_is_left_anywhere() {
+    let mut events = vec![
+        (60, compromised("ws01", User)),
+        (60, presence("ws01", Some(User), true)),
+        (90, finding("security", "ws01", true)),
+        (100, presence("fs01", None, true)),
+        (200, completed(1, "security", "reset_credentials", "dc01")),
+        (200, Event::CampaignStalled),
+        (300, completed(2, "security", "reimage", "ws01")),
+        (300, presence("ws01", None, false)),
+        (300, evicted("ws01")),
+    ];
+    let mut end = events.clone();
+    end.push((479, ended(0)));
+    let r = report(end);
+    let c = &r.detail.containment;
+    assert_eq!((c.contained_at, c.basis), (Some(200), Some(ContainmentBasis::CampaignStalled)));
+    assert_eq!(c.by.as_deref(), Some("security completed reset_credentials dc01"));
+    // From the first detection, not the first foothold.
+    assert_eq!(value(&r, "time_to_contain"), Some(110.0));
+    // C2 on fs01 is still there: stalled, not evicted, and not called contained.
+    assert_eq!(c.present_at_end.len(), 1);
+    assert_eq!(c.present_at_end[0].system, "fs01");
+    let m = metric(&r, "time_to_evict");
+    assert_eq!(
+        (m.value, m.never, m.text.as_str()),
+        (None, true, "not evicted: still on fs01 (C2)")
+    );
+    assert!(r.summary.iter().any(|l| l.contains("stalled after 1h50m but it was never evicted")));
+    assert!(r.strengths.iter().all(|o| !o.text.contains("contained")));
+
+    events.push((400, completed(3, "security", "block_c2", "fs01")));
+    events.push((400, presence("fs01", None, false)));
+    events.push((400, evicted("fs01")));
+    events.push((400, Event::EvictedFromEstate));
+    let mut end = events.clone();
+    end.push((479, ended(0)));
+    let r = report(end);
+    assert_eq!(value(&r, "time_to_evict"), Some(340.0));
+    assert!(r.detail.containment.present_at_end.is_empty());
+    assert!(r.summary.iter().any(|l| l.contains("it was contained after 1h50m")));
+
+    // The campaign resumed after it stalled: not contained.
+    events.push((420, Event::CampaignResumed));
+    events.push((479, ended(0)));
+    let r = report(events);
+    assert_eq!(value(&r, "time_to_contain"), None);
+}
+
 #[test]
 fn reimaging_evicts_and_a_chance_failure_alone_never_contains() {
-    let r = report(vec![
+    let r = report_v3(vec![
         (60, compromised("ws01", User)),
         (60, foothold("ws01", Usable)),
         (70, blocked("dump", BlockCause::Chance)),
         (479, ended(0)),
     ]);
     assert_eq!(value(&r, "time_to_contain"), None);
-    let r = report(vec![
+    let r = report_v3(vec![
         (60, compromised("ws01", User)),
         (60, foothold("ws01", Usable)),
         (250, completed(1, "it", "reimage", "ws01")),

@@ -23,8 +23,10 @@ pub use write::LogWriter;
 
 /// Version of the log format written by this build. Format 1 (engine 0.1.0) had no seal
 /// and read floats back inexactly; format 2 (0.2.0) seals complete drills; format 3 records
-/// the attacker's hold on systems and their availability as events.
-pub const LOG_FORMAT: u32 = 3;
+/// the attacker's hold on systems and their availability as events; format 4 (0.4.0)
+/// records all its presence (C2, flows, persistence), when its campaign stalls and resumes,
+/// its stages' reactions and the suspicions investigations raise.
+pub const LOG_FORMAT: u32 = 4;
 
 /// The oldest log format this build still reads.
 pub const OLDEST_LOG_FORMAT: u32 = 1;

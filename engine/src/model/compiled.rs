@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::Resource;
 
 use crate::scenario::{
-    ActionDef, Backup, Controls, Minutes, OnBlocked, Role, Scenario, Stage, StageEffect,
+    ActionDef, Backup, Controls, Minutes, OnBlocked, Response, Role, Scenario, Stage, StageEffect,
     StageRequirement, SystemKind, Targets, Visibility, resolve_actions,
 };
 
@@ -166,7 +166,8 @@ impl Selector {
 pub struct StageInfo {
     /// Per `after` entry: the index of the stage it names (`None` when none has that id).
     pub after: Vec<Option<u32>>,
-    /// Whether some stage falls back to this one: such a stage starts only once released.
+    /// Whether some stage falls back to this one (when blocked, or in reaction to what the
+    /// attacker saw): such a stage starts only once released.
     pub is_fallback: bool,
     /// The index of the stage this one falls back to, if it does and that stage exists.
     pub fallback: Option<u32>,
@@ -244,6 +245,10 @@ fn compile_stages(
             OnBlocked::Fallback(f) => Some(f.as_str()),
             _ => None,
         })
+        .chain(stages.iter().flat_map(|s| &s.reacts).filter_map(|r| match &r.then {
+            Response::Fallback(f) => Some(f.as_str()),
+            _ => None,
+        }))
         .collect();
     stages
         .iter()

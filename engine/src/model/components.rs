@@ -102,9 +102,20 @@ pub struct Compromise {
 }
 
 impl Compromise {
-    /// Whether the attacker still holds anything on the system.
+    /// What the attacker holds on the system.
+    pub fn presence(&self) -> super::Presence {
+        super::Presence {
+            foothold: self.foothold,
+            persistence: self.persistence,
+            c2: self.c2,
+            exfiltration: self.exfil_rate > 0.0,
+        }
+    }
+
+    /// Whether the attacker still holds anything on the system: a foothold, persistence,
+    /// C2 or an exfiltration flow.
     pub fn present(&self) -> bool {
-        self.foothold.is_some() || self.persistence
+        self.presence().any()
     }
 }
 
@@ -135,6 +146,9 @@ pub struct Observed {
     pub state: Option<(SystemState, Minutes)>,
     /// Its belief about compromise: confirmed (true) or cleared (false), when, and how.
     pub compromise: Option<(bool, Minutes, super::FindingSource)>,
+    /// What an investigation of another system found that points here, and when.
+    #[serde(default)]
+    pub suspected: Option<(Minutes, super::Indicator)>,
 }
 
 /// Something in a team's inbox.
@@ -258,4 +272,6 @@ pub struct StageRun {
     pub targets: Vec<SysIx>,
     /// When its current run raises its next alert, if before it completes.
     pub next_alert: Option<Minutes>,
+    /// When it last succeeded.
+    pub last_success: Option<Minutes>,
 }

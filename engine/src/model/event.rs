@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ActionId, RequestId};
-use crate::scenario::{Minutes, Privilege, SystemState, alert_summary};
+use crate::scenario::{Minutes, Noticed, Privilege, SystemState, alert_summary};
 
 /// How a team came to know about a compromise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +139,86 @@ impl std::fmt::Display for FootholdStatus {
             FootholdStatus::CutOff => "cut off",
             FootholdStatus::Removed => "removed",
         })
+    }
+}
+
+/// What the attacker holds on one system (the truth): any of it is presence, and the
+/// attacker is evicted from the system only when none is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Presence {
+    /// A foothold, at this privilege.
+    pub foothold: Option<Privilege>,
+    /// Persistence: survives a reboot, and a restore from a backup taken after it.
+    pub persistence: bool,
+    /// A command-and-control channel to the attacker.
+    pub c2: bool,
+    /// An exfiltration flow, which moves data while C2 holds and the system is reachable.
+    pub exfiltration: bool,
+}
+
+impl Presence {
+    /// Whether the attacker holds anything at all.
+    pub fn any(&self) -> bool {
+        self.foothold.is_some() || self.persistence || self.c2 || self.exfiltration
+    }
+}
+
+impl std::fmt::Display for Presence {
+    /// "admin foothold, persistence, C2", or "nothing".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let privilege =
+            self.foothold.map(|p| format!("{} foothold", format!("{p:?}").to_lowercase()));
+        let parts: Vec<String> = [
+            privilege,
+            self.persistence.then(|| "persistence".to_owned()),
+            self.c2.then(|| "C2".to_owned()),
+            self.exfiltration.then(|| "exfiltration".to_owned()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if parts.is_empty() { f.write_str("nothing") } else { f.write_str(&parts.join(", ")) }
+    }
+}
+
+/// What a successful investigation points at beyond the system examined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// The same attacker tooling (a stage's technique) was found on another system.
+    Tooling {
+        /// Where it was found.
+        found_on: String,
+        /// ATT&CK technique id.
+        technique: String,
+    },
+    /// The system talks to the command-and-control endpoint found on another one.
+    C2Endpoint {
+        /// Where the endpoint was found.
+        found_on: String,
+    },
+    /// A credential the attacker used was issued by this system.
+    Credential {
+        /// Where its use was found.
+        found_on: String,
+        /// Credential id.
+        credential: String,
+    },
+}
+
+impl std::fmt::Display for Indicator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Indicator::Tooling { found_on, technique } => {
+                write!(f, "the tooling found on {found_on} ({technique}) was used here too")
+            }
+            Indicator::C2Endpoint { found_on } => {
+                write!(f, "it talks to the C2 endpoint found on {found_on}")
+            }
+            Indicator::Credential { found_on, credential } => {
+                write!(f, "it issued {credential}, which the attacker used on {found_on}")
+            }
+        }
     }
 }
 
@@ -329,13 +409,43 @@ pub enum Event {
         /// Where it stands now.
         foothold: FootholdStatus,
     },
-    /// The attacker holds nothing more on a system: no foothold, no persistence.
+    /// What the attacker holds on a system changed (gained, lost or cut back).
+    PresenceChanged {
+        /// System id.
+        system: String,
+        /// What it holds there now.
+        presence: Presence,
+    },
+    /// The attacker holds nothing more on a system: no foothold, persistence, C2 or flow.
     Evicted {
         /// System id.
         system: String,
     },
     /// The attacker holds nothing anywhere in the estate (until it gets back in).
     EvictedFromEstate,
+    /// No stage of the campaign can make progress any more, though some never succeeded:
+    /// the defences hold it, for as long as nothing changes.
+    CampaignStalled,
+    /// A stage of a stalled campaign can make progress again.
+    CampaignResumed,
+    /// An attack stage reacted to containment the attacker saw.
+    StageReacted {
+        /// Stage id.
+        stage: String,
+        /// What the attacker saw.
+        noticed: Noticed,
+        /// What the stage does about it, for people.
+        reaction: String,
+    },
+    /// A team's investigation put another system under suspicion.
+    Suspected {
+        /// Team id.
+        team: String,
+        /// System id.
+        system: String,
+        /// What points at it.
+        indicator: Indicator,
+    },
     /// An attack stage started a run.
     StageStarted {
         /// Stage id.
@@ -503,9 +613,22 @@ impl std::fmt::Display for Event {
             Event::FootholdChanged { system, foothold } => {
                 write!(f, "the attacker's foothold on {system} is {foothold}")
             }
+            Event::PresenceChanged { system, presence } => {
+                write!(f, "the attacker holds {presence} on {system}")
+            }
             Event::Evicted { system } => write!(f, "the attacker was evicted from {system}"),
             Event::EvictedFromEstate => {
                 f.write_str("the attacker holds nothing in the estate any more")
+            }
+            Event::CampaignStalled => {
+                f.write_str("no attack stage can make progress: the campaign is stalled")
+            }
+            Event::CampaignResumed => f.write_str("an attack stage can make progress again"),
+            Event::StageReacted { stage, noticed, reaction } => {
+                write!(f, "attack stage {stage} reacted ({noticed}): {reaction}")
+            }
+            Event::Suspected { team, system, indicator } => {
+                write!(f, "{team} suspects {system}: {indicator}")
             }
             Event::StageStarted { stage, technique, .. } => {
                 write!(f, "attack stage {stage} ({technique}) began")

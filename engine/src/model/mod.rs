@@ -13,7 +13,10 @@ pub use components::{
     ActionRun, BackupState, Compromise, Evidence, InboxItem, Knowledge, Observed, OpState,
     PendingRequest, StageRun, StageStatus, SystemFacts, TeamState,
 };
-pub use event::{BlockCause, Decider, Defence, Event, FindingSource, FootholdStatus, TimedEvent};
+pub use event::{
+    BlockCause, Decider, Defence, Event, FindingSource, FootholdStatus, Indicator, Presence,
+    TimedEvent,
+};
 pub use resources::{
     Attack, Clock, CommandQueue, Done, Entities, Flags, Ledger, Network, RecordedEvents, SimRng,
     Tally,

@@ -111,6 +111,20 @@ pub struct Attack {
     pub evicted: Vec<u32>,
     /// Number of recorded events when waiting stages were last evaluated.
     pub evaluated_at: Option<usize>,
+    /// The systems the attacker holds anything on, as the presence record last saw.
+    pub holding: BTreeSet<u32>,
+    /// Containment the attacker saw since the adversary phase last looked.
+    pub noticed: Vec<crate::scenario::Noticed>,
+    /// Per stage: the reactions (by index) that fired already.
+    pub reacted: Vec<Vec<bool>>,
+    /// Per stage: multiplier of its durations (1 unless it hurried).
+    pub pace: Vec<f64>,
+    /// Per stage: it starts no run before this time (it went quiet).
+    pub quiet_until: Vec<Minutes>,
+    /// Whether the campaign is stalled: no stage can make progress, some never succeeded.
+    pub stalled: bool,
+    /// Per system: the stages that succeeded on it, for indicators.
+    pub hits: Vec<Vec<u32>>,
 }
 
 /// Action completions so far, as (action id, target id), for conditions.

@@ -97,6 +97,16 @@ impl Bot {
                         stale[t] = true;
                     }
                 }
+                // An investigation's indicator points here: a suspect, as scoping makes one.
+                Event::Suspected { team: t, system, .. } => {
+                    if let Some(t) = team(t) {
+                        stale[t] = true;
+                    }
+                    if let Some(&s) = self.estate.index.get(system) {
+                        let m = &mut self.memory[s];
+                        m.suspect = Some(m.suspect.map_or(e.at, |x| x.max(e.at)));
+                    }
+                }
                 Event::InjectDelivered { inject, teams } => {
                     for t in teams {
                         if let Some(t) = team(t) {

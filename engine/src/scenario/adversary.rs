@@ -47,6 +47,85 @@ pub struct Stage {
     /// What the stage does when it fails or its path is cut.
     #[serde(default)]
     pub on_blocked: OnBlocked,
+    /// Whether it runs again after it succeeded (default: once).
+    #[serde(default)]
+    pub repeat: Repeat,
+    /// How it reacts to containment the attacker can see (default: it does not).
+    #[serde(default)]
+    pub reacts: Vec<Reaction>,
+}
+
+/// Whether a stage that succeeded runs again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Repeat {
+    /// Once (a stage that gave a foothold still comes back when the attacker is evicted
+    /// from its targets, by the same path if it can).
+    #[default]
+    Once,
+    /// Again whenever the defenders undo what it did to a target (a stolen credential reset,
+    /// an encrypted or wiped system restored, a foothold, persistence, C2 or flow removed),
+    /// as soon as its preconditions hold again.
+    WhenUndone,
+    /// Again this long after each success, while its preconditions hold.
+    Every(Minutes),
+}
+
+/// Containment the attacker can see happen to what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Noticed {
+    /// One of its command-and-control channels was cut (blocked, or its system rebuilt).
+    C2Cut,
+    /// A credential it held was reset.
+    CredentialReset,
+    /// A system it holds was isolated or powered off.
+    HostIsolated,
+    /// A foothold of its was removed (the system was rebuilt).
+    FootholdRemoved,
+}
+
+impl std::fmt::Display for Noticed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Noticed::C2Cut => "its command and control was cut",
+            Noticed::CredentialReset => "a credential it held was reset",
+            Noticed::HostIsolated => "a system it holds was isolated",
+            Noticed::FootholdRemoved => "a foothold of its was removed",
+        })
+    }
+}
+
+/// A stage's reaction to containment the attacker sees. Each reaction fires once, the
+/// first time the attacker sees it, whatever the stage's state (unless it was abandoned).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reaction {
+    /// What the attacker sees.
+    pub on: Noticed,
+    /// What the stage does then.
+    pub then: Response,
+}
+
+/// What a stage does when the attacker sees containment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// Let this other stage start (another channel, another path), as a fallback does.
+    Fallback(String),
+    /// Hurry: its durations (and what is left of a run in progress) are multiplied by this
+    /// factor, above 0 and below 1, and it no longer waits for its `earliest` time.
+    Accelerate(f64),
+    /// Lie low for this long: it starts no run, and a run in progress is held back by as
+    /// much and raises no more alerts.
+    GoQuiet(Minutes),
+}
+
+impl std::fmt::Display for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Response::Fallback(s) => write!(f, "falls back to {s}"),
+            Response::Accelerate(x) => write!(f, "hurries (durations × {x})"),
+            Response::GoQuiet(m) => write!(f, "goes quiet for {m}"),
+        }
+    }
 }
 
 /// A precondition of a stage.

@@ -96,6 +96,8 @@ fn conditions_read<'a>(c: &'a Condition, read: &mut BTreeSet<&'a str>) {
         Condition::After(_)
         | Condition::State { .. }
         | Condition::Compromised(_)
+        | Condition::Present(_)
+        | Condition::Evicted
         | Condition::StageSucceeded(_)
         | Condition::ActionDone { .. }
         | Condition::TeamKnowsCompromised { .. }

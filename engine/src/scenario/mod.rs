@@ -20,7 +20,10 @@ pub(crate) mod validate;
 
 use serde::{Deserialize, Serialize};
 
-pub use adversary::{Adversary, OnBlocked, Pick, Stage, StageEffect, StageRequirement, Targets};
+pub use adversary::{
+    Adversary, Noticed, OnBlocked, Pick, Reaction, Repeat, Response, Stage, StageEffect,
+    StageRequirement, Targets,
+};
 pub use attack::{Technique, TechniqueStatus, alert_summary, attack_version, technique};
 pub use catalogue::{builtin_actions, resolve_actions};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Severity};
@@ -148,6 +151,21 @@ pub struct Detection {
     /// Delay before monitoring reports an outage to the teams that watch it.
     #[serde(default = "default_monitoring_delay")]
     pub monitoring_delay: Minutes,
+    /// Alerts per simulated hour that a held foothold or C2 channel raises on its system
+    /// (beacons, logons, scheduled tasks), before controls (EDR, logging) raise it.
+    #[serde(default = "default_beacons")]
+    pub beacons_per_hour: f64,
+    /// Alerts per simulated hour that data flowing out of a system raises, before controls.
+    #[serde(default = "default_exfiltration_alerts")]
+    pub exfiltration_alerts_per_hour: f64,
+}
+
+fn default_beacons() -> f64 {
+    0.05
+}
+
+fn default_exfiltration_alerts() -> f64 {
+    0.5
 }
 
 fn default_investigation() -> f64 {
@@ -169,6 +187,8 @@ impl Default for Detection {
             investigation_success: default_investigation(),
             investigation_success_with_evidence: default_investigation_with_evidence(),
             monitoring_delay: default_monitoring_delay(),
+            beacons_per_hour: default_beacons(),
+            exfiltration_alerts_per_hour: default_exfiltration_alerts(),
         }
     }
 }

@@ -31,6 +31,11 @@ pub enum Condition {
     },
     /// The attacker holds a foothold on the system.
     Compromised(String),
+    /// The attacker holds anything on the system: a foothold, persistence, C2 or a flow.
+    Present(String),
+    /// The attacker holds nothing anywhere in the estate (also true before it first gets
+    /// in): `HoldAtEnd(Evicted)` asks that the teams evict it by the end.
+    Evicted,
     /// The stage has succeeded at least once.
     StageSucceeded(String),
     /// A team has completed this action (on this target, when given).

@@ -48,7 +48,10 @@ impl<'a> Start<'a> {
                 SystemState::Online => self.available.as_ref()?.get(system.as_str()).copied(),
                 SystemState::Down => self.available.as_ref()?.get(system.as_str()).map(|a| !a),
             },
+            // The attacker is nowhere before its first stage succeeds.
+            Condition::Evicted => Some(true),
             Condition::Compromised(_)
+            | Condition::Present(_)
             | Condition::StageSucceeded(_)
             | Condition::ActionDone { .. }
             | Condition::Flag(_) => Some(false),

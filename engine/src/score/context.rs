@@ -1,14 +1,18 @@
 //! What every part of scoring reads: the scenario, its action catalogue, the log's events
 //! in order and where the log ends. Built once per report; never mutated.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::log::{Body, ReadLog};
-use crate::model::{Event, FootholdStatus};
-use crate::scenario::{ActionDef, ActionEffect, Minutes, Phase, Scenario, SystemState};
+use crate::model::{Event, FootholdStatus, Presence};
+use crate::scenario::{ActionDef, ActionEffect, Minutes, Phase, Privilege, Scenario, SystemState};
 
 /// The first log format whose engine records the attacker's hold and availability as facts.
 const FACTS_FORMAT: u32 = 3;
+
+/// The first log format whose engine records all the attacker's presence (C2, flows,
+/// persistence) and when its campaign stalled.
+const PRESENCE_FORMAT: u32 = 4;
 
 /// The scenario and the log's events, indexed for scoring.
 pub(crate) struct Ctx<'a> {
@@ -28,6 +32,53 @@ pub(crate) struct Ctx<'a> {
     pub holds: Vec<HoldFact>,
     /// Systems' availability as it changed, in order.
     pub availability: Vec<AvailabilityFact>,
+    /// What the attacker held on each system as it changed, in order. Logs before format 4
+    /// recorded only footholds: for them it is the footholds, from the compromises and
+    /// evictions.
+    pub presence: Vec<PresenceFact>,
+    /// When the campaign stalled (true) and resumed (false), in order; `None` for logs
+    /// before format 4, whose engines did not record it.
+    pub stalls: Option<Vec<(u32, bool)>>,
+}
+
+/// What the attacker held on a system from a time on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PresenceFact {
+    pub at: u32,
+    pub system: String,
+    pub presence: Presence,
+}
+
+/// The attacker's footholds from the compromises and the hold facts' evictions, for logs
+/// that recorded nothing more of its presence. Evictions at a time come after that time's
+/// compromises, as the hold facts are recorded after a time's events.
+fn footholds(ctx: &Ctx<'_>) -> Vec<PresenceFact> {
+    let mut changes: Vec<(u32, u8, &str, Option<Privilege>)> = Vec::new();
+    for (at, e) in &ctx.events {
+        if let Event::Compromised { system, privilege, .. } = e {
+            changes.push((*at, 0, system, Some(*privilege)));
+        }
+    }
+    for f in &ctx.holds {
+        if f.hold == Hold::Evicted {
+            changes.push((f.at, 1, &f.system, None));
+        }
+    }
+    changes.sort_by_key(|(at, order, _, _)| (*at, *order));
+    let mut now: BTreeMap<&str, Presence> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (at, _, system, privilege) in changes {
+        let p = now.entry(system).or_default();
+        let next = match privilege {
+            Some(x) => Presence { foothold: Some(p.foothold.map_or(x, |h| h.max(x))), ..*p },
+            None => Presence::default(),
+        };
+        if next != *p {
+            *p = next;
+            out.push(PresenceFact { at, system: system.to_owned(), presence: next });
+        }
+    }
+    out
 }
 
 /// A change in what the attacker holds on a system.
@@ -84,6 +135,8 @@ impl<'a> Ctx<'a> {
             tick: scenario.meta.tick.0.max(1),
             holds: Vec::new(),
             availability: Vec::new(),
+            presence: Vec::new(),
+            stalls: None,
         };
         if log.header.format < FACTS_FORMAT {
             ctx.holds = super::legacy::holds(&ctx);
@@ -112,7 +165,58 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        if log.header.format < PRESENCE_FORMAT {
+            ctx.presence = footholds(&ctx);
+        } else {
+            let mut stalls = Vec::new();
+            for (at, e) in &ctx.events {
+                match e {
+                    Event::PresenceChanged { system, presence } => {
+                        ctx.presence.push(PresenceFact {
+                            at: *at,
+                            system: system.clone(),
+                            presence: *presence,
+                        });
+                    }
+                    Event::CampaignStalled => stalls.push((*at, true)),
+                    Event::CampaignResumed => stalls.push((*at, false)),
+                    _ => {}
+                }
+            }
+            ctx.stalls = Some(stalls);
+        }
         ctx
+    }
+
+    /// What the attacker holds on each system when the log ends, in system id order.
+    pub fn present_at_end(&self) -> BTreeMap<&str, Presence> {
+        let mut last: BTreeMap<&str, Presence> = BTreeMap::new();
+        for f in &self.presence {
+            last.insert(&f.system, f.presence);
+        }
+        last.retain(|_, p| p.any());
+        last
+    }
+
+    /// When the attacker last lost its last presence in the estate, if it holds nothing
+    /// from then to the end of the log (and was ever present).
+    pub fn evicted_at(&self) -> Option<u32> {
+        let mut holding: BTreeSet<&str> = BTreeSet::new();
+        let mut since = None;
+        for f in &self.presence {
+            let before = !holding.is_empty();
+            if f.presence.any() {
+                holding.insert(&f.system);
+            } else {
+                holding.remove(f.system.as_str());
+            }
+            match (before, holding.is_empty()) {
+                (true, true) => since = Some(f.at),
+                (_, false) => since = None,
+                _ => {}
+            }
+        }
+        since
     }
 
     /// The exclusive end of cost accrual: the engine charges the last tick too.

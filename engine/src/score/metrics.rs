@@ -9,7 +9,7 @@ use super::report::{
     AlertCounts, Better, CompromisedSystem, Containment, ContainmentBasis, Cost, CostBasis,
     DecisionResult, Details, Detected, Detection, ExpectationOutcome, ExpectedResponse,
     InjectResult, Isolation, Metric, MissedFinding, OneOffCost, Recovery, RequestOutcome,
-    RequestResult, ServiceRecovery, SystemAmount, SystemsHit, TimedSystem, Unit,
+    RequestResult, ServiceRecovery, SystemAmount, SystemPresence, SystemsHit, TimedSystem, Unit,
 };
 use crate::model::{Event, FootholdStatus};
 use crate::scenario::{ActionEffect, Phase, SystemState};
@@ -18,7 +18,7 @@ use crate::scenario::{ActionEffect, Phase, SystemState};
 pub(crate) fn details(ctx: &Ctx<'_>, critical_from: Option<u64>) -> Details {
     let systems = systems_hit(ctx);
     let detection = detection(ctx);
-    let containment = containment(ctx, detection.first_compromise.as_ref());
+    let containment = containment(ctx, &detection);
     Details {
         detection,
         containment,
@@ -126,16 +126,44 @@ fn is_progress(e: &Event) -> bool {
     )
 }
 
-fn containment(ctx: &Ctx<'_>, first: Option<&TimedSystem>) -> Containment {
+fn containment(ctx: &Ctx<'_>, det: &Detection) -> Containment {
+    let first = det.first_compromise.as_ref();
     let last_progress = ctx.events.iter().filter(|(_, e)| is_progress(e)).map(|(at, _)| *at).max();
+    let evicted_at = ctx.evicted_at();
     let none = Containment {
         last_progress,
         contained_at: None,
         basis: None,
         by: None,
         time_to_contain: None,
+        evicted_at,
+        time_to_evict: first.zip(evicted_at).map(|(f, at)| at.saturating_sub(f.at)),
+        present_at_end: ctx
+            .present_at_end()
+            .into_iter()
+            .map(|(system, presence)| SystemPresence { system: system.to_owned(), presence })
+            .collect(),
     };
     let Some(first) = first else { return none };
+    if let Some(stalls) = &ctx.stalls {
+        // Contained from the moment the campaign last stalled, if it never resumed.
+        let Some(&(at, true)) = stalls.last() else { return none };
+        let by = ctx
+            .events
+            .iter()
+            .rev()
+            .skip_while(|(t, _)| *t > at)
+            .find(|(_, e)| matches!(e, Event::ActionCompleted { .. }))
+            .map_or_else(|| "no attack stage could make progress".into(), |(_, e)| e.to_string());
+        let from = det.detected.as_ref().map_or(first.at, |d| d.at.min(at));
+        return Containment {
+            contained_at: Some(at),
+            basis: Some(ContainmentBasis::CampaignStalled),
+            by: Some(by),
+            time_to_contain: Some(at.saturating_sub(from)),
+            ..none
+        };
+    }
     let blocked = last_progress.and_then(|p| {
         ctx.events.iter().find_map(|(at, e)| match e {
             Event::StageBlocked { stage, cause } if *at >= p && cause.by_defenders() => {
@@ -185,11 +213,11 @@ fn containment(ctx: &Ctx<'_>, first: Option<&TimedSystem>) -> Containment {
         return none;
     };
     Containment {
-        last_progress,
         contained_at: Some(at),
         basis: Some(basis),
         by: Some(by),
         time_to_contain: Some(at.saturating_sub(first.at)),
+        ..none
     }
 }
 
@@ -632,12 +660,46 @@ pub(crate) fn metrics(ctx: &Ctx<'_>, d: &Details, techniques: (usize, usize)) ->
         Lower,
         con.time_to_contain.map(f64::from),
         text,
-        "From the first foothold to the earlier of: the first attack stage blocked by the \
-         defenders (not by a failed roll) after the attacker's last progress; the moment from \
-         which no compromised system stayed reachable (every foothold reimaged, isolated, \
-         powered off or destroyed) to the end of the log.",
+        if ctx.stalls.is_some() {
+            "From the first detection (or the first foothold, when the campaign stalled before \
+             any detection) to the moment the engine recorded that no attack stage could make \
+             progress (CampaignStalled) without a later CampaignResumed: nothing running, no \
+             data flowing, and no stage that could start again with its preconditions and a \
+             target in reach. A campaign that did all it set out to do is not contained."
+        } else {
+            "From the first foothold to the earlier of: the first attack stage blocked by the \
+             defenders (not by a failed roll) after the attacker's last progress; the moment \
+             from which no compromised system stayed reachable (every foothold reimaged, \
+             isolated, powered off or destroyed) to the end of the log."
+        },
     ));
     set_never(&mut out, det.first_compromise.is_some() && con.time_to_contain.is_none());
+
+    let text = match (&det.first_compromise, con.time_to_evict) {
+        (None, _) => no_compromise.clone(),
+        (Some(_), Some(t)) => format!("{} (at {})", span(t), clock(con.evicted_at.unwrap_or(0))),
+        (Some(_), None) => {
+            let left: Vec<String> = con
+                .present_at_end
+                .iter()
+                .map(|p| format!("{} ({})", p.system, p.presence))
+                .collect();
+            format!("not evicted: still on {}", left.join(", "))
+        }
+    };
+    out.push(metric(
+        "time_to_evict",
+        "Time to evict",
+        Respond,
+        Unit::Minutes,
+        Lower,
+        con.time_to_evict.map(f64::from),
+        text,
+        "From the first foothold to the moment the attacker held nothing left anywhere in the \
+         estate (no foothold, persistence, C2 or exfiltration flow; EvictedFromEstate) and \
+         got nothing back before the end of the log.",
+    ));
+    set_never(&mut out, det.first_compromise.is_some() && con.time_to_evict.is_none());
 
     let rec = &d.recovery;
     for s in &rec.services {

@@ -254,6 +254,17 @@ pub enum ContainmentBasis {
     StageBlocked,
     /// Every compromised system evicted, isolated or off.
     NoReachableFoothold,
+    /// The engine recorded that no stage of the campaign could make progress any more.
+    CampaignStalled,
+}
+
+/// What the attacker still held on one system (the truth).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SystemPresence {
+    /// System id.
+    pub system: String,
+    /// What it held there.
+    pub presence: crate::model::Presence,
 }
 
 /// Where a drill's total cost comes from.
@@ -278,8 +289,15 @@ pub struct Containment {
     pub basis: Option<ContainmentBasis>,
     /// What contained it, for people.
     pub by: Option<String>,
-    /// From the first foothold to containment.
+    /// From the first foothold to containment (format 4 on: from the first detection,
+    /// or the first foothold when none came first).
     pub time_to_contain: Option<u32>,
+    /// When the attacker lost its last presence in the estate, for good.
+    pub evicted_at: Option<u32>,
+    /// From the first foothold to that eviction.
+    pub time_to_evict: Option<u32>,
+    /// What the attacker still held when the log ends, by system.
+    pub present_at_end: Vec<SystemPresence>,
 }
 
 /// Recovery of the critical services.

@@ -116,6 +116,9 @@ pub(crate) fn review(
 
     // Detection.
     let det = &d.detection;
+    // What the attacker still holds is said once: with the containment it qualifies, or
+    // with the systems still compromised.
+    let mut left_said = false;
     if let Some(first) = &det.first_compromise {
         match (&det.detected, det.time_to_detect) {
             (Some(x), Some(t)) if det.compromised_before_detection.is_empty() => r.strength(
@@ -158,7 +161,27 @@ pub(crate) fn review(
 
         // Containment.
         let con = &d.containment;
+        let left: Vec<String> =
+            con.present_at_end.iter().map(|p| format!("{} ({})", p.system, p.presence)).collect();
         match (con.time_to_contain, &con.by) {
+            // Never called contained while the attacker is still there.
+            (Some(t), Some(_)) if !left.is_empty() => {
+                left_said = true;
+                r.improve(
+                format!(
+                    "The campaign stalled {} after the first foothold, at {}, but the attacker was never evicted: when the drill ended it still held {}.",
+                    span(t),
+                    clock(con.contained_at.unwrap_or(0)),
+                    and_list(&left)
+                ),
+                Phase::Respond,
+                security.clone(),
+                format!(
+                    "Evict, not only contain: hunt for what the attacker still holds ({}) and remove it (reimage, block C2), then check it is gone",
+                    con.present_at_end.iter().map(|p| p.system.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            }
             (Some(t), Some(by)) => {
                 let clean = d.systems.encrypted.is_empty()
                     && d.exfiltrated.iter().all(|x| x.amount <= 0.0);
@@ -186,7 +209,9 @@ pub(crate) fn review(
     }
 
     let hit = &d.systems;
-    if !hit.still_compromised.is_empty() {
+    if left_said {
+        // Said with the containment above.
+    } else if !hit.still_compromised.is_empty() {
         let isolated_at_end =
             |s: &str| d.isolations.iter().any(|i| i.system == s && i.until.is_none());
         let listed: Vec<String> = hit
@@ -206,6 +231,19 @@ pub(crate) fn review(
                 "Hunt for and remove the remaining footholds ({}); keep a list of compromised hosts and check it off as they are cleaned",
                 hit.still_compromised.join(", ")
             ),
+        );
+    } else if !d.containment.present_at_end.is_empty() {
+        let con = &d.containment;
+        let left: Vec<String> =
+            con.present_at_end.iter().map(|p| format!("{} ({})", p.system, p.presence)).collect();
+        r.improve(
+            format!(
+                "The attacker was never evicted: when the drill ended it still held {}.",
+                and_list(&left)
+            ),
+            Phase::Respond,
+            security.clone(),
+            "Investigate the systems that talk to the attacker (network evidence finds C2 and flows) and cut what is left (block C2, reimage)".into(),
         );
     } else if !hit.compromised.is_empty() {
         r.strength(
@@ -560,9 +598,15 @@ pub(crate) fn summary(
             }
             _ => "no team detected it".into(),
         };
-        let contained = match d.containment.time_to_contain {
-            Some(t) => format!("it was contained after {}", span(t)),
-            None => "it was never contained".into(),
+        let con = &d.containment;
+        let contained = match (con.time_to_contain, con.present_at_end.is_empty()) {
+            (Some(t), true) => format!("it was contained after {}", span(t)),
+            (Some(t), false) => format!(
+                "its campaign stalled after {} but it was never evicted (still on {})",
+                span(t),
+                con.present_at_end.iter().map(|p| p.system.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            (None, _) => "it was never contained".into(),
         };
         out.push(format!(
             "The attacker first got in at {} ({}); {detected}; {contained}.",

@@ -91,6 +91,15 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
             }
             Event::Evicted { system } => ("evicted", attacker(), None, Some(system)),
             Event::EvictedFromEstate => ("evicted_from_estate", attacker(), None, None),
+            // Footholds and evictions are listed already; the rest of what it holds is the
+            // truth's detail, shown in the report's presence section.
+            Event::PresenceChanged { .. } => continue,
+            Event::CampaignStalled => ("campaign_stalled", attacker(), None, None),
+            Event::CampaignResumed => ("campaign_resumed", attacker(), None, None),
+            Event::StageReacted { .. } => ("stage_reacted", attacker(), None, None),
+            Event::Suspected { team, system, .. } => {
+                ("suspected", team.clone(), Some(Phase::Detect), Some(system))
+            }
             Event::StageStarted { .. } => ("stage_started", attacker(), None, None),
             Event::StageSucceeded { .. } => ("stage_succeeded", attacker(), None, None),
             Event::StageBlocked { .. } => ("stage_blocked", attacker(), None, None),

@@ -4,16 +4,18 @@ use bevy_ecs::prelude::*;
 
 use super::detect::Monitoring;
 use super::effects::{
-    Dirty, EffectCtx, TickEvents, apply_to_system, host_dark, investigate, learn_compromise,
+    Dirty, EffectCtx, Found, TickEvents, apply_to_system, host_dark, investigate, learn_compromise,
     learn_state, needs_host, set_flag,
 };
 use super::propagate::SiteState;
 use super::script::ScriptState;
+use std::collections::BTreeMap;
+
 use crate::model::{
     ActionRun, Attack, Clock, Compiled, Compromise, Done, Entities, Event, FindingSource, Flags,
-    Knowledge, Network, OpState, SimRng, SystemFacts, TeamState,
+    Indicator, Knowledge, Network, OpState, SimRng, SysIx, SystemFacts, TeamIx, TeamState,
 };
-use crate::scenario::{ActionEffect, TargetKind};
+use crate::scenario::{ActionEffect, Minutes, StageRequirement, TargetKind};
 
 /// The actions phase. Completions are applied in action-id order, so two actions finishing
 /// on the same tick always resolve the same way.
@@ -86,10 +88,12 @@ pub fn complete_actions(
                 for effect in def.effects.iter().filter(|_| failure.is_none()) {
                     match effect {
                         ActionEffect::Investigate => {
-                            let found = investigate(&mut ctx, &facts, &compromise);
+                            let found = investigate(ix, &mut ctx, &facts, &compromise);
                             findings.push((ix, found, facts.rebuilt_at));
                         }
-                        ActionEffect::ShareFinding => findings.push((ix, false, facts.rebuilt_at)),
+                        ActionEffect::ShareFinding => {
+                            findings.push((ix, Found::default(), facts.rebuilt_at));
+                        }
                         _ => {
                             if let Err(why) = apply_to_system(
                                 &mut ctx,
@@ -147,7 +151,7 @@ pub fn complete_actions(
                 meet_expectations(&c, &mut script, run, &mut events.0);
             }
         }
-        for (ix, compromised, rebuilt_at) in findings {
+        for (ix, found, rebuilt_at) in findings {
             let sys_id = c.systems[ix as usize].id.clone();
             if def.effects.contains(&ActionEffect::ShareFinding) {
                 let at = (now, rebuilt_at);
@@ -157,17 +161,102 @@ pub fn complete_actions(
                     &mut k,
                     &team_id,
                     (ix, &sys_id),
-                    compromised,
+                    found.any(),
                     FindingSource::Investigation,
                     (now, rebuilt_at),
                     &mut events.0,
                 );
+                if found.any() {
+                    let present = |j: SysIx| {
+                        systems
+                            .get(entities.systems[j as usize])
+                            .is_ok_and(|(_, cmp, _)| cmp.present())
+                    };
+                    let c2 = |j: SysIx| {
+                        systems.get(entities.systems[j as usize]).is_ok_and(|(_, cmp, _)| cmp.c2)
+                    };
+                    let leads = indicators(&c, &attack, ix, found, &present, &c2);
+                    suspect(&c, run.team, &team_id, leads, now, &mut k, &mut events.0);
+                }
             }
         }
         // The acting team sees the result of its own action once it has settled.
         if let Some(ix) = run.target.as_deref().and_then(|t| c.system(t)) {
             monitoring.seen_by(run.team, ix);
         }
+    }
+}
+
+/// Where a successful investigation of `ix` points: the other systems the same stages hit
+/// (their tooling), those talking to the C2 endpoint found (from network evidence), and the
+/// issuers of the credentials the stages that hit it used. Only where the attacker still
+/// is: an indicator matches what is there to be found.
+fn indicators(
+    c: &Compiled,
+    attack: &Attack,
+    ix: SysIx,
+    found: Found,
+    present: &dyn Fn(SysIx) -> bool,
+    c2: &dyn Fn(SysIx) -> bool,
+) -> Vec<(SysIx, Indicator)> {
+    let found_on = c.systems[ix as usize].id.clone();
+    let mut leads: BTreeMap<SysIx, Indicator> = BTreeMap::new();
+    let stages = c.scenario.adversary.as_ref().map_or(&[][..], |a| &a.stages[..]);
+    let hits = attack.hits.get(ix as usize).map_or(&[][..], Vec::as_slice);
+    if found.network {
+        for j in (0..c.systems.len() as SysIx).filter(|&j| j != ix && c2(j)) {
+            leads.entry(j).or_insert_with(|| Indicator::C2Endpoint { found_on: found_on.clone() });
+        }
+    }
+    for &s in hits {
+        let Some(stage) = stages.get(s as usize) else { continue };
+        for (j, other) in attack.hits.iter().enumerate() {
+            let j = j as SysIx;
+            if j != ix && other.contains(&s) && present(j) {
+                leads.entry(j).or_insert_with(|| Indicator::Tooling {
+                    found_on: found_on.clone(),
+                    technique: stage.technique.clone(),
+                });
+            }
+        }
+        for r in &stage.requires {
+            let StageRequirement::Credential(cr) = r else { continue };
+            let issuer = c.scenario.estate.credentials.iter().find(|x| &x.id == cr);
+            if let Some(j) = issuer.and_then(|x| c.system(&x.issuer)).filter(|&j| j != ix) {
+                leads.entry(j).or_insert_with(|| Indicator::Credential {
+                    found_on: found_on.clone(),
+                    credential: cr.clone(),
+                });
+            }
+        }
+    }
+    leads.into_iter().collect()
+}
+
+/// Puts systems under a team's suspicion, where it sees them and has no finding yet.
+fn suspect(
+    c: &Compiled,
+    team: TeamIx,
+    team_id: &str,
+    leads: Vec<(SysIx, Indicator)>,
+    now: Minutes,
+    k: &mut Knowledge,
+    events: &mut Vec<Event>,
+) {
+    let sees = &c.teams[team as usize].sees_zone;
+    for (j, indicator) in leads {
+        let info = &c.systems[j as usize];
+        let Some(o) = k.systems.get_mut(j as usize) else { continue };
+        let known = o.compromise.is_some_and(|(yes, _, _)| yes) || o.suspected.is_some();
+        if known || !sees.get(info.zone as usize).copied().unwrap_or(false) {
+            continue;
+        }
+        o.suspected = Some((now, indicator.clone()));
+        events.push(Event::Suspected {
+            team: team_id.to_owned(),
+            system: info.id.clone(),
+            indicator,
+        });
     }
 }
 

@@ -21,7 +21,8 @@ use crate::model::{
     Network, OpState, RecordedEvents, SimRng, StageInfo, StageRun, StageStatus, SysIx, SystemFacts,
 };
 use crate::scenario::{
-    Logging, Minutes, OnBlocked, Pick, Privilege, Stage, StageEffect, StageRequirement,
+    Logging, Minutes, Noticed, OnBlocked, Pick, Privilege, Repeat, Response, Stage, StageEffect,
+    StageRequirement,
 };
 
 /// What the adversary phase only reads.
@@ -155,6 +156,24 @@ impl Look<'_> {
         })
     }
 
+    /// Whether the defenders undid what a stage did to any of its targets, so that a stage
+    /// that repeats when undone has something to do again.
+    fn undone(&self, stage: &Stage, targets: &[SysIx], attack: &Attack, systems: &Systems) -> bool {
+        targets.iter().any(|&t| {
+            let Ok((f, cmp)) = systems.get(self.entities.systems[t as usize]) else { return false };
+            stage.effects.iter().any(|e| match e {
+                StageEffect::Foothold(p) => cmp.foothold.is_none_or(|h| h < *p),
+                StageEffect::StealCredential(cr) => !attack.stolen.contains(cr),
+                StageEffect::Persistence => !cmp.persistence,
+                StageEffect::CommandAndControl => !cmp.c2,
+                StageEffect::Exfiltrate { .. } => cmp.exfil_rate <= 0.0,
+                StageEffect::Encrypt => !f.encrypted,
+                StageEffect::Destroy => !f.wiped,
+                StageEffect::DestroyBackups => false,
+            })
+        })
+    }
+
     /// Whether the attacker can reach a system for this stage now.
     fn in_reach(&mut self, info: &StageInfo, t: SysIx, systems: &Systems) -> bool {
         self.barrier(info, t, systems).is_none()
@@ -236,6 +255,10 @@ pub fn advance_stages(
         }
         attack.evaluated_at = None;
     }
+    if !attack.noticed.is_empty() {
+        react(&c, now, &mut attack, &mut runs, &mut events.0);
+    }
+    let tick = clock.tick;
 
     let mut look = Look {
         c: &c,
@@ -248,6 +271,24 @@ pub fn advance_stages(
     // Waiting stages are evaluated only when something happened since the last look (or a
     // time they wait for has come), which keeps quiet stretches cheap on big estates.
     let changed = attack.evaluated_at != Some(recorded.0.len());
+    let mut repeating = false;
+    for run in runs.iter_mut() {
+        let stage = &adv.stages[run.ix as usize];
+        let again = match (run.status, stage.repeat) {
+            (StageStatus::Succeeded, Repeat::Every(every)) => {
+                run.last_success.is_some_and(|at| now >= at.saturating_add(every))
+            }
+            (StageStatus::Succeeded, Repeat::WhenUndone) => {
+                changed && look.undone(stage, &run.targets, &attack, &systems)
+            }
+            _ => false,
+        };
+        if again {
+            run.status = StageStatus::Waiting;
+            repeating = true;
+        }
+    }
+    let changed = changed || repeating;
     for run in runs.iter_mut() {
         let stage = &adv.stages[run.ix as usize];
         let info = &c.stages[run.ix as usize];
@@ -280,6 +321,7 @@ pub fn advance_stages(
                     let names = still.iter().map(|&t| c.systems[t as usize].id.clone()).collect();
                     let mut effects = Effects {
                         look: &mut look,
+                        ix: run.ix,
                         stage,
                         attack: &mut attack,
                         dirty: &mut dirty,
@@ -291,6 +333,7 @@ pub fn advance_stages(
                     attack.succeeded[run.ix as usize] = true;
                     run.status = StageStatus::Succeeded;
                     run.next_alert = None;
+                    run.last_success = Some(now);
                     events
                         .0
                         .push(Event::StageSucceeded { stage: stage.id.clone(), targets: names });
@@ -301,12 +344,19 @@ pub fn advance_stages(
                     StageStatus::Retrying { at } => at <= now,
                     _ => true,
                 };
+                let (pace, quiet) =
+                    (attack.pace[run.ix as usize], attack.quiet_until[run.ix as usize]);
+                let came = |t: Minutes| now >= t && now < t.saturating_add(tick);
                 let timely = changed
-                    || now == stage.earliest
+                    || came(stage.earliest)
+                    || came(quiet)
                     || matches!(run.status, StageStatus::Retrying { at } if at == now);
+                // A stage that hurried no longer waits for its earliest time.
+                let early = now < stage.earliest && pace >= 1.0;
                 if !due
                     || !timely
-                    || now < stage.earliest
+                    || early
+                    || now < quiet
                     || !look.ready(stage, run.ix, &attack, &flags, &systems)
                 {
                     continue;
@@ -331,7 +381,7 @@ pub fn advance_stages(
                     continue;
                 }
                 let targets = pick(candidates, stage.targets.pick, &mut rng);
-                let until = now.saturating_add(Minutes(stage.duration.0.max(1)));
+                let until = now.saturating_add(paced(stage.duration, pace));
                 run.next_alert = next_alert(&c, stage, &targets, now, &mut rng);
                 events.0.push(Event::StageStarted {
                     stage: stage.id.clone(),
@@ -344,7 +394,112 @@ pub fn advance_stages(
             _ => {}
         }
     }
+    if changed {
+        let stalled = stalled(&mut look, adv, &runs, &attack, &flags, &systems);
+        if stalled != attack.stalled {
+            attack.stalled = stalled;
+            events.0.push(if stalled { Event::CampaignStalled } else { Event::CampaignResumed });
+        }
+    }
     attack.evaluated_at = Some(recorded.0.len());
+}
+
+/// A duration at a stage's pace, at least a minute.
+fn paced(duration: Minutes, pace: f64) -> Minutes {
+    let m = (f64::from(duration.0) * pace).round();
+    Minutes(if m >= f64::from(u32::MAX) { u32::MAX } else { (m as u32).max(1) })
+}
+
+/// Whether no stage can make progress as things stand, while some stage has not succeeded
+/// (a campaign that did all it set out to do is not stalled but done): nothing runs, no data
+/// flows, and no stage that could start again has its preconditions and a target in reach,
+/// whatever time it waits for.
+fn stalled(
+    look: &mut Look<'_>,
+    adv: &crate::scenario::Adversary,
+    runs: &[Mut<StageRun>],
+    attack: &Attack,
+    flags: &Flags,
+    systems: &Systems,
+) -> bool {
+    if !attack.exfiltrating.is_empty()
+        || runs.iter().any(|r| matches!(r.status, StageStatus::Running { .. }))
+    {
+        return false;
+    }
+    let c = look.c;
+    let counts =
+        |r: &StageRun| !c.stages[r.ix as usize].is_fallback || attack.released[r.ix as usize];
+    if !runs.iter().any(|r| counts(r) && r.status != StageStatus::Succeeded) {
+        return false;
+    }
+    !runs.iter().any(|r| {
+        let stage = &adv.stages[r.ix as usize];
+        let could_start = match r.status {
+            StageStatus::Waiting | StageStatus::Retrying { .. } => true,
+            StageStatus::Succeeded => matches!(stage.repeat, Repeat::Every(_)),
+            _ => false,
+        };
+        could_start && look.ready(stage, r.ix, attack, flags, systems) && {
+            let info = &c.stages[r.ix as usize];
+            info.targets.select(&c.systems).into_iter().any(|t| look.in_reach(info, t, systems))
+        }
+    })
+}
+
+/// Reacts to the containment the attacker saw: each stage's reactions to it fire, once.
+fn react(
+    c: &Compiled,
+    now: Minutes,
+    attack: &mut Attack,
+    runs: &mut [Mut<StageRun>],
+    events: &mut Vec<Event>,
+) {
+    let Some(adv) = &c.scenario.adversary else { return };
+    let noticed: BTreeSet<Noticed> = std::mem::take(&mut attack.noticed).into_iter().collect();
+    for run in runs.iter_mut() {
+        let ix = run.ix as usize;
+        if run.status == StageStatus::Abandoned {
+            continue;
+        }
+        let stage = &adv.stages[ix];
+        for (r, reaction) in stage.reacts.iter().enumerate() {
+            let fired = attack.reacted.get(ix).and_then(|v| v.get(r)).copied().unwrap_or(true);
+            if fired || !noticed.contains(&reaction.on) {
+                continue;
+            }
+            attack.reacted[ix][r] = true;
+            match &reaction.then {
+                Response::Fallback(other) => {
+                    if let Some(i) = c.stage(other) {
+                        attack.released[i as usize] = true;
+                    }
+                }
+                Response::Accelerate(x) => {
+                    let x = x.clamp(0.0, 1.0);
+                    attack.pace[ix] *= x;
+                    if let StageStatus::Running { until } = run.status {
+                        let left = paced(Minutes(until.0.saturating_sub(now.0)), x);
+                        run.status = StageStatus::Running { until: now.saturating_add(left) };
+                        run.next_alert = run.next_alert.filter(|a| *a < now.saturating_add(left));
+                    }
+                }
+                Response::GoQuiet(quiet) => {
+                    attack.quiet_until[ix] = now.saturating_add(*quiet);
+                    if let StageStatus::Running { until } = run.status {
+                        run.status = StageStatus::Running { until: until.saturating_add(*quiet) };
+                        run.next_alert = None;
+                    }
+                }
+            }
+            events.push(Event::StageReacted {
+                stage: stage.id.clone(),
+                noticed: reaction.on,
+                reaction: reaction.then.to_string(),
+            });
+        }
+    }
+    attack.evaluated_at = None;
 }
 
 /// Draws `how` many of the candidates (in index order), each uniformly among those not yet
@@ -408,7 +563,7 @@ impl Remaining {
 
 /// How much louder a stage is on a system for its controls: EDR triples the noise,
 /// central logging adds half (basic) or all (full) again.
-fn loudness(c: &Compiled, t: SysIx) -> f64 {
+pub(super) fn loudness(c: &Compiled, t: SysIx) -> f64 {
     let ctl = c.systems[t as usize].controls;
     let logging = match ctl.logging {
         Logging::None => 0.0,
@@ -477,6 +632,8 @@ fn blocked(
 /// A successful stage's effects on its targets, and on what the phase keeps track of.
 struct Effects<'l, 'a> {
     look: &'l mut Look<'a>,
+    /// The stage's index.
+    ix: u32,
     stage: &'l Stage,
     attack: &'l mut Attack,
     dirty: &'l mut Dirty,
@@ -490,6 +647,7 @@ impl Effects<'_, '_> {
         let Ok((mut f, mut cmp)) = systems.get_mut(self.look.entities.systems[t as usize]) else {
             return;
         };
+        let was_present = cmp.present();
         for effect in &stage.effects {
             match effect {
                 StageEffect::Foothold(p) => {
@@ -518,10 +676,12 @@ impl Effects<'_, '_> {
                 StageEffect::CommandAndControl => {
                     if !f.c2_blocked {
                         cmp.c2 = true;
+                        self.dirty.touch(t);
                     }
                 }
                 StageEffect::Exfiltrate { gb_per_hour } => {
                     cmp.exfil_rate = *gb_per_hour;
+                    self.dirty.touch(t);
                     let attack = &mut *self.attack;
                     let flowing = self.look.exfiltrating.get_or_insert_with(|| {
                         attack.exfiltrating.iter().map(|&(s, _)| s).collect()
@@ -556,6 +716,15 @@ impl Effects<'_, '_> {
                     self.dirty.mark(t);
                 }
             }
+        }
+        if !was_present && cmp.present() {
+            // Evidence collected before the intrusion holds nothing of it.
+            f.evidence.collected = false;
+        }
+        if let Some(hits) = self.attack.hits.get_mut(t as usize)
+            && !hits.contains(&self.ix)
+        {
+            hits.push(self.ix);
         }
         // Later stages this tick reach from, and may require, the footholds just gained.
         if let Some(holdings) = self.look.holdings.as_mut() {

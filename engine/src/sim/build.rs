@@ -88,6 +88,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                                     && c.teams[i].sees_zone[s.zone as usize])
                                     .then_some((SystemState::Online, Minutes::ZERO)),
                                 compromise: None,
+                                suspected: None,
                             })
                             .collect(),
                         inbox: Vec::new(),
@@ -103,6 +104,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                 status: StageStatus::Waiting,
                 targets: Vec::new(),
                 next_alert: None,
+                last_success: None,
             });
         }
     }
@@ -126,17 +128,21 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
     world.insert_resource(Tally::default());
     world.insert_resource(CommandQueue::default());
     world.insert_resource(RecordedEvents::default());
-    let stages = c.scenario.adversary.as_ref().map_or(0, |a| a.stages.len());
+    let stages = c.scenario.adversary.as_ref().map_or(&[][..], |a| &a.stages[..]);
     world.insert_resource(Attack {
-        succeeded: vec![false; stages],
-        released: vec![false; stages],
+        succeeded: vec![false; stages.len()],
+        released: vec![false; stages.len()],
         taken_gb: vec![0.0; c.systems.len()],
+        reacted: stages.iter().map(|s| vec![false; s.reacts.len()]).collect(),
+        pace: vec![1.0; stages.len()],
+        quiet_until: vec![Minutes::ZERO; stages.len()],
+        hits: vec![Vec::new(); c.systems.len()],
         ..Attack::default()
     });
     world.insert_resource(super::detect::AlertClock::default());
     world.insert_resource(Done::default());
     world.insert_resource(TickEvents::default());
-    world.insert_resource(super::presence::Presence::new(c.systems.len()));
+    world.insert_resource(super::presence::PresenceRecord::new(c.systems.len()));
     world.insert_resource(Dirty {
         systems: Vec::new(),
         marked: vec![false; c.systems.len()],

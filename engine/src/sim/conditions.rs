@@ -16,8 +16,10 @@ pub struct SysSnapshot {
     pub encrypted: bool,
     /// Wiped.
     pub wiped: bool,
-    /// The attacker holds it.
+    /// The attacker holds a foothold or persistence on it.
     pub compromised: bool,
+    /// The attacker holds anything on it.
+    pub present: bool,
 }
 
 impl SysSnapshot {
@@ -33,7 +35,8 @@ impl SysSnapshot {
             isolated: f.isolated,
             encrypted: f.encrypted,
             wiped: f.wiped,
-            compromised: cmp.present(),
+            compromised: cmp.foothold.is_some() || cmp.persistence,
+            present: cmp.present(),
         }
     }
 }
@@ -56,6 +59,8 @@ pub struct CondCtx<'a> {
     pub inject_fired: &'a [bool],
     /// Flags set.
     pub flags: &'a std::collections::BTreeSet<String>,
+    /// The attacker holds something somewhere in the estate.
+    pub present_anywhere: bool,
 }
 
 /// Whether the condition holds. Unknown ids (rejected by `check`) never hold.
@@ -73,6 +78,8 @@ pub fn holds(cond: &Condition, ctx: &CondCtx<'_>) -> bool {
             SystemState::Destroyed => s.wiped,
         }),
         Condition::Compromised(system) => sys(system).is_some_and(|s| s.compromised),
+        Condition::Present(system) => sys(system).is_some_and(|s| s.present),
+        Condition::Evicted => !ctx.present_anywhere,
         Condition::StageSucceeded(stage) => {
             c.stage(stage).is_some_and(|i| ctx.succeeded.get(i as usize).copied().unwrap_or(false))
         }

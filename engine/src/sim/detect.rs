@@ -9,11 +9,11 @@ use std::collections::VecDeque;
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
-use super::adversary::next_alert;
+use super::adversary::{loudness, next_alert};
 use super::effects::{TickEvents, learn_state};
 use crate::model::{
-    Clock, Compiled, Entities, Event, InboxItem, Knowledge, OpState, SimRng, StageRun, StageStatus,
-    SysIx, Tally, TeamIx, TeamState,
+    Attack, Clock, Compiled, Compromise, Entities, Event, InboxItem, Knowledge, OpState, SimRng,
+    StageRun, StageStatus, SysIx, SystemFacts, Tally, TeamIx, TeamState,
 };
 use crate::scenario::Minutes;
 
@@ -55,6 +55,51 @@ impl Monitoring {
     }
 }
 
+/// Telemetry while the attacker is present: a held foothold or C2 channel on a running,
+/// connected system raises alerts at the scenario's low beacon rate, and data flowing out
+/// at its exfiltration rate, both raised by the system's controls as stages' noise is.
+fn telemetry(
+    c: &Compiled,
+    clock: &Clock,
+    entities: &Entities,
+    attack: &Attack,
+    held: &Query<(&SystemFacts, &Compromise)>,
+    rng: &mut SimRng,
+    alerts: &mut Vec<(SysIx, String, bool)>,
+) {
+    let d = &c.scenario.detection;
+    let hours = f64::from(clock.tick.0) / 60.0;
+    let roll = |rng: &mut SimRng, t: SysIx, per_hour: f64| {
+        let p = 1.0 - (-per_hour.max(0.0) * loudness(c, t) * hours).exp();
+        p > 0.0 && rng.0.random::<f64>() < p
+    };
+    let stages = c.scenario.adversary.as_ref().map_or(&[][..], |a| &a.stages[..]);
+    if d.beacons_per_hour > 0.0 {
+        for &t in &attack.holding {
+            let Ok((f, cmp)) = held.get(entities.systems[t as usize]) else { continue };
+            if !f.powered || f.isolated || f.wiped || !(cmp.foothold.is_some() || cmp.c2) {
+                continue;
+            }
+            if roll(rng, t, d.beacons_per_hour) {
+                // C2 shows as its traffic; a dormant foothold as the tooling that made it.
+                let tooling = attack.hits[t as usize].last().and_then(|&s| stages.get(s as usize));
+                let technique = match tooling {
+                    Some(s) if !cmp.c2 => s.technique.clone(),
+                    _ => "T1071.001".to_owned(),
+                };
+                alerts.push((t, technique, true));
+            }
+        }
+    }
+    if d.exfiltration_alerts_per_hour > 0.0 {
+        for &(t, _) in &attack.exfiltrating {
+            if roll(rng, t, d.exfiltration_alerts_per_hour) {
+                alerts.push((t, "T1041".to_owned(), true));
+            }
+        }
+    }
+}
+
 /// The detect phase.
 #[allow(clippy::too_many_arguments)]
 pub fn detect(
@@ -66,6 +111,8 @@ pub fn detect(
     mut rng: ResMut<SimRng>,
     mut alert_clock: ResMut<AlertClock>,
     mut tally: ResMut<Tally>,
+    attack: Res<Attack>,
+    held: Query<(&SystemFacts, &Compromise)>,
     states: Query<&OpState>,
     mut stages: Query<&mut StageRun>,
     mut teams: Query<(&TeamState, &mut Knowledge)>,
@@ -89,6 +136,7 @@ pub fn detect(
                 next_alert(&c, stage, &run.targets, now, &mut rng).filter(|t| *t < until);
         }
     }
+    telemetry(&c, &clock, &entities, &attack, &held, &mut rng, &mut alerts);
     let fp_rate = c.scenario.detection.false_positives_per_hour;
     if fp_rate > 0.0 && !c.systems.is_empty() {
         let tick = c.scenario.meta.tick.0.max(1);

@@ -9,7 +9,7 @@ use crate::model::{
     Attack, Compiled, Compromise, Event, FindingSource, Flags, Knowledge, Network, SimRng, SysIx,
     SystemFacts,
 };
-use crate::scenario::{ActionEffect, Minutes, SystemState};
+use crate::scenario::{ActionEffect, Logging, Minutes, Noticed, SystemState};
 
 /// Events raised during the current tick, in the order they happened.
 #[derive(Debug, Clone, Default, Resource)]
@@ -171,6 +171,22 @@ pub fn apply_to_system(
     let info = &ctx.compiled.systems[ix as usize];
     let id = info.id.as_str();
     let before = placed_site(info, facts);
+    let held = compromise.present();
+    // What the attacker sees happen to what it holds, for the stages that react to it.
+    let noticed = &mut ctx.attack.noticed;
+    match effect {
+        ActionEffect::Isolate | ActionEffect::PowerOff if held => {
+            noticed.push(Noticed::HostIsolated);
+        }
+        ActionEffect::BlockC2 if compromise.c2 => noticed.push(Noticed::C2Cut),
+        ActionEffect::Reimage if held => {
+            noticed.push(Noticed::FootholdRemoved);
+            if compromise.c2 {
+                noticed.push(Noticed::C2Cut);
+            }
+        }
+        _ => {}
+    }
     match effect {
         ActionEffect::Isolate => facts.isolated = true,
         ActionEffect::Reconnect => facts.isolated = false,
@@ -293,11 +309,16 @@ pub fn apply_to_system(
                 .filter(|c| c.issuer == id && ctx.attack.stolen.remove(&c.id))
                 .map(|c| c.id.clone())
                 .collect();
+            if !voided.is_empty() {
+                ctx.attack.noticed.push(Noticed::CredentialReset);
+            }
             ctx.events.push(Event::CredentialsReset { system: id.to_owned(), voided });
         }
         ActionEffect::BlockC2 => {
             facts.c2_blocked = true;
+            // The flow needs the channel: without it the attacker's tooling sends nothing.
             compromise.c2 = false;
+            compromise.exfil_rate = 0.0;
         }
         ActionEffect::CollectEvidence => {
             if !facts.evidence.intact {
@@ -327,22 +348,54 @@ pub fn set_flag(flags: &mut Flags, flag: &str, events: &mut Vec<Event>) {
     }
 }
 
-/// The result of an investigation: finds a real compromise with a chance that evidence
-/// raises, and never invents one.
-pub fn investigate(ctx: &mut EffectCtx<'_>, facts: &SystemFacts, compromise: &Compromise) -> bool {
-    if !compromise.present() {
-        return false;
+/// What an investigation found of the attacker's presence on a system.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Found {
+    /// A foothold or persistence, from the host's evidence.
+    pub host: bool,
+    /// C2 or an exfiltration flow, from network evidence (central logs, flow records).
+    pub network: bool,
+}
+
+impl Found {
+    /// Whether it found anything.
+    pub fn any(self) -> bool {
+        self.host || self.network
     }
+}
+
+/// The result of an investigation: finds each part of a real presence with a chance that
+/// its evidence sets, and never invents one. Footholds and persistence are found on the
+/// host, where collected evidence helps; C2 and flows in the network's records, which the
+/// system's logging keeps.
+pub fn investigate(
+    ix: SysIx,
+    ctx: &mut EffectCtx<'_>,
+    facts: &SystemFacts,
+    cmp: &Compromise,
+) -> Found {
     let d = &ctx.compiled.scenario.detection;
-    let chance = if facts.evidence.collected {
-        d.investigation_success_with_evidence
-    } else if facts.evidence.intact {
-        d.investigation_success
-    } else {
-        // With the evidence gone, only traces in central logs remain.
-        d.investigation_success * 0.25
-    };
-    ctx.rng.0.random::<f64>() < chance
+    let mut found = Found::default();
+    if cmp.foothold.is_some() || cmp.persistence {
+        let chance = if facts.evidence.collected {
+            d.investigation_success_with_evidence
+        } else if facts.evidence.intact {
+            d.investigation_success
+        } else {
+            // With the evidence gone, only traces in central logs remain.
+            d.investigation_success * 0.25
+        };
+        found.host = ctx.rng.0.random::<f64>() < chance;
+    }
+    if cmp.c2 || cmp.exfil_rate > 0.0 {
+        let kept = match ctx.compiled.systems[ix as usize].controls.logging {
+            Logging::None => 0.3,
+            Logging::Basic => 0.7,
+            Logging::Full => 1.0,
+        };
+        found.network = ctx.rng.0.random::<f64>() < d.investigation_success_with_evidence * kept;
+    }
+    found
 }
 
 /// Records a team's finding about a system in its knowledge.
@@ -363,6 +416,8 @@ pub fn learn_compromise(
         if compromised || !confirmed {
             o.compromise = Some((compromised, now, source));
         }
+        // A finding answers the suspicion.
+        o.suspected = None;
         events.push(Event::Finding {
             team: team.to_owned(),
             system: system_id.to_owned(),

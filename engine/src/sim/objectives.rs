@@ -56,6 +56,7 @@ impl ConditionReader<'_, '_> {
             done: &self.done.0,
             inject_fired: &self.script.inject_fired,
             flags: &self.flags.0,
+            present_anywhere: !self.attack.holding.is_empty(),
         };
         holds(cond, &ctx)
     }

@@ -1,5 +1,6 @@
-//! The attacker's presence as facts in the log: when a foothold becomes usable, is cut off
-//! or removed, when the attacker is evicted from a system and from the whole estate. Scoring,
+//! The attacker's presence as facts in the log: what it holds on each system (foothold,
+//! persistence, C2, exfiltration flow) as that changes, when a foothold becomes usable, is
+//! cut off or removed, when the attacker is evicted from a system and from the whole estate. Scoring,
 //! the bots and the UI read these events instead of re-modelling what removes a foothold.
 //!
 //! Only systems some phase touched this tick are looked at ([`Dirty::touched`]), so a quiet
@@ -8,15 +9,17 @@
 use bevy_ecs::prelude::*;
 
 use super::effects::{Dirty, TickEvents};
-use crate::model::{Compiled, Compromise, Entities, Event, FootholdStatus, SysIx, SystemFacts};
+use crate::model::{
+    Attack, Compiled, Compromise, Entities, Event, FootholdStatus, Presence, SysIx, SystemFacts,
+};
 
 /// What the log last said about the attacker on one system.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Hold {
     /// A foothold, usable or not.
     foothold: Option<FootholdStatus>,
-    /// Anything at all: a foothold or persistence.
-    present: bool,
+    /// Everything it holds.
+    presence: Presence,
 }
 
 impl Hold {
@@ -28,22 +31,20 @@ impl Hold {
                 FootholdStatus::Usable
             }
         });
-        Hold { foothold, present: cmp.present() }
+        Hold { foothold, presence: cmp.presence() }
     }
 }
 
-/// The presence record: per system what the log last said, and how many systems hold
-/// anything of the attacker's.
+/// The presence record: per system what the log last said.
 #[derive(Debug, Clone, Default, Resource)]
-pub struct Presence {
+pub struct PresenceRecord {
     seen: Vec<Hold>,
-    present: u32,
 }
 
-impl Presence {
+impl PresenceRecord {
     /// A record for an estate of `n` systems, none of them compromised.
     pub fn new(n: usize) -> Self {
-        Presence { seen: vec![Hold::default(); n], present: 0 }
+        PresenceRecord { seen: vec![Hold::default(); n] }
     }
 }
 
@@ -53,7 +54,8 @@ pub fn track_presence(
     c: Res<Compiled>,
     entities: Res<Entities>,
     mut dirty: ResMut<Dirty>,
-    mut presence: ResMut<Presence>,
+    mut record: ResMut<PresenceRecord>,
+    mut attack: ResMut<Attack>,
     mut events: ResMut<TickEvents>,
     systems: Query<(&SystemFacts, &Compromise)>,
 ) {
@@ -63,11 +65,10 @@ pub fn track_presence(
     let mut touched: Vec<SysIx> = std::mem::take(&mut dirty.touched);
     touched.sort_unstable();
     touched.dedup();
-    let presence = &mut *presence;
-    let anywhere_before = presence.present > 0;
+    let anywhere_before = !attack.holding.is_empty();
     for ix in touched {
         let (Some(seen), Some(&entity)) =
-            (presence.seen.get_mut(ix as usize), entities.systems.get(ix as usize))
+            (record.seen.get_mut(ix as usize), entities.systems.get(ix as usize))
         else {
             continue;
         };
@@ -85,17 +86,24 @@ pub fn track_presence(
         if let Some(foothold) = foothold {
             events.0.push(Event::FootholdChanged { system: system.clone(), foothold });
         }
-        match (seen.present, now.present) {
+        if now.presence != seen.presence {
+            events
+                .0
+                .push(Event::PresenceChanged { system: system.clone(), presence: now.presence });
+        }
+        match (seen.presence.any(), now.presence.any()) {
             (true, false) => {
                 events.0.push(Event::Evicted { system: system.clone() });
-                presence.present = presence.present.saturating_sub(1);
+                attack.holding.remove(&ix);
             }
-            (false, true) => presence.present += 1,
+            (false, true) => {
+                attack.holding.insert(ix);
+            }
             _ => {}
         }
         *seen = now;
     }
-    if anywhere_before && presence.present == 0 {
+    if anywhere_before && attack.holding.is_empty() {
         events.0.push(Event::EvictedFromEstate);
     }
 }

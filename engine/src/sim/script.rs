@@ -210,6 +210,7 @@ pub fn fire_script(
             done: &done.0,
             inject_fired: &script.inject_fired,
             flags: &flags.0,
+            present_anywhere: !attack.holding.is_empty(),
         };
         let due = |t: &Trigger| match t {
             Trigger::At(at) => *at <= now,

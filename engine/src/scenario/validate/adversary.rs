@@ -3,7 +3,7 @@
 use crate::scenario::attack::{self, TechniqueStatus};
 use crate::scenario::locate::Path;
 use crate::scenario::locate::Seg::{Field as F, Index as I};
-use crate::scenario::{Minutes, OnBlocked, Pick, StageEffect, StageRequirement};
+use crate::scenario::{Minutes, OnBlocked, Pick, Repeat, Response, StageEffect, StageRequirement};
 
 use super::dead_stages::DeadStage;
 use super::time::MAX_SPAN;
@@ -161,6 +161,55 @@ impl Ctx<'_> {
                     );
                 }
                 self.span(*m, MAX_SPAN, at("on_blocked"), "the delay of `Retry`");
+            }
+            if let Repeat::Every(m) = st.repeat {
+                if m == Minutes::ZERO {
+                    self.error(
+                        "out-of-range",
+                        at("repeat"),
+                        format!("stage `{}` cannot repeat every 0m", st.id),
+                        Some("give a period such as Every(\"2h\"), or WhenUndone".into()),
+                    );
+                }
+                self.span(m, MAX_SPAN, at("repeat"), "the period of `Every`");
+            }
+            for (j, r) in st.reacts.iter().enumerate() {
+                let path = [at("reacts"), vec![I(j), F("then")]].concat();
+                match &r.then {
+                    Response::Fallback(f) if *f == st.id => self.error(
+                        "out-of-range",
+                        path,
+                        format!("stage `{}` cannot fall back to itself", st.id),
+                        Some("name another stage: the channel or path the crew turns to".into()),
+                    ),
+                    Response::Fallback(f) => {
+                        let what = format!("as what stage `{}` falls back to", st.id);
+                        self.reference("stage", &stages, f, path, &what);
+                    }
+                    Response::Accelerate(x) if !(x.is_finite() && *x > 0.0 && *x < 1.0) => self
+                        .error(
+                            "out-of-range",
+                            path,
+                            format!("`Accelerate({x})` must multiply durations by more than 0 and less than 1"),
+                            Some("a crew that hurries to twice its speed is `Accelerate(0.5)`".into()),
+                        ),
+                    Response::GoQuiet(m) if *m == Minutes::ZERO => self.error(
+                        "out-of-range",
+                        path,
+                        "going quiet for 0m does nothing".into(),
+                        Some("give a time such as GoQuiet(\"2h\")".into()),
+                    ),
+                    Response::GoQuiet(m) => self.span(*m, MAX_SPAN, path, "the time of `GoQuiet`"),
+                    _ => {}
+                }
+                if st.reacts[..j].iter().any(|o| o.on == r.on && o.then == r.then) {
+                    self.warn(
+                        "duplicate-reaction",
+                        [at("reacts"), vec![I(j)]].concat(),
+                        format!("stage `{}` has this reaction twice", st.id),
+                        None,
+                    );
+                }
             }
             self.span(st.duration, MAX_SPAN, at("duration"), "`duration`");
             self.span(st.earliest, MAX_SPAN, at("earliest"), "`earliest`");

@@ -38,11 +38,11 @@ impl Ctx<'_> {
     pub(super) fn check_condition(&mut self, c: &Condition, path: Path) {
         let here = |extra: Vec<Seg>| [path.clone(), extra].concat();
         match c {
-            Condition::After(_) | Condition::Flag(_) => {}
+            Condition::After(_) | Condition::Flag(_) | Condition::Evicted => {}
             Condition::State { system, .. } => {
                 self.system_ref(system, here(vec![F("system")]), "in a condition");
             }
-            Condition::Compromised(system) => {
+            Condition::Compromised(system) | Condition::Present(system) => {
                 self.system_ref(system, here(vec![I(0)]), "in a condition");
             }
             Condition::StageSucceeded(st) => {

@@ -67,6 +67,20 @@ impl Ctx<'_> {
             vec![F("detection"), F("investigation_success_with_evidence")],
             "investigation_success_with_evidence",
         );
+        self.range(
+            d.beacons_per_hour,
+            0.0,
+            1000.0,
+            vec![F("detection"), F("beacons_per_hour")],
+            "beacons_per_hour",
+        );
+        self.range(
+            d.exfiltration_alerts_per_hour,
+            0.0,
+            1000.0,
+            vec![F("detection"), F("exfiltration_alerts_per_hour")],
+            "exfiltration_alerts_per_hour",
+        );
         self.span(
             d.monitoring_delay,
             MAX_SPAN,
