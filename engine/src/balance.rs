@@ -36,6 +36,10 @@ pub struct RunResult {
     pub data_lost: u64,
     /// Systems unavailable at the end.
     pub systems_down: usize,
+    /// Whether the attacker held nothing anywhere at the end (`None` without an attacker,
+    /// or in results written before 0.4.0).
+    #[serde(default)]
+    pub evicted: Option<bool>,
 }
 
 /// The combined objective score of a finished drill: the weight of objectives met over all
@@ -77,6 +81,7 @@ pub fn run_one(scenario: &Arc<Scenario>, player: &Player, seed: u64) -> RunResul
         exfiltrated_gb: outcome.exfiltrated_gb,
         data_lost: outcome.data_lost.iter().map(|(_, m)| u64::from(*m)).sum(),
         systems_down: outcome.systems_down.len(),
+        evicted: scenario.adversary.is_some().then_some(outcome.attacker_present_on.is_empty()),
     }
 }
 

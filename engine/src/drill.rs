@@ -76,6 +76,8 @@ pub struct Outcome {
     pub data_lost: Vec<(String, u32)>,
     /// Gigabytes exfiltrated.
     pub exfiltrated_gb: f64,
+    /// Systems the attacker still holds anything on (foothold, persistence, C2, flow).
+    pub attacker_present_on: Vec<String>,
     /// The key events, in order.
     pub timeline: Vec<TimedEvent>,
 }
@@ -404,6 +406,8 @@ impl Drill {
                     available: op.available,
                     foothold: cmp.foothold,
                     persistence: cmp.persistence,
+                    c2: cmp.c2,
+                    exfiltration: cmp.exfil_rate > 0.0,
                     evidence: f.evidence.intact || f.evidence.collected,
                     data_lost: f.data_lost,
                     powered: f.powered,
@@ -500,6 +504,12 @@ impl Drill {
                 .map(|s| (s.id.clone(), s.data_lost))
                 .collect(),
             exfiltrated_gb: truth.exfiltrated_gb,
+            attacker_present_on: truth
+                .systems
+                .iter()
+                .filter(|s| s.foothold.is_some() || s.persistence || s.c2 || s.exfiltration)
+                .map(|s| s.id.clone())
+                .collect(),
             timeline,
         }
     }

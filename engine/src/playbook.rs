@@ -59,6 +59,10 @@ pub struct Step {
 pub enum When {
     /// The team believes the system compromised.
     KnowsCompromised(String),
+    /// The team suspects the system: an investigation elsewhere pointed at it.
+    Suspected(String),
+    /// The team has received an alert about the system.
+    Alerted(String),
     /// The team last saw the system in this state.
     Sees {
         /// System id.
@@ -124,6 +128,10 @@ impl When {
             When::KnowsCompromised(id) => {
                 v.systems.iter().any(|s| &s.id == id && matches!(s.compromise, Some((true, _, _))))
             }
+            When::Suspected(id) => v.systems.iter().any(|s| &s.id == id && s.suspected.is_some()),
+            When::Alerted(id) => v.inbox.iter().any(
+                |i| matches!(i, crate::model::InboxItem::Alert { system, .. } if system == id),
+            ),
             When::Sees { system, state } => {
                 v.systems.iter().any(|s| &s.id == system && s.state.map(|(x, _)| x) == Some(*state))
             }
@@ -209,7 +217,10 @@ fn validate(p: &Playbook, s: &Scenario, text: &str) -> Vec<Diagnostic> {
         let mut whens: Vec<&When> = step.when.iter().collect();
         while let Some(w) = whens.pop() {
             match w {
-                When::KnowsCompromised(sys) | When::Sees { system: sys, .. }
+                When::KnowsCompromised(sys)
+                | When::Suspected(sys)
+                | When::Alerted(sys)
+                | When::Sees { system: sys, .. }
                     if !systems.contains(sys.as_str()) =>
                 {
                     let (m, h) = unknown("system", sys, &mut systems.iter().copied());

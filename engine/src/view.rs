@@ -137,6 +137,12 @@ pub struct TrueSystem {
     pub foothold: Option<Privilege>,
     /// Persistence planted.
     pub persistence: bool,
+    /// The attacker's command-and-control channel.
+    #[serde(default)]
+    pub c2: bool,
+    /// An exfiltration flow set up (it moves data while C2 holds).
+    #[serde(default)]
+    pub exfiltration: bool,
     /// Evidence still on the host or collected.
     pub evidence: bool,
     /// Data lost so far, minutes.

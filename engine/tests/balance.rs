@@ -21,6 +21,8 @@ const SEEDS: std::ops::RangeInclusive<u64> = 1..=12;
 const PLAYBOOK_MARGIN: f64 = 20.0;
 /// How much better than each one-sided policy coordination must score, in points.
 const COORDINATION_MARGIN: f64 = 5.0;
+/// How much more the runs that evict the attacker score than those it stays in.
+const EVICTION_MARGIN: f64 = 15.0;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -117,6 +119,31 @@ fn coordination_beats_both_one_sided_policies_in_every_scenario() {
         }
     }
     assert!(failures.is_empty(), "coordination does not clearly pay: {failures:?}");
+}
+
+#[test]
+fn against_an_attacker_a_high_score_needs_eviction() {
+    // The coordinated policy's runs that leave the attacker anything score clearly less than
+    // those that evict it; with 24 seeds each scenario has runs of both kinds.
+    let seeds: Vec<u64> = (1..=24).collect();
+    let mut failures = Vec::new();
+    for (id, scenario) in bundled().into_iter().filter(|(_, s)| s.adversary.is_some()) {
+        let runs =
+            run_many(&scenario, &Player::Policy(Policy::Coordinated), &seeds, jobs(), &|| {});
+        let (evicted, present): (Vec<RunResult>, Vec<RunResult>) =
+            runs.into_iter().partition(|r| r.evicted == Some(true));
+        eprintln!("{id}: {} evicted, {} not", evicted.len(), present.len());
+        if evicted.is_empty() || present.is_empty() {
+            failures.push(format!("{id}: {} of 24 runs evicted", evicted.len()));
+            continue;
+        }
+        let (e, p) = (mean(&evicted), mean(&present));
+        eprintln!("{id}: evicted score {e:.1}, present {p:.1}");
+        if e < p + EVICTION_MARGIN {
+            failures.push(format!("{id}: evicted {e:.1}, still present {p:.1}"));
+        }
+    }
+    assert!(failures.is_empty(), "eviction does not clearly pay: {failures:?}");
 }
 
 #[test]

@@ -205,8 +205,11 @@ fn the_json_report_has_the_documented_shape() {
     assert_eq!(metric("systems_encrypted").map(|m| m["value"].clone()), Some(Value::from(0.0)));
     assert_eq!(metric("exfiltrated_gb").map(|m| m["value"].clone()), Some(Value::from(0.0)));
     assert!(metric("time_to_detect").is_some_and(|m| m["value"].is_number()));
-    assert_eq!(v["objectives"].as_array().map(Vec::len), Some(6));
+    assert_eq!(v["objectives"].as_array().map(Vec::len), Some(7));
     assert!(v["scores"]["combined"]["score"].as_u64().is_some_and(|s| s > 50));
+    // The reference playbook evicts the crew: nothing of its is left.
+    assert!(metric("time_to_evict").is_some_and(|m| m["value"].is_number()));
+    assert_eq!(v["detail"]["containment"]["present_at_end"], Value::Array(Vec::new()));
 }
 
 #[test]

@@ -192,6 +192,14 @@ pub enum Indicator {
         /// ATT&CK technique id.
         technique: String,
     },
+    /// The attacker reached the system where it was found from here: this system holds the
+    /// foothold of the stage that came before.
+    Source {
+        /// Where the later stage was found.
+        found_on: String,
+        /// ATT&CK technique id of the stage that took this system.
+        technique: String,
+    },
     /// The system talks to the command-and-control endpoint found on another one.
     C2Endpoint {
         /// Where the endpoint was found.
@@ -211,6 +219,9 @@ impl std::fmt::Display for Indicator {
         match self {
             Indicator::Tooling { found_on, technique } => {
                 write!(f, "the tooling found on {found_on} ({technique}) was used here too")
+            }
+            Indicator::Source { found_on, technique } => {
+                write!(f, "the attacker reached {found_on} from here ({technique})")
             }
             Indicator::C2Endpoint { found_on } => {
                 write!(f, "it talks to the C2 endpoint found on {found_on}")

@@ -58,8 +58,8 @@ pub struct Stage {
 /// Whether a stage that succeeded runs again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Repeat {
-    /// Once (a stage that gave a foothold still comes back when the attacker is evicted
-    /// from its targets, by the same path if it can).
+    /// Once. A stage that gave footholds from inside the estate (not initial access) still
+    /// comes back when the attacker is evicted from its targets, by the same path if it can.
     #[default]
     Once,
     /// Again whenever the defenders undo what it did to a target (a stolen credential reset,

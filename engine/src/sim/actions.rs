@@ -15,7 +15,7 @@ use crate::model::{
     ActionRun, Attack, Clock, Compiled, Compromise, Done, Entities, Event, FindingSource, Flags,
     Indicator, Knowledge, Network, OpState, SimRng, SysIx, SystemFacts, TeamIx, TeamState,
 };
-use crate::scenario::{ActionEffect, Minutes, StageRequirement, TargetKind};
+use crate::scenario::{ActionEffect, Minutes, StageEffect, StageRequirement, TargetKind};
 
 /// The actions phase. Completions are applied in action-id order, so two actions finishing
 /// on the same tick always resolve the same way.
@@ -188,7 +188,8 @@ pub fn complete_actions(
 }
 
 /// Where a successful investigation of `ix` points: the other systems the same stages hit
-/// (their tooling), those talking to the C2 endpoint found (from network evidence), and the
+/// (their tooling), where the attacker came from (the footholds of the stages those stages
+/// came after), those talking to the C2 endpoint found (from network evidence), and the
 /// issuers of the credentials the stages that hit it used. Only where the attacker still
 /// is: an indicator matches what is there to be found.
 fn indicators(
@@ -217,6 +218,22 @@ fn indicators(
                     found_on: found_on.clone(),
                     technique: stage.technique.clone(),
                 });
+            }
+        }
+        // Where it came from: what the stages before this one took, that it worked from.
+        for a in c.stages[s as usize].after.iter().flatten() {
+            let Some(before) = stages.get(*a as usize) else { continue };
+            if !before.effects.iter().any(|e| matches!(e, StageEffect::Foothold(_))) {
+                continue;
+            }
+            for (j, other) in attack.hits.iter().enumerate() {
+                let j = j as SysIx;
+                if j != ix && other.contains(a) && present(j) {
+                    leads.entry(j).or_insert_with(|| Indicator::Source {
+                        found_on: found_on.clone(),
+                        technique: before.technique.clone(),
+                    });
+                }
             }
         }
         for r in &stage.requires {

@@ -241,13 +241,16 @@ pub fn advance_stages(
     let mut runs: Vec<Mut<StageRun>> = stages.iter_mut().collect();
     runs.sort_by_key(|r| r.ix);
 
-    // An eviction sends the stages that took the system back to waiting: the attacker
-    // comes back by the same path if it still can.
+    // An eviction sends the stages that took the system from inside back to waiting: the
+    // attacker comes back by the same path if it still can. Initial access from outside
+    // comes back only when its author says it repeats.
     if !attack.evicted.is_empty() {
         let evicted: BTreeSet<SysIx> = std::mem::take(&mut attack.evicted).into_iter().collect();
         for run in runs.iter_mut() {
+            let info = &c.stages[run.ix as usize];
             if run.status == StageStatus::Succeeded
-                && c.stages[run.ix as usize].gives_foothold
+                && info.gives_foothold
+                && !info.entry
                 && run.targets.iter().any(|t| evicted.contains(t))
             {
                 run.status = StageStatus::Waiting;

@@ -50,6 +50,41 @@ struct Row {
     exfiltrated_gb: Spread,
     data_lost_minutes: Spread,
     systems_down: Spread,
+    /// Against an attacker: how its runs ended.
+    eviction: Option<Eviction>,
+}
+
+/// How a policy's runs against an attacker ended: evicted or not, and what each scored.
+#[derive(Serialize)]
+struct Eviction {
+    /// Runs that ended with the attacker holding nothing.
+    evicted: usize,
+    /// Runs that say.
+    runs: usize,
+    /// Mean score of the runs that evicted it.
+    score_evicted: Option<f64>,
+    /// Mean score of the runs it stayed in.
+    score_present: Option<f64>,
+}
+
+impl Eviction {
+    fn of(results: &[RunResult]) -> Option<Self> {
+        let said: Vec<(bool, f64)> =
+            results.iter().filter_map(|r| r.evicted.map(|e| (e, r.score))).collect();
+        if said.is_empty() {
+            return None;
+        }
+        let mean = |want: bool| {
+            let xs: Vec<f64> = said.iter().filter(|(e, _)| *e == want).map(|(_, s)| *s).collect();
+            (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+        };
+        Some(Eviction {
+            evicted: said.iter().filter(|(e, _)| *e).count(),
+            runs: said.len(),
+            score_evicted: mean(true),
+            score_present: mean(false),
+        })
+    }
 }
 
 /// The verdict on a scenario.
@@ -277,6 +312,7 @@ fn show(
                 exfiltrated_gb: of(&|r| r.exfiltrated_gb),
                 data_lost_minutes: of(&|r| r.data_lost as f64),
                 systems_down: of(&|r| r.systems_down as f64),
+                eviction: Eviction::of(&p.results),
             }
         })
         .collect();
@@ -301,13 +337,15 @@ fn show(
     use std::fmt::Write as _;
     let _ = writeln!(out, "{title} — {how}");
     let _ = writeln!(out);
-    let _ = writeln!(
+    let attacker = rows.iter().any(|r| r.eviction.is_some());
+    let _ = write!(
         out,
         "{:<16} {:>23}  {:>27}  {:>10}  {:>10}  {:>6}",
         "policy", "score mean p10 p50 p90", "cost mean (p10–p90)", "exfil GB", "data lost", "down"
     );
+    let _ = writeln!(out, "{}", if attacker { "  evicted  score if evicted / not" } else { "" });
     for r in &rows {
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{:<16} {:>5.0} {:>5.0} {:>5.0} {:>5.0}  {:>11} ({}–{})  {:>10.1}  {:>10}  {:>6.1}",
             r.policy,
@@ -322,6 +360,17 @@ fn show(
             format!("{:.0}m", r.data_lost_minutes.mean),
             r.systems_down.mean
         );
+        let score = |s: Option<f64>| s.map_or("–".to_owned(), |s| format!("{s:.0}"));
+        let _ = match &r.eviction {
+            Some(e) => writeln!(
+                out,
+                "  {:>7}  {:>8} / {}",
+                format!("{}/{}", e.evicted, e.runs),
+                score(e.score_evicted),
+                score(e.score_present)
+            ),
+            None => writeln!(out),
+        };
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Verdict");

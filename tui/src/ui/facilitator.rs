@@ -44,10 +44,20 @@ pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         .iter()
         .map(|sys| {
             let (g, word) = glyph(Some(sys.state));
-            let attacker = match (sys.foothold, sys.persistence) {
-                (Some(p), true) => Span::styled(format!(" {p:?}+persist"), theme.bad()),
-                (Some(p), false) => Span::styled(format!(" {p:?}"), theme.bad()),
-                (None, _) => Span::raw(""),
+            // Everything the attacker holds there, so the facilitator sees what is left.
+            let held: Vec<String> = [
+                sys.foothold.map(|p| format!("{p:?}")),
+                sys.persistence.then(|| "pers".to_owned()),
+                sys.c2.then(|| "C2".to_owned()),
+                sys.exfiltration.then(|| "exfil".to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let attacker = if held.is_empty() {
+                Span::raw("")
+            } else {
+                Span::styled(format!(" {}", held.join("+")), theme.bad())
             };
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{g} "), theme.state(Some(sys.state))),
