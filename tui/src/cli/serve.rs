@@ -40,6 +40,10 @@ pub struct Args {
     /// Print `seat<TAB>code` lines on standard output at start, for scripts.
     #[arg(long)]
     pub print_codes: bool,
+    /// Pause the clock when a decision is addressed to a seat, until the seat answers or
+    /// the facilitator resumes.
+    #[arg(long)]
+    pub pause_on_decision: bool,
     /// The SSH host key (default: generated once in the user's data directory).
     #[arg(long, value_name = "FILE")]
     pub host_key: Option<PathBuf>,
@@ -63,6 +67,7 @@ pub fn run(args: &Args) -> ExitCode {
         headless: args.headless,
         print_codes: args.print_codes,
         host_key: args.host_key.clone(),
+        pause_on_decision: args.pause_on_decision,
     };
     crate::serve::run(drill, log_path, &options)
 }

@@ -32,7 +32,7 @@ use crate::safe_text::terminal_safe;
 use crate::terminal::{Restore, Signals};
 use crate::ui::theme::Theme;
 use gate::{FACILITATOR, Gate};
-use room::{Room, ToRoom};
+use room::{Room, ToRoom, is_clock};
 
 /// How `serve` listens and what it shows.
 pub struct Options {
@@ -46,6 +46,9 @@ pub struct Options {
     pub print_codes: bool,
     /// The host key file, if not the default.
     pub host_key: Option<PathBuf>,
+    /// Pause the clock when a decision is addressed to a seat, until it is answered or the
+    /// facilitator resumes.
+    pub pause_on_decision: bool,
 }
 
 /// How often the room looks for input when nothing arrives: the clock's resolution.
@@ -135,6 +138,7 @@ pub fn run(drill: Drill, log_path: PathBuf, options: &Options) -> ExitCode {
         let _ = out.flush();
     }
     let mut room = Room::new(drill, log_path.clone(), Theme::from_env());
+    room.pause_on_decision = options.pause_on_decision;
     let ended = if options.headless {
         headless(&mut room, &from_ssh)
     } else {
@@ -227,7 +231,12 @@ fn console(
                     drop(theme_restore);
                     return Ok(None);
                 }
-                next = room.console.update(action);
+                next = if is_clock(&action) && matches!(room.console.screen, Screen::Drill) {
+                    room.clock_action(action);
+                    None
+                } else {
+                    room.console.update(action)
+                };
             }
         }
         if !drain(room, from_ssh, Duration::ZERO) {

@@ -20,13 +20,13 @@ use ratatui::layout::{Constraint, Layout, Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
-use tabletop_engine::Drill;
 use tabletop_engine::scenario::Scenario;
+use tabletop_engine::{Command, Drill, Event};
 use tokio::sync::mpsc::error::TrySendError;
 
 use super::gate::FACILITATOR;
 use super::remote::{FrameBytes, RemoteBackend};
-use crate::app::{Action, App, SPEEDS, Screen, SeatMode, Session};
+use crate::app::{Action, App, Overlay, SPEEDS, Screen, SeatMode, Session};
 use crate::input;
 use crate::ui::{self, theme::Theme};
 
@@ -111,12 +111,20 @@ pub struct Room {
     /// Where the drill was when clients last drew: (drill time, events so far).
     seen: (u32, usize),
     theme: Theme,
+    /// Pause the clock when a decision is addressed to a seat (`--pause-on-decision`).
+    pub pause_on_decision: bool,
+    /// The inject whose decision holds the clock, while it does.
+    waiting: Option<String>,
+    /// Events of the drill already looked at for decisions.
+    events_read: usize,
 }
 
 impl Room {
     /// A room for a drill already recording to `log_path`; the clock starts paused.
     pub fn new(drill: Drill, log_path: PathBuf, theme: Theme) -> Self {
         let scenario = Arc::new(drill.scenario().clone());
+        // A resumed drill's past decisions do not stop the clock again.
+        let events_read = drill.events_since(0).len();
         let mut console = App::new(Vec::new(), drill.seed(), None, |_, _, _| {
             Err("a served drill is started by `tabletop serve`".into())
         });
@@ -129,6 +137,9 @@ impl Room {
             parked: BTreeMap::new(),
             seen: (0, 0),
             theme,
+            pause_on_decision: false,
+            waiting: None,
+            events_read,
         }
     }
 
@@ -248,15 +259,12 @@ impl Room {
         c.dirty = true;
         c.urgent = true;
         let Some(action) = input::action_for(&c.app, key) else { return };
-        let clock = matches!(
-            action,
-            Action::Pause | Action::SpeedUp | Action::SpeedDown | Action::Step | Action::EndDrill
-        );
+        let clock = is_clock(&action);
         let in_drill = matches!(c.app.screen, Screen::Drill) && c.app.overlay.is_none();
         if clock && in_drill {
             // The facilitator owns the room's clock; the console's session is that clock.
             if c.seat == FACILITATOR {
-                self.console.update(action);
+                self.clock_action(action);
                 let message = self.console.message.clone();
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.app.message = message;
@@ -272,12 +280,22 @@ impl Room {
             return;
         }
         let Some(c) = self.conns.get_mut(&conn) else { return };
-        lend(&mut self.console, &mut c.app, |app| {
+        let waiting = self.waiting.clone();
+        let answered = lend(&mut self.console, &mut c.app, |app| {
+            let answers = waiting.is_some_and(|w| answers_decision(app, &action, &w));
             let mut next = Some(action);
             while let Some(a) = next {
                 next = app.update(a);
             }
+            answers
         });
+        if answered == Some(true)
+            && let Some(s) = self.console.session.as_mut()
+        {
+            // The answer applies at the next tick: the clock runs again to take it.
+            self.waiting = None;
+            s.paused = false;
+        }
         if c.app.quit {
             self.leave(conn, Some("left the drill; ssh again to rejoin your seat\r\n"));
         }
@@ -296,6 +314,7 @@ impl Room {
                 self.console.screen = Screen::Summary;
             }
         }
+        self.watch_decisions();
         let now =
             self.console.session.as_ref().map(|s| (s.drill.now().0, s.drill.events_since(0).len()));
         if let Some(now) = now
@@ -305,6 +324,49 @@ impl Room {
             self.touch_all();
         }
         self.draw_clients();
+    }
+
+    /// A clock key of the facilitator's (local console or `facilitator` seat): the room's
+    /// clock is the console's session. Resuming by hand ends a wait for a decision.
+    pub fn clock_action(&mut self, action: Action) {
+        if action == Action::Pause {
+            self.waiting = None;
+        }
+        let mut next = self.console.update(action);
+        while let Some(a) = next {
+            next = self.console.update(a);
+        }
+        self.touch_all();
+    }
+
+    /// With `--pause-on-decision`, stops the clock when an inject asks a seat to decide.
+    fn watch_decisions(&mut self) {
+        let Some(s) = self.console.session.as_mut() else { return };
+        let events = s.drill.events_since(self.events_read);
+        self.events_read += events.len();
+        if !self.pause_on_decision || self.waiting.is_some() {
+            return;
+        }
+        let scenario = s.drill.scenario();
+        let decision = events.iter().find_map(|e| match &e.event {
+            Event::InjectDelivered { inject, teams }
+                if scenario.injects.iter().any(|i| &i.id == inject && i.decision.is_some()) =>
+            {
+                Some((inject.clone(), teams.join(", ")))
+            }
+            _ => None,
+        });
+        if let Some((inject, teams)) = decision {
+            s.paused = true;
+            self.console.message =
+                format!("paused: {teams} must decide on {inject}; space resumes the clock");
+            self.waiting = Some(inject);
+            let message = self.console.message.clone();
+            for c in self.conns.values_mut() {
+                c.app.message.clone_from(&message);
+                c.dirty = true;
+            }
+        }
     }
 
     fn draw_clients(&mut self) {
@@ -388,6 +450,29 @@ fn room_line(seat: &str, here: usize, paused: bool, speed: usize) -> String {
     format!(" tabletop serve · {seat} · {others} · {clock}")
 }
 
+/// Whether an action works the room's clock, which only the facilitator may.
+pub fn is_clock(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Pause | Action::SpeedUp | Action::SpeedDown | Action::Step | Action::EndDrill
+    )
+}
+
+/// Whether `action` on `app` now submits a decision on `inject` that the drill accepts.
+fn answers_decision(app: &mut App, action: &Action, inject: &str) -> bool {
+    let Some(Overlay::Menu { items, selected, .. }) = &app.overlay else { return false };
+    let Some(item) = items.get(*selected) else { return false };
+    let (Command::Decide { inject: i, .. }, Action::Enter) = (&item.command, action) else {
+        return false;
+    };
+    let command = item.command.clone();
+    i == inject
+        && app.session.as_mut().is_some_and(|s| {
+            let seat = s.seat.clone();
+            s.drill.check(&seat, &command).is_ok()
+        })
+}
+
 /// Lends the room's drill to a client's app for `f`, and takes it back.
 fn lend<R>(console: &mut App, app: &mut App, f: impl FnOnce(&mut App) -> R) -> Option<R> {
     let (Some(room), Some(mine)) = (console.session.as_mut(), app.session.as_mut()) else {
@@ -436,4 +521,73 @@ fn draw(
     c.out.try_send(bytes)?;
     c.repaint = false;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use tabletop_engine::Seat;
+
+    use super::*;
+
+    fn room() -> Room {
+        let offer = crate::bundled::offers()
+            .into_iter()
+            .find(|o| o.scenario.meta.id == "ransomware")
+            .expect("ransomware is bundled");
+        Room::new(Drill::new(offer.scenario, 5), "x.log".into(), Theme::from_env())
+    }
+
+    fn clock(room: &mut Room) -> &mut Session {
+        room.console.session.as_mut().expect("a drill")
+    }
+
+    #[test]
+    fn a_client_that_stops_reading_loses_frames_not_the_clock() {
+        let mut room = room();
+        let (out, mut frames) = tokio::sync::mpsc::channel(QUEUE_FRAMES);
+        let join = ToRoom::Join {
+            conn: 1,
+            seat: "it".into(),
+            peer: "10.0.0.1".into(),
+            size: (100, 30),
+            out,
+        };
+        room.handle(join);
+        let s = clock(&mut room);
+        s.paused = false;
+        s.speed = SPEEDS.len() - 1;
+        for _ in 0..40 {
+            room.handle(ToRoom::Input { conn: 1, bytes: b"j".to_vec() });
+            room.tick(Duration::from_millis(200));
+        }
+        // ×3600 for 8 s is 8 simulated hours: the stalled client held nothing back.
+        assert!(clock(&mut room).drill.now().0 >= 7 * 60, "the clock kept pace");
+        assert!(frames.len() <= QUEUE_FRAMES, "the queue stays bounded");
+        // Once it reads again, the next frame repaints the whole screen, not a diff
+        // against frames it never got.
+        while frames.try_recv().is_ok() {}
+        room.handle(ToRoom::Input { conn: 1, bytes: b"k".to_vec() });
+        room.tick(Duration::ZERO);
+        let frame = frames.try_recv().expect("a frame");
+        assert!(String::from_utf8_lossy(&frame).contains("IT Operations"));
+    }
+
+    #[test]
+    fn a_decision_for_a_seat_stops_the_clock_until_the_facilitator_resumes() {
+        let mut room = room();
+        room.pause_on_decision = true;
+        let s = clock(&mut room);
+        let fire = Command::FireInject { inject: "inj-ransom-note".into() };
+        s.drill.submit(&Seat::Facilitator, fire).expect("the facilitator fires an inject");
+        s.paused = false;
+        room.tick(Duration::from_secs(2));
+        assert!(clock(&mut room).paused, "paused for the decision");
+        assert!(room.console.message.contains("must decide on inj-ransom-note"));
+        let held = clock(&mut room).drill.now();
+        room.tick(Duration::from_secs(10));
+        assert_eq!(clock(&mut room).drill.now(), held, "no time passes while it waits");
+        room.clock_action(Action::Pause);
+        room.tick(Duration::from_secs(10));
+        assert!(clock(&mut room).drill.now() > held, "the facilitator resumed it");
+    }
 }
