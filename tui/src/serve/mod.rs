@@ -7,6 +7,7 @@
 //! stays synchronous like the rest of the binary; russh runs on a small tokio runtime and
 //! only carries bytes between the network and the room.
 
+mod bench;
 mod gate;
 mod hostkey;
 mod keys;
@@ -34,6 +35,8 @@ use crate::ui::theme::Theme;
 use gate::{FACILITATOR, Gate};
 use room::{Room, ToRoom, is_clock};
 
+pub use bench::seats;
+
 /// How `serve` listens and what it shows.
 pub struct Options {
     /// TCP port.
@@ -52,7 +55,7 @@ pub struct Options {
 }
 
 /// How often the room looks for input when nothing arrives: the clock's resolution.
-const POLL: Duration = Duration::from_millis(20);
+pub(crate) const POLL: Duration = Duration::from_millis(20);
 
 /// Hosts `drill` (already recording to `log_path`) until the facilitator quits or, headless,
 /// an ending signal arrives.

@@ -98,6 +98,19 @@ struct Conn {
     last_frame: Instant,
 }
 
+/// What drawing the clients' frames has cost so far (shown by `bench --seats`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FrameStats {
+    /// Frames drawn.
+    pub drawn: u64,
+    /// Frames dropped because a client's queue was full.
+    pub dropped: u64,
+    /// Time spent drawing them, the seat's view included.
+    pub total: Duration,
+    /// The slowest one.
+    pub worst: Duration,
+}
+
 /// The drill and everyone in it.
 pub struct Room {
     /// The facilitator's app: its session owns the drill and is the room's clock. It is
@@ -117,6 +130,8 @@ pub struct Room {
     waiting: Option<String>,
     /// Events of the drill already looked at for decisions.
     events_read: usize,
+    /// What the clients' frames have cost.
+    pub stats: FrameStats,
 }
 
 impl Room {
@@ -140,6 +155,7 @@ impl Room {
             pause_on_decision: false,
             waiting: None,
             events_read,
+            stats: FrameStats::default(),
         }
     }
 
@@ -396,9 +412,18 @@ impl Room {
                 c.app.overlay = None;
             }
             let bar = room_line(&c.seat, who.get(&c.seat).map_or(0, Vec::len), paused, speed);
-            match draw(&mut self.console, c, &bar, theme) {
+            let start = Instant::now();
+            let sent = draw(&mut self.console, c, &bar, theme);
+            let took = start.elapsed();
+            self.stats.drawn += 1;
+            self.stats.total += took;
+            self.stats.worst = self.stats.worst.max(took);
+            match sent {
                 Ok(()) => {}
-                Err(TrySendError::Full(_)) => c.repaint = true,
+                Err(TrySendError::Full(_)) => {
+                    self.stats.dropped += 1;
+                    c.repaint = true;
+                }
                 Err(TrySendError::Closed(_)) => gone.push(*id),
             }
         }
