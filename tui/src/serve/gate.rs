@@ -90,11 +90,10 @@ impl Gate {
         if let Some(ip) = from
             && let Ok(mut failures) = self.failures.lock()
         {
-            let entry = failures.entry(ip).or_insert((0, now));
-            if now - entry.1 >= WINDOW {
-                *entry = (0, now);
-            }
-            entry.0 += 1;
+            // Addresses whose window has passed are forgotten, so many guessers cannot
+            // grow the table without bound.
+            failures.retain(|_, (_, since)| now - *since < WINDOW);
+            failures.entry(ip).or_insert((0, now)).0 += 1;
         }
         Err(Refusal::Wrong)
     }
