@@ -10,5 +10,6 @@ mod crash;
 mod hostile;
 mod report;
 mod run;
+mod serve;
 mod support;
 mod tui;

@@ -9,19 +9,20 @@ use std::time::{Duration, Instant};
 
 use crate::support::tabletop;
 
-struct Tmux {
+/// A tmux session driven like a person at a terminal (also used by `serve`'s test).
+pub(crate) struct Tmux {
     session: String,
 }
 
 impl Tmux {
     /// A session running a clean-environment shell in `dir`.
-    fn start(dir: &std::path::Path) -> Self {
+    pub(crate) fn start(dir: &std::path::Path) -> Self {
         Self::start_running(dir, "shell", &["bash", "--norc", "--noprofile"])
     }
 
     /// A session `tag` whose pane runs `command` in `dir` with a clean environment, as the
     /// pane's own process (so `#{pane_pid}` is its pid).
-    fn start_running(dir: &std::path::Path, tag: &str, command: &[&str]) -> Self {
+    pub(crate) fn start_running(dir: &std::path::Path, tag: &str, command: &[&str]) -> Self {
         let session = format!("tabletop-e2e-{}-{tag}", std::process::id());
         let status = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", "-c"])
@@ -35,8 +36,13 @@ impl Tmux {
         Tmux { session }
     }
 
+    /// The tmux session's name, for tmux commands of a test's own.
+    pub(crate) fn name(&self) -> String {
+        self.session.clone()
+    }
+
     /// A format of the pane (`#{alternate_on}`, see FORMATS in tmux(1)).
-    fn format(&self, format: &str) -> String {
+    pub(crate) fn format(&self, format: &str) -> String {
         let out = Command::new("tmux")
             .args(["display-message", "-p", "-t", &self.session, format])
             .output()
@@ -45,7 +51,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let status = Command::new("tmux")
             .args(["send-keys", "-t", &self.session])
             .args(keys)
@@ -55,7 +61,7 @@ impl Tmux {
         sleep(Duration::from_millis(150));
     }
 
-    fn type_line(&self, text: &str) {
+    pub(crate) fn type_line(&self, text: &str) {
         let status = Command::new("tmux")
             .args(["send-keys", "-t", &self.session, "-l", text])
             .status()
@@ -64,7 +70,7 @@ impl Tmux {
         self.keys(&["Enter"]);
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = Command::new("tmux")
             .args(["capture-pane", "-p", "-t", &self.session])
             .output()
@@ -73,7 +79,7 @@ impl Tmux {
     }
 
     /// Waits until the pane shows `text`, failing with the pane's content.
-    fn expect(&self, text: &str) -> String {
+    pub(crate) fn expect(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -97,7 +103,7 @@ impl Drop for Tmux {
 
 /// Whether tmux is here to drive the UI. On CI (`CI` set, and not `false` or `0`) a missing
 /// tmux fails the test instead of skipping it, so a green run means the UI was exercised.
-fn require_tmux() -> bool {
+pub(crate) fn require_tmux() -> bool {
     if Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success()) {
         return true;
     }

@@ -5,6 +5,7 @@ mod bundled;
 mod cli;
 mod input;
 mod safe_text;
+mod serve;
 mod terminal;
 mod ui;
 

@@ -19,7 +19,7 @@ use crate::input;
 use crate::ui::{self, theme::Theme};
 
 /// Restores the terminal when dropped, whatever happened.
-struct Restore;
+pub(crate) struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
@@ -39,7 +39,7 @@ const ENDING: [i32; 4] =
 const ENDING: [i32; 2] = [SIGTERM, SIGINT];
 
 /// Which ending signal has arrived, polled once per loop iteration.
-struct Signals {
+pub(crate) struct Signals {
     /// Set by the first ending signal; once set, the next one takes its default action.
     arrived: Arc<AtomicBool>,
     /// The number of the last ending signal.
@@ -47,7 +47,7 @@ struct Signals {
 }
 
 impl Signals {
-    fn register() -> io::Result<Self> {
+    pub(crate) fn register() -> io::Result<Self> {
         let arrived = Arc::new(AtomicBool::new(false));
         let which = Arc::new(AtomicUsize::new(0));
         for signal in ENDING {
@@ -62,7 +62,7 @@ impl Signals {
     }
 
     /// The ending signal that arrived, if one did.
-    fn arrived(&self) -> Option<i32> {
+    pub(crate) fn arrived(&self) -> Option<i32> {
         if !self.arrived.load(Ordering::SeqCst) {
             return None;
         }

@@ -42,6 +42,15 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 0,
           value_parser = clap::value_parser!(u32).range(0..=MAX_FRAMES))]
     frames: u32,
+    /// Also serve the drill, as `serve` does, to this many seats (round-robin over the
+    /// teams, 160x48) for `--wall` seconds at top speed: does the clock keep pace, and
+    /// what does a frame cost the server?
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    seats: Option<u32>,
+    /// Wall seconds of the `--seats` run.
+    #[arg(long, value_name = "S", default_value_t = 10, requires = "seats",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    wall: u64,
 }
 
 /// The largest generated estate: a million systems fit in a few GiB; more would only fail to
@@ -156,9 +165,14 @@ pub fn run(args: &Args) -> ExitCode {
     let scenario = lengthened(scenario, ticks);
     let scenario = Arc::new(scenario);
     let report = measure(&name, scenario.clone(), ticks, args.seed, prepare);
-    let ui = (args.frames > 0).then(|| frames(scenario, args.seed, ticks, args.frames)).flatten();
+    let ui = (args.frames > 0)
+        .then(|| frames(scenario.clone(), args.seed, ticks, args.frames))
+        .flatten();
+    let served = args
+        .seats
+        .map(|n| crate::serve::seats(scenario, args.seed, n, Duration::from_secs(args.wall)));
     if args.json {
-        let json = serde_json::json!({ "engine": report, "ui": ui });
+        let json = serde_json::json!({ "engine": report, "ui": ui, "serve": served });
         match serde_json::to_string_pretty(&json) {
             Ok(text) => println!("{text}"),
             Err(e) => eprintln!("error: cannot write JSON: {e}"),
@@ -174,6 +188,21 @@ pub fn run(args: &Args) -> ExitCode {
                 f.facilitator_mean_ms,
                 f.facilitator_max_ms,
                 f.frames
+            );
+        }
+        if let Some(b) = served {
+            println!(
+                "{:<12} {} seats for {:.1} s at top speed: clock {} of {} simulated minutes; {} frames ({} dropped), {:.2} ms mean, {:.2} ms worst; room busy {:.0}% of a core",
+                "serve",
+                b.seats,
+                b.wall_s,
+                b.simulated_min,
+                b.expected_min,
+                b.frames,
+                b.dropped,
+                b.frame_mean_ms,
+                b.frame_max_ms,
+                b.busy_pct
             );
         }
     }

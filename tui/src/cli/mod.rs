@@ -15,6 +15,7 @@ mod replay;
 mod report;
 mod resume;
 mod run;
+mod serve;
 mod verify;
 
 use std::process::ExitCode;
@@ -60,6 +61,8 @@ enum Command {
     Bench(bench::Args),
     /// Turn a drill log into the after-action report (Markdown, JSON or HTML).
     Report(report::Args),
+    /// Host one drill whose seats join over SSH from other rooms.
+    Serve(serve::Args),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -89,5 +92,6 @@ pub fn main() -> ExitCode {
         Some(Command::Fork(args)) => fork::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Serve(args)) => serve::run(&args),
     }
 }

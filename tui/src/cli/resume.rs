@@ -2,9 +2,10 @@
 //! its last record, with the same seed stream, as if it had never stopped.
 
 use std::fs::OpenOptions;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use tabletop_engine::Drill;
 use tabletop_engine::log::Body;
 use tabletop_engine::playbook::PlaybookRunner;
 use tabletop_engine::replay;
@@ -25,8 +26,21 @@ pub struct Args {
 
 /// Resumes the drill.
 pub fn run(args: &Args) -> ExitCode {
-    let Some((log, text)) = logread::read(&args.log) else { return ExitCode::from(EXIT_PROBLEMS) };
-    let name = args.log.display();
+    match rebuild(&args.log, args.then.script.as_deref()) {
+        Ok((drill, runner)) => continued::play_on(drill, &args.log, &args.then, runner),
+        Err(code) => code,
+    }
+}
+
+/// The drill of a log cut off before its end, re-simulated record by record and ready to
+/// append to it (with the playbook's runner, when one is given), or the exit code after
+/// saying why it cannot go on. `serve --resume` continues a served drill the same way.
+pub fn rebuild(
+    path: &Path,
+    script: Option<&Path>,
+) -> Result<(Drill, Option<PlaybookRunner>), ExitCode> {
+    let Some((log, text)) = logread::read(path) else { return Err(ExitCode::from(EXIT_PROBLEMS)) };
+    let name = path.display();
     let ended = log.records.iter().any(
         |b| matches!(b, Body::Event(e) if matches!(e.event, tabletop_engine::Event::DrillEnded { .. })),
     );
@@ -34,34 +48,34 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!(
             "{name}: the drill already ended; `tabletop fork {name} --at HH:MM` plays on from a moment of it"
         );
-        return ExitCode::from(EXIT_PROBLEMS);
+        return Err(ExitCode::from(EXIT_PROBLEMS));
     }
     let scenario = match replay::scenario_of(&log) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{name}:{}", located(&e));
-            return ExitCode::from(EXIT_PROBLEMS);
+            return Err(ExitCode::from(EXIT_PROBLEMS));
         }
     };
-    let mut runner = match &args.then.script {
+    let mut runner = match script {
         Some(path) => match load::playbook(path, &scenario) {
             Ok(p) => Some(PlaybookRunner::new(&p)),
-            Err(load::Failed(code)) => return ExitCode::from(code),
+            Err(load::Failed(code)) => return Err(ExitCode::from(code)),
         },
         None => None,
     };
     // Nothing touches the file until re-simulation has reproduced every record it holds.
-    let out = AppendLater::new(args.log.clone(), good_length(&text, log.torn_tail.is_some()));
+    let out = AppendLater::new(path.to_path_buf(), good_length(&text, log.torn_tail.is_some()));
     let drill = match replay::resume(&log, Box::new(out), runner.as_mut()) {
         Ok(drill) => drill,
         Err(e) => {
             eprintln!("{name}:{}; nothing was appended", located(&e));
-            return ExitCode::from(EXIT_PROBLEMS);
+            return Err(ExitCode::from(EXIT_PROBLEMS));
         }
     };
     let last = replay::last_tick(&log.records);
     eprintln!("{name}: resuming at T+{} (seed {})", last.clock(), log.header.seed);
-    continued::play_on(drill, &args.log, &args.then, runner)
+    Ok((drill, runner))
 }
 
 /// ` line:col: error: message` for a replay error, or ` error: message` without a line.

@@ -21,8 +21,12 @@ use theme::Theme;
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
-    let [main, status] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(frame.area());
+    render_in(app, frame, frame.area(), theme);
+}
+
+/// Draws the app into `area` of the frame (`serve` keeps a line above it for the room).
+pub fn render_in(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     match &app.screen {
         Screen::Launcher { selected } => {
             launcher::render_launcher(app, *selected, frame, main, theme)

@@ -1,0 +1,240 @@
+//! `tabletop serve` with real SSH clients: IT, security and the facilitator join one
+//! headless drill with OpenSSH in tmux, each in their own terminal; what one seat does
+//! arrives in another's view, no seat's screen shows what only another seat knows, a wrong
+//! code and a command (`ssh … ls`) are refused, and a killed server continues from its log.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::tabletop;
+use crate::tui::{Tmux, require_tmux};
+
+/// OpenSSH options for a throwaway client: no host key bookkeeping, codes only, one try.
+const SSH_OPTIONS: [&str; 12] = [
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "PubkeyAuthentication=no",
+    "-o",
+    "NumberOfPasswordPrompts=1",
+    "-o",
+    "LogLevel=ERROR",
+    "-o",
+    "ConnectTimeout=10",
+];
+
+/// Whether the OpenSSH client is here. On CI a missing client fails the test instead of
+/// skipping it, so a green run means the seats were joined over SSH.
+fn require_ssh() -> bool {
+    if Command::new("ssh").arg("-V").output().is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(!ci, "CI must install openssh-client (see .ci/run)");
+    eprintln!("skipped: the OpenSSH client is not installed");
+    false
+}
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    l.local_addr().expect("its address").port()
+}
+
+/// A running `tabletop serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    /// (seat, code) as `--print-codes` printed them.
+    codes: Vec<(String, String)>,
+}
+
+impl Server {
+    fn start(dir: &Path, args: &[&str]) -> Self {
+        let port = free_port();
+        let stderr = std::fs::File::create(dir.join(format!("serve-{port}.err"))).expect("file");
+        let mut child = Command::new(tabletop())
+            .arg("serve")
+            .args(args)
+            .args(["--headless", "--print-codes", "--port", &port.to_string()])
+            .arg("--host-key")
+            .arg(dir.join("host_key"))
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("tabletop serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut codes = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("a line of codes");
+            let (seat, code) = line.split_once('\t').expect("seat<TAB>code");
+            codes.push((seat.to_owned(), code.to_owned()));
+            if seat == "security" {
+                break;
+            }
+        }
+        Server { child, port, codes }
+    }
+
+    fn code(&self, seat: &str) -> &str {
+        self.codes.iter().find(|(s, _)| s == seat).map(|(_, c)| c.as_str()).expect("a code")
+    }
+
+    /// An SSH client in tmux (session `tag`), at a terminal of `size` (columns, rows),
+    /// joined to `seat` with `code`.
+    fn join(&self, dir: &Path, tag: &str, seat: &str, code: &str, size: (u16, u16)) -> Tmux {
+        let target = format!("{seat}@127.0.0.1");
+        let port = self.port.to_string();
+        let mut command = vec!["ssh", "-p", &port];
+        command.extend(SSH_OPTIONS);
+        command.push(&target);
+        let t = Tmux::start_running(dir, &format!("serve-{}-{tag}", self.port), &command);
+        let _ = Command::new("tmux")
+            .args(["resize-window", "-t", &t.name(), "-x", &size.0.to_string()])
+            .args(["-y", &size.1.to_string()])
+            .status();
+        t.expect("password:");
+        t.type_line(code);
+        t
+    }
+
+    /// Ends the server as a supervisor would (SIGTERM) and returns its exit code.
+    fn stop(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-s", "TERM", &pid]).status();
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "serve did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every screen a seat showed, to search afterwards for what it must never show.
+struct Seen(Vec<String>);
+
+impl Seen {
+    fn expect(&mut self, t: &Tmux, text: &str) -> String {
+        let screen = t.expect(text);
+        self.0.push(screen.clone());
+        screen
+    }
+
+    fn never(&self, seat: &str, fact: &str) {
+        for screen in &self.0 {
+            assert!(!screen.contains(fact), "{seat}'s screen shows `{fact}`:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn seats_in_separate_rooms_over_ssh() {
+    if !require_tmux() || !require_ssh() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tabletop-e2e-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let log = dir.join("drill.log");
+    let server =
+        Server::start(&dir, &["ransomware", "--seed", "5", "--log", &log.display().to_string()]);
+    let (mut it_seen, mut sec_seen) = (Seen(Vec::new()), Seen(Vec::new()));
+
+    // Three people, three terminals of their own sizes.
+    let it = server.join(&dir, "it", "it", server.code("it"), (120, 40));
+    let screen = it_seen.expect(&it, "IT Operations │ T+00:00");
+    assert!(screen.contains("tabletop serve · it · only you at this seat"), "{screen}");
+    assert!(screen.lines().any(|l| l.chars().count() > 100), "drawn at 120 columns:\n{screen}");
+    let sec = server.join(&dir, "security", "security", server.code("security"), (100, 30));
+    sec_seen.expect(&sec, "Security (SOC) │ T+00:00");
+    let fac =
+        server.join(&dir, "facilitator", "facilitator", server.code("facilitator"), (140, 35));
+    fac.expect("Facilitator (truth)");
+
+    // IT isolates the VPN gateway: only IT sees it under way.
+    it.keys(&["/"]);
+    it.type_line("vpn-gw");
+    it.keys(&["Enter"]);
+    it_seen.expect(&it, "Isolate vpn-gw");
+    it.keys(&["Down", "Down", "Enter"]);
+    it_seen.expect(&it, "Isolate vpn-gw: accepted");
+
+    // Only the facilitator moves the clock.
+    sec.keys(&["."]);
+    sec_seen.expect(&sec, "the facilitator runs the clock in this room");
+    fac.keys(&["."]);
+    it_seen.expect(&it, "isolate vpn-gw (done 00:10)");
+    sec_seen.expect(&sec, "Security (SOC) │ T+00:01");
+
+    // Security asks IT to isolate the domain controller; the request arrives at IT's seat.
+    sec.keys(&["/"]);
+    sec.type_line("dc01");
+    sec.keys(&["Enter"]);
+    sec_seen.expect(&sec, "Ask IT Operations to isolate dc01");
+    for _ in 0..8 {
+        sec.keys(&["Down"]);
+    }
+    sec.keys(&["Enter"]);
+    sec_seen.expect(&sec, "Ask IT Operations to isolate dc01: accepted");
+    fac.keys(&["."]);
+    it_seen.expect(&it, "requests (1 to answer)");
+    it_seen.expect(&it, "security asks: isolate dc01");
+    sec_seen.expect(&sec, "Security (SOC) │ T+00:02");
+
+    // No seat saw another's facts, nor the truth.
+    sec_seen.never("security", "isolate vpn-gw (done");
+    sec_seen.never("security", "Isolate vpn-gw");
+    sec_seen.never("security", "Facilitator (truth)");
+    it_seen.never("it", "Facilitator (truth)");
+    it_seen.never("it", "Ask IT Operations to isolate dc01: accepted");
+
+    // A wrong code is refused, and so is a command instead of a terminal.
+    let shell = Tmux::start_running(
+        &dir,
+        &format!("serve-{}-shell", server.port),
+        &["bash", "--norc", "--noprofile"],
+    );
+    shell.expect("READY$");
+    let ssh = format!("ssh -p {} {}", server.port, SSH_OPTIONS.join(" "));
+    shell.type_line(&format!("{ssh} security@127.0.0.1; echo WRONG=$?"));
+    shell.expect("password:");
+    shell.type_line("wrong-code");
+    shell.expect("Permission denied");
+    shell.expect("WRONG=255");
+    shell.type_line("clear");
+    shell.type_line(&format!("{ssh} security@127.0.0.1 ls /; echo EXIT=$?"));
+    shell.expect("password:");
+    shell.type_line(server.code("security"));
+    let screen = shell.expect("EXIT=255");
+    assert!(screen.contains("exec request failed"), "{screen}");
+    assert!(!screen.contains("proc"), "no listing of the server's files:\n{screen}");
+
+    // The server is killed; the drill continues from its log with the request still open.
+    assert_eq!(server.stop(), Some(128 + 15), "SIGTERM ends serve as a signal does");
+    drop((it, sec, fac));
+    let text = std::fs::read_to_string(&log).expect("the drill log");
+    assert!(text.contains("\"type\":\"request_sent\""), "the request is in the log");
+    let resumed = Server::start(&dir, &["--resume", &log.display().to_string()]);
+    let it = resumed.join(&dir, "it-again", "it", resumed.code("it"), (120, 40));
+    let screen = it.expect("requests (1 to answer)");
+    assert!(screen.contains("T+00:02"), "resumed where it stopped:\n{screen}");
+    assert_eq!(resumed.stop(), Some(128 + 15));
+    let _ = std::fs::remove_dir_all(&dir);
+}
