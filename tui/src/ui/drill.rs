@@ -89,10 +89,12 @@ fn render_estate(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         .map(|k| {
             let state = k.state.map(|(st, _)| st);
             let (g, word) = glyph(state);
-            let flag = match k.compromise {
-                Some((true, _, _)) => Span::styled(" !", theme.bad()),
-                Some((false, _, _)) => Span::styled(" ✓", theme.good()),
-                None => Span::raw("  "),
+            // An indicator pointing at a system counts until a finding answers it.
+            let flag = match (k.compromise, &k.suspected) {
+                (Some((true, _, _)), _) => Span::styled(" !", theme.bad()),
+                (_, Some(_)) => Span::styled(" ?", theme.bad()),
+                (Some((false, _, _)), None) => Span::styled(" ✓", theme.good()),
+                (None, None) => Span::raw("  "),
             };
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{g} "), theme.state(state)),
@@ -143,7 +145,7 @@ fn render_detail(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         None => "no finding".to_owned(),
     };
     let currency = &s.drill.scenario().meta.currency;
-    let lines = vec![
+    let mut lines = vec![
         Line::from(vec![
             Span::styled(k.name.clone(), theme.title()),
             Span::styled(format!("  {:?} · {}/{}", k.kind, k.site, k.zone), theme.dim()),
@@ -154,6 +156,12 @@ fn render_detail(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         ]),
         Line::raw(compromise),
     ];
+    // Shown until a finding about the system answers it.
+    if let Some((at, why)) = &k.suspected
+        && !matches!(k.compromise, Some((true, _, _)))
+    {
+        lines.push(Line::styled(format!("suspected since {}: {why}", at.clock()), theme.bad()));
+    }
     frame.render_widget(
         Paragraph::new(lines).block(block(format!(" {} — Enter: actions ", k.id), false, theme)),
         area,
