@@ -642,6 +642,7 @@ fn objectives() -> Vec<Objective> {
             goal: Goal::Reach {
                 condition: Condition::ActionDone { action: "investigate".to_owned(), target: None },
                 by: Some(Minutes::hours(4)),
+                within: None,
             },
         },
         Objective {

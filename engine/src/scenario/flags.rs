@@ -59,9 +59,13 @@ impl<'a> FlagUse<'a> {
         }
         for o in &s.objectives {
             match &o.goal {
-                Goal::Reach { condition: c, .. } | Goal::Avoid(c) | Goal::HoldAtEnd(c) => {
+                Goal::Reach { condition: c, within, .. } => {
                     conditions_read(c, &mut read);
+                    if let Some(w) = within {
+                        conditions_read(&w.after, &mut read);
+                    }
                 }
+                Goal::Avoid(c) | Goal::HoldAtEnd(c) => conditions_read(c, &mut read),
                 Goal::CostBelow(_) | Goal::ExfiltrationBelow(_) | Goal::DataLossBelow(_) => {}
             }
         }

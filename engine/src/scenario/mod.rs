@@ -32,7 +32,7 @@ pub use estate::{
     SystemKind, Zone,
 };
 pub use load::{Checked, MAX_NESTING, MAX_SCENARIO_BYTES, check_bytes, check_file};
-pub use objectives::{Goal, Objective};
+pub use objectives::{Goal, Objective, Within};
 pub use script::{
     Choice, Condition, Consequence, Decision, Event, EventKind, Expectation, Inject, Stake,
     SystemState, Trigger,

@@ -24,6 +24,17 @@ pub struct Objective {
     pub goal: Goal,
 }
 
+/// A deadline relative to a moment of the drill: this long after a condition first holds.
+/// When the condition never holds, nothing was due and the objective is met at the end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Within {
+    /// How long after.
+    pub span: Minutes,
+    /// The condition whose first holding starts the clock.
+    pub after: Condition,
+}
+
 /// How an objective is decided.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +46,10 @@ pub enum Goal {
         /// Latest drill time.
         #[serde(default)]
         by: Option<Minutes>,
+        /// A deadline that runs from another condition first holding ("notify within 72 h of
+        /// becoming aware"), instead of `by`.
+        #[serde(default)]
+        within: Option<Within>,
     },
     /// The condition never holds during the drill.
     Avoid(Condition),

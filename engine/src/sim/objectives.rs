@@ -11,11 +11,23 @@ use crate::model::{
     Attack, Clock, Compiled, Compromise, Done, Entities, Event, Flags, Knowledge, Ledger, OpState,
     SystemFacts, TeamState,
 };
-use crate::scenario::{Condition, Goal};
+use crate::scenario::{Condition, Goal, Minutes};
 
-/// Per objective: decided yet, and how.
+/// Per objective: decided yet, and how; and when a relative deadline's clock started.
 #[derive(Debug, Clone, Resource)]
-pub struct ObjectiveState(pub Vec<Option<bool>>);
+pub struct ObjectiveState {
+    /// Per objective: met (true) or missed (false), once decided.
+    pub decided: Vec<Option<bool>>,
+    /// Per objective with a `within` deadline: when its `after` condition first held.
+    pub armed: Vec<Option<Minutes>>,
+}
+
+impl ObjectiveState {
+    /// Nothing decided for `n` objectives.
+    pub fn new(n: usize) -> Self {
+        ObjectiveState { decided: vec![None; n], armed: vec![None; n] }
+    }
+}
 
 /// Read-only access to everything a condition may ask about.
 #[derive(SystemParam)]
@@ -77,11 +89,23 @@ pub fn track_objectives(
     let now = reader.clock.now;
     let ending = now.saturating_add(reader.clock.tick) >= reader.clock.end;
     for (i, o) in c.scenario.objectives.iter().enumerate() {
-        if state.0[i].is_some() {
+        if state.decided[i].is_some() {
             continue;
         }
         let verdict = match &o.goal {
-            Goal::Reach { condition, by } => {
+            Goal::Reach { condition, within: Some(w), .. } => {
+                if state.armed[i].is_none() && reader.holds(&w.after) {
+                    state.armed[i] = Some(now);
+                }
+                match state.armed[i] {
+                    // Nothing was due.
+                    None => ending.then_some(true),
+                    Some(from) if now > from.saturating_add(w.span) => Some(false),
+                    Some(_) if reader.holds(condition) => Some(true),
+                    Some(_) => ending.then_some(false),
+                }
+            }
+            Goal::Reach { condition, by, .. } => {
                 if by.is_some_and(|by| now > by) {
                     Some(false)
                 } else if reader.holds(condition) {
@@ -103,7 +127,7 @@ pub fn track_objectives(
             Goal::DataLossBelow(m) => exceeded(reader.data_lost() >= m.0, ending),
         };
         if let Some(met) = verdict {
-            state.0[i] = Some(met);
+            state.decided[i] = Some(met);
             events.0.push(if met {
                 Event::ObjectiveMet { objective: o.id.clone() }
             } else {

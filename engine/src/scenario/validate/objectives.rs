@@ -7,6 +7,7 @@ use crate::scenario::start::Start;
 use crate::scenario::{Condition, Goal, Minutes, Objective};
 
 use super::Ctx;
+use super::time::MAX_SPAN;
 
 impl Ctx<'_> {
     pub(super) fn check_objectives(&mut self) {
@@ -37,7 +38,25 @@ impl Ctx<'_> {
             }
             let gpath = at("goal");
             match &o.goal {
-                Goal::Reach { condition, by } => {
+                Goal::Reach { condition, by, within } => {
+                    if let Some(w) = within {
+                        let wpath = [gpath.clone(), vec![F("within")]].concat();
+                        self.check_condition(&w.after, [wpath.clone(), vec![F("after")]].concat());
+                        self.span(
+                            w.span,
+                            MAX_SPAN,
+                            [wpath.clone(), vec![F("span")]].concat(),
+                            "`span`",
+                        );
+                        if by.is_some() {
+                            self.error(
+                                "out-of-range",
+                                wpath,
+                                format!("objective `{}` has both `by` and `within`", o.id),
+                                Some("give one deadline: a drill time (`by`) or a span after a condition (`within`)".into()),
+                            );
+                        }
+                    }
                     let cpath = [gpath.clone(), vec![F("condition")]].concat();
                     self.check_condition(condition, cpath.clone());
                     if let Some(why) = self.never(condition) {

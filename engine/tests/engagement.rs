@@ -1,0 +1,81 @@
+//! What the teams owe each other and the regulator, as a user meets it: deadlines that run
+//! from a moment of the drill ("notify within 72 h of becoming aware"), not from a clock
+//! time.
+//!
+//! Uses `fixtures/presence.ron` with its objectives replaced.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use tabletop_engine::scenario::{self, Minutes, Scenario};
+use tabletop_engine::{Command, Drill, Event, Seat};
+
+const PRESENCE: &str = include_str!("fixtures/presence.ron");
+
+/// The fixture with `objectives` as given.
+fn with_objectives(objectives: &str) -> Arc<Scenario> {
+    let at = PRESENCE.find("    objectives: [").expect("the fixture has objectives");
+    let text = format!("{}    objectives: [{objectives}],\n)\n", &PRESENCE[..at]);
+    let checked = scenario::check_bytes("engagement.ron", text.as_bytes());
+    let diagnostics = checked.diagnostics.to_string();
+    Arc::new(checked.scenario.unwrap_or_else(|| panic!("does not check clean:\n{diagnostics}")))
+}
+
+fn act(d: &mut Drill, action: &str, target: &str) {
+    let cmd = Command::Start { action: action.to_owned(), target: Some(target.to_owned()) };
+    d.submit(&Seat::Team("security".into()), cmd).unwrap_or_else(|r| panic!("{action}: {r}"));
+    d.advance(1);
+}
+
+/// How the objective `id` was decided, and when.
+fn decided(d: &Drill, id: &str) -> Option<(bool, Minutes)> {
+    d.events_since(0).iter().find_map(|e| match &e.event {
+        Event::ObjectiveMet { objective } if objective == id => Some((true, e.at)),
+        Event::ObjectiveMissed { objective } if objective == id => Some((false, e.at)),
+        _ => None,
+    })
+}
+
+const BLOCK_WITHIN_AN_HOUR: &str = r#"
+    (id: "block-fast", description: "Block fs01's C2 within 1 h of starting to investigate it",
+        weight: 10, goal: Reach(condition: ActionDone(action: "block_c2", target: Some("fs01")),
+            within: Some((span: "1h", after: ActionDone(action: "investigate", target: Some("fs01")))))),
+"#;
+
+#[test]
+fn a_deadline_runs_from_the_moment_its_condition_first_holds() {
+    let s = with_objectives(BLOCK_WITHIN_AN_HOUR);
+    // Investigated (done at 01:00), then blocked within the hour: met.
+    let mut d = Drill::new(s.clone(), 1);
+    act(&mut d, "investigate", "fs01");
+    d.advance_to(Minutes(70));
+    act(&mut d, "block_c2", "fs01");
+    d.run_to_end();
+    assert_eq!(decided(&d, "block-fast").map(|x| x.0), Some(true));
+
+    // Investigated, never blocked: missed an hour after the investigation, not at the end.
+    let mut d = Drill::new(s.clone(), 1);
+    act(&mut d, "investigate", "fs01");
+    d.run_to_end();
+    let (met, at) = decided(&d, "block-fast").unwrap();
+    assert!(!met);
+    assert!(at > Minutes(60) && at <= Minutes(125), "missed at {at:?}");
+
+    // Never investigated: nothing was due, met at the end.
+    let mut d = Drill::new(s, 1);
+    d.run_to_end();
+    assert_eq!(decided(&d, "block-fast").map(|x| x.0), Some(true));
+}
+
+#[test]
+fn a_relative_deadline_is_checked_where_it_is_written() {
+    let both = BLOCK_WITHIN_AN_HOUR.replace("within:", "by: Some(\"02:00\"), within:");
+    let at = PRESENCE.find("    objectives: [").unwrap();
+    let text = format!("{}    objectives: [{both}],\n)\n", &PRESENCE[..at]);
+    let checked = scenario::check_bytes("engagement.ron", text.as_bytes());
+    let d = checked.diagnostics.to_string();
+    assert!(checked.scenario.is_none(), "both deadlines are refused");
+    assert!(d.contains("objective `block-fast` has both `by` and `within`"), "{d}");
+    assert!(d.contains("engagement.ron:"), "located: {d}");
+}
