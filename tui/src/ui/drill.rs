@@ -156,11 +156,13 @@ fn render_detail(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         ]),
         Line::raw(compromise),
     ];
-    // Shown until a finding about the system answers it.
+    // A suspicion stands until a finding about the system answers it: it says more than
+    // "no finding", in the line that has room for it.
     if let Some((at, why)) = &k.suspected
         && !matches!(k.compromise, Some((true, _, _)))
+        && let Some(last) = lines.last_mut()
     {
-        lines.push(Line::styled(format!("suspected since {}: {why}", at.clock()), theme.bad()));
+        *last = Line::styled(format!("suspected since {}: {why}", at.clock()), theme.bad());
     }
     frame.render_widget(
         Paragraph::new(lines).block(block(format!(" {} — Enter: actions ", k.id), false, theme)),
