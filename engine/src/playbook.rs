@@ -147,6 +147,27 @@ impl When {
     }
 }
 
+/// Whether a file's text is a playbook (its first value is `Playbook(...)`) rather than a
+/// scenario, and if so the scenario id it names, read leniently so that a playbook with
+/// other problems still says which scenario to check it against.
+pub fn names_scenario(bytes: &[u8]) -> Option<Option<String>> {
+    let text = String::from_utf8_lossy(bytes);
+    let first = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with("#!"))?;
+    if !first.starts_with("Playbook") {
+        return None;
+    }
+    /// Only the field that names the scenario.
+    #[derive(Deserialize)]
+    #[serde(rename = "Playbook")]
+    struct Head {
+        scenario: String,
+    }
+    Some(ron::from_str::<Head>(&text).ok().map(|h| h.scenario))
+}
+
 /// Reads and checks a playbook against the scenario it plays.
 pub fn load_playbook(
     name: &str,

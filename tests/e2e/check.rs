@@ -138,3 +138,29 @@ fn a_directory_or_missing_file_is_a_diagnostic() {
     assert!(stderr.contains("this is a directory, not a scenario file"), "{stderr}");
     assert!(stderr.contains("cannot read the file"), "{stderr}");
 }
+
+#[test]
+fn a_playbook_file_is_checked_against_the_scenario_it_names() {
+    // Every reference playbook, in place: against the scenario one folder up.
+    let mut args = vec!["check".to_owned()];
+    for e in fs::read_dir(root().join("scenarios/playbooks")).expect("playbooks exist") {
+        args.push(e.expect("entry").path().display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(&args);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(stdout.lines().filter(|l| l.ends_with(": ok")).count(), args.len() - 1);
+
+    // Elsewhere, against the bundled scenario it names; a mistake is located.
+    let book = fs::read_to_string(root().join("scenarios/playbooks/ransomware.ron"))
+        .expect("the ransomware playbook");
+    let broken = book.replacen("action: \"patch\"", "action: \"pach\"", 1);
+    let path = scratch("my-playbook.ron", broken.as_bytes());
+    let out = run(&["check", &path]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("error[playbook]: unknown action `pach`"), "{stderr}");
+    assert!(stderr.contains("my-playbook.ron:"), "located: {stderr}");
+    assert!(stderr.contains("did you mean `patch`?"), "{stderr}");
+}
