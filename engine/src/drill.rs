@@ -384,6 +384,7 @@ impl Drill {
             requests_in: requests.iter().filter(|r| r.to == t).map(view_of).collect(),
             requests_out: requests.iter().filter(|r| r.from == t).map(view_of).collect(),
             inbox: knowledge.inbox,
+            triaged: knowledge.triaged,
             decisions,
         })
     }

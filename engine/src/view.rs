@@ -108,6 +108,9 @@ pub struct SeatView {
     pub requests_out: Vec<RequestView>,
     /// Injects and alerts received.
     pub inbox: Vec<InboxItem>,
+    /// The team's verdict on each alert it triaged, by alert id.
+    #[serde(default)]
+    pub triaged: std::collections::BTreeMap<u64, crate::model::Verdict>,
     /// Decisions waiting for this team.
     pub decisions: Vec<DecisionView>,
 }

@@ -1,15 +1,20 @@
 //! What the teams owe each other and the regulator, as a user meets it: deadlines that run
 //! from a moment of the drill ("notify within 72 h of becoming aware"), not from a clock
-//! time.
+//! time; alert triage as a logged command that costs an analyst's time.
 //!
 //! Uses `fixtures/presence.ron` with its objectives replaced.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::sync::Arc;
 
+use tabletop_engine::log::read_log;
+use tabletop_engine::model::{InboxItem, TRIAGE_MINUTES, Verdict};
 use tabletop_engine::scenario::{self, Minutes, Scenario};
-use tabletop_engine::{Command, Drill, Event, Seat};
+use tabletop_engine::score;
+use tabletop_engine::{Command, Drill, Event, Rejection, Seat};
 
 const PRESENCE: &str = include_str!("fixtures/presence.ron");
 
@@ -78,4 +83,52 @@ fn a_relative_deadline_is_checked_where_it_is_written() {
     assert!(checked.scenario.is_none(), "both deadlines are refused");
     assert!(d.contains("objective `block-fast` has both `by` and `within`"), "{d}");
     assert!(d.contains("engagement.ron:"), "located: {d}");
+}
+
+#[test]
+fn triage_is_a_command_that_takes_an_analyst_and_a_dismissed_true_alert_is_reported() {
+    let s = with_objectives(BLOCK_WITHIN_AN_HOUR);
+    let mut d = Drill::new(s.clone(), 1);
+    let log = common::SharedBuf::default();
+    d.record_to(Box::new(log.clone()), "engagement.ron", PRESENCE).unwrap();
+    // Beacons raise true alerts about the crew's C2 within the first hours.
+    let alert = loop {
+        d.advance(1);
+        let v = d.view("security").unwrap();
+        if let Some(id) = v.inbox.iter().find_map(|i| match i {
+            InboxItem::Alert { id, .. } => Some(*id),
+            _ => None,
+        }) {
+            break id;
+        }
+        assert!(d.now() < Minutes(600), "no alert reached security");
+    };
+    let seat = Seat::Team("security".into());
+    let dismiss = Command::Triage { alert, verdict: Verdict::FalsePositive };
+    d.submit(&seat, dismiss.clone()).unwrap();
+    assert_eq!(d.submit(&seat, dismiss.clone()), Err(Rejection::UnknownAlert(alert)));
+    d.advance(1);
+    let v = d.view("security").unwrap();
+    assert_eq!(v.triaged.get(&alert), Some(&Verdict::FalsePositive));
+    assert_eq!(v.busy, 1, "triage takes an analyst");
+    d.advance(TRIAGE_MINUTES);
+    assert_eq!(d.view("security").unwrap().busy, 0, "for five minutes");
+    assert_eq!(d.submit(&seat, dismiss), Err(Rejection::UnknownAlert(alert)), "once only");
+    let unknown = Command::Triage { alert: 999_999, verdict: Verdict::Escalate };
+    assert_eq!(d.submit(&seat, unknown), Err(Rejection::UnknownAlert(999_999)));
+    assert!(d.events_since(0).iter().any(|e| matches!(&e.event,
+        Event::AlertTriaged { alert: a, true_positive: true, verdict: Verdict::FalsePositive, .. }
+            if *a == alert)));
+
+    d.run_to_end();
+    let read = read_log(&String::from_utf8(log.bytes()).unwrap()).unwrap();
+    let report = score::score(&read, &Default::default()).unwrap();
+    assert_eq!(report.detail.dismissed_alerts.len(), 1);
+    let m = report.metrics.iter().find(|m| m.id == "true_alerts_dismissed").unwrap();
+    assert_eq!(m.value, Some(1.0));
+    assert!(
+        report.improvements.iter().any(|o| o.text.contains("dismissed a true alert on")),
+        "{:?}",
+        report.improvements
+    );
 }

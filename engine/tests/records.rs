@@ -288,8 +288,14 @@ fn same_report_as_then(log: &tabletop_engine::log::ReadLog, report_file: &str) {
             });
         }
         if let Some(metrics) = now.get_mut("metrics").and_then(|m| m.as_array_mut()) {
-            metrics.retain(|m| m.get("id").and_then(|i| i.as_str()) != Some("time_to_evict"));
+            metrics.retain(|m| {
+                let id = m.get("id").and_then(|i| i.as_str());
+                id != Some("time_to_evict") && id != Some("true_alerts_dismissed")
+            });
         }
+        // Triage, logged from 0.4.0 on.
+        let detail = now.get_mut("detail").and_then(|d| d.as_object_mut());
+        assert!(detail.is_some_and(|d| d.remove("dismissed_alerts").is_some()));
     }
     let then: serde_json::Value = serde_json::from_slice(
         &std::fs::read(repo().join("tests/fixtures/logs").join(report_file)).expect("report"),

@@ -85,7 +85,37 @@ pub enum Command {
         /// The note.
         text: String,
     },
+    /// Triage an alert in the team's inbox: an analyst's few minutes, logged so the report
+    /// can tell a true alert dismissed from a false one.
+    Triage {
+        /// The alert's id.
+        alert: u64,
+        /// The analyst's verdict.
+        verdict: Verdict,
+    },
 }
+
+/// What an analyst makes of an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Benign: nothing more to do.
+    FalsePositive,
+    /// Worth an investigation.
+    Escalate,
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Verdict::FalsePositive => "false positive",
+            Verdict::Escalate => "escalated",
+        })
+    }
+}
+
+/// How long triaging one alert takes an analyst (one capacity slot).
+pub const TRIAGE_MINUTES: u32 = 5;
 
 /// Why a command was refused; `Display` gives the sentence the UI shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +160,8 @@ pub enum Rejection {
     NotATeam,
     /// The drill is over.
     DrillOver,
+    /// No such alert in the team's inbox, or it was triaged already.
+    UnknownAlert(u64),
 }
 
 impl std::fmt::Display for Rejection {
@@ -159,6 +191,9 @@ impl std::fmt::Display for Rejection {
             Rejection::FacilitatorOnly => f.write_str("only the facilitator may do that"),
             Rejection::NotATeam => f.write_str("the facilitator does not act in the estate"),
             Rejection::DrillOver => f.write_str("the drill is over"),
+            Rejection::UnknownAlert(id) => {
+                write!(f, "no alert #{id} waiting for triage in this team's inbox")
+            }
         }
     }
 }

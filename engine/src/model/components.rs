@@ -182,6 +182,9 @@ pub struct Knowledge {
     pub systems: Vec<Observed>,
     /// Injects and alerts, oldest first.
     pub inbox: Vec<InboxItem>,
+    /// The team's verdict on each alert it triaged, by alert id.
+    #[serde(default)]
+    pub triaged: std::collections::BTreeMap<u64, super::Verdict>,
 }
 
 /// An action in progress.

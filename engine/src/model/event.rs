@@ -519,6 +519,19 @@ pub enum Event {
         /// Raised by real attacker activity (the truth; not shown to the team).
         true_positive: bool,
     },
+    /// A team triaged an alert.
+    AlertTriaged {
+        /// Team id.
+        team: String,
+        /// Alert id.
+        alert: u64,
+        /// System the alert is about.
+        system: String,
+        /// The team's verdict.
+        verdict: super::Verdict,
+        /// The alert was real (the truth; not shown to the team).
+        true_positive: bool,
+    },
     /// An inject was delivered.
     InjectDelivered {
         /// Inject id.
@@ -667,6 +680,9 @@ impl std::fmt::Display for Event {
             }
             Event::InjectDelivered { inject, teams } => {
                 write!(f, "inject {inject} → {}", teams.join(", "))
+            }
+            Event::AlertTriaged { team, alert, system, verdict, .. } => {
+                write!(f, "{team} triaged alert #{alert} on {system}: {verdict}")
             }
             Event::DecisionTaken { inject, choice, by } => {
                 write!(f, "{by} chose {choice} for {inject}")

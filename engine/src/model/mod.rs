@@ -7,7 +7,7 @@ mod components;
 mod event;
 mod resources;
 
-pub use command::{ActionId, Command, Rejection, RequestId, Seat};
+pub use command::{ActionId, Command, Rejection, RequestId, Seat, TRIAGE_MINUTES, Verdict};
 pub use compiled::{Compiled, LinkInfo, Selector, StageInfo, SysIx, SystemInfo, TeamInfo, TeamIx};
 pub use components::{
     ActionRun, BackupState, Compromise, Evidence, InboxItem, Knowledge, Observed, OpState,
@@ -18,6 +18,6 @@ pub use event::{
     TimedEvent,
 };
 pub use resources::{
-    Attack, Clock, CommandQueue, Done, Entities, Flags, Ledger, Network, RecordedEvents, SimRng,
-    Tally,
+    AlertTruth, Attack, Clock, CommandQueue, Done, Entities, Flags, Ledger, Network,
+    RecordedEvents, SimRng, Tally,
 };

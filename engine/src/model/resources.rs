@@ -127,6 +127,10 @@ pub struct Attack {
     pub hits: Vec<Vec<u32>>,
 }
 
+/// Whether each alert raised so far was real, by alert id: the truth triage is scored on.
+#[derive(Debug, Clone, Default, Resource)]
+pub struct AlertTruth(pub std::collections::BTreeMap<u64, bool>);
+
 /// Action completions so far, as (action id, target id), for conditions.
 #[derive(Debug, Clone, Default, Resource)]
 pub struct Done(pub BTreeSet<(String, Option<String>)>);

@@ -11,7 +11,7 @@ use super::report::{
     InjectResult, Isolation, Metric, MissedFinding, OneOffCost, Recovery, RequestOutcome,
     RequestResult, ServiceRecovery, SystemAmount, SystemPresence, SystemsHit, TimedSystem, Unit,
 };
-use crate::model::{Event, FootholdStatus};
+use crate::model::{Event, FootholdStatus, Verdict};
 use crate::scenario::{ActionEffect, Phase, SystemState};
 
 /// Computes the details behind the metrics.
@@ -38,6 +38,20 @@ pub(crate) fn details(ctx: &Ctx<'_>, critical_from: Option<u64>) -> Details {
         injects: injects(ctx),
         alerts: alerts(ctx),
         missed_findings: missed_findings(ctx),
+        dismissed_alerts: ctx
+            .events
+            .iter()
+            .filter_map(|(at, e)| match e {
+                Event::AlertTriaged {
+                    team,
+                    system,
+                    verdict: Verdict::FalsePositive,
+                    true_positive: true,
+                    ..
+                } => Some(MissedFinding { at: *at, team: team.clone(), system: system.clone() }),
+                _ => None,
+            })
+            .collect(),
     }
 }
 
@@ -972,6 +986,24 @@ pub(crate) fn metrics(ctx: &Ctx<'_>, d: &Details, techniques: (usize, usize)) ->
                 .join(", "),
         ),
         "Findings of no compromise on a system the attacker held at the time.",
+    ));
+    out.push(metric(
+        "true_alerts_dismissed",
+        "True alerts dismissed",
+        Detect,
+        Unit::Count,
+        Lower,
+        Some(d.dismissed_alerts.len() as f64),
+        listed(
+            d.dismissed_alerts.len(),
+            d.dismissed_alerts
+                .iter()
+                .map(|m| format!("{} ({}) at {}", m.system, m.team, clock(m.at)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        "Alerts raised by the attacker's activity that a team triaged as false positives \
+         (AlertTriaged with verdict false_positive and true_positive true).",
     ));
     out
 }

@@ -202,6 +202,8 @@ pub struct Details {
     pub alerts: AlertCounts,
     /// Investigations that found nothing on a system the attacker held at the time.
     pub missed_findings: Vec<MissedFinding>,
+    /// True alerts a team triaged as false positives.
+    pub dismissed_alerts: Vec<MissedFinding>,
 }
 
 /// When the compromise was first detected.

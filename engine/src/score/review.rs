@@ -497,6 +497,22 @@ pub(crate) fn review(
     }
 
     // Detection quality.
+    for m in &d.dismissed_alerts {
+        r.improve(
+            format!(
+                "{} dismissed a true alert on {} as a false positive at {}.",
+                name(&m.team),
+                m.system,
+                clock(m.at)
+            ),
+            Phase::Detect,
+            Some(m.team.clone()),
+            format!(
+                "Before closing an alert as benign, check {} for the technique it names; escalate what cannot be ruled out",
+                m.system
+            ),
+        );
+    }
     let mut grouped: Vec<(&str, &str, Vec<String>)> = Vec::new();
     for m in &d.missed_findings {
         match grouped.iter_mut().find(|g| g.0 == m.team && g.1 == m.system) {

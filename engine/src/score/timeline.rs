@@ -111,6 +111,9 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
                 ("credentials_reset", engine(), Some(Phase::Respond), Some(system))
             }
             Event::Exfiltrated { system, .. } => ("exfiltrated", attacker(), None, Some(system)),
+            Event::AlertTriaged { team, system, .. } => {
+                ("alert_triaged", team.clone(), Some(Phase::Detect), Some(system))
+            }
             Event::InjectDelivered { inject, teams } => {
                 if let Some(i) = ctx.scenario.injects.iter().find(|i| i.id == *inject) {
                     text = format!("inject {inject} “{}” → {}", i.title, teams.join(", "));

@@ -92,6 +92,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                             })
                             .collect(),
                         inbox: Vec::new(),
+                        triaged: Default::default(),
                     },
                 ))
                 .id()
@@ -141,6 +142,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
     });
     world.insert_resource(super::detect::AlertClock::default());
     world.insert_resource(Done::default());
+    world.insert_resource(crate::model::AlertTruth::default());
     world.insert_resource(TickEvents::default());
     world.insert_resource(super::presence::PresenceRecord::new(c.systems.len()));
     world.insert_resource(Dirty {

@@ -9,8 +9,9 @@ use super::effects::{TickEvents, host_dark, needs_host, restore_site};
 use super::propagate::SiteState;
 use super::script::ScriptState;
 use crate::model::{
-    ActionRun, Clock, Command, CommandQueue, Compiled, Decider, Entities, Event, Flags,
-    PendingRequest, Rejection, Seat, SimRng, SystemFacts, TeamIx, TeamState,
+    ActionRun, AlertTruth, Clock, Command, CommandQueue, Compiled, Decider, Entities, Event, Flags,
+    InboxItem, Knowledge, PendingRequest, Rejection, Seat, SimRng, SystemFacts, TRIAGE_MINUTES,
+    TeamIx, TeamState, Verdict,
 };
 use crate::scenario::{ActionDef, ActionEffect, Minutes, Requirement, TargetKind};
 
@@ -62,6 +63,7 @@ pub fn validate(world: &mut World, seat: &Seat, command: &Command) -> Result<(),
             // Preconditions are checked when the asked team accepts; capacity too.
             validate_start(world, to_ix, action, target.as_deref(), false)
         }
+        (Command::Triage { alert, .. }, Some(t)) => validate_triage(world, seat, t, *alert),
         (Command::Cancel { action }, Some(t)) => {
             let mut q = world.query::<&ActionRun>();
             let running = q.iter(world).any(|r| r.id == *action && r.team == t);
@@ -117,6 +119,37 @@ pub fn validate(world: &mut World, seat: &Seat, command: &Command) -> Result<(),
 
 fn queued(world: &World) -> Vec<(Seat, Command, u64)> {
     world.get_resource::<CommandQueue>().map(|q| q.0.clone()).unwrap_or_default()
+}
+
+/// Checks that the alert waits in team `t`'s inbox, untriaged, and that an analyst is free
+/// for the few minutes triage takes.
+fn validate_triage(world: &mut World, seat: &Seat, t: TeamIx, alert: u64) -> Result<(), Rejection> {
+    let queue = queued(world);
+    let mut q = world.query::<(&TeamState, &Knowledge)>();
+    let Some((_, k)) = q.iter(world).find(|(ts, _)| ts.ix == t) else {
+        return Err(Rejection::UnknownAlert(alert));
+    };
+    let waiting = k.inbox.iter().any(|i| matches!(i, InboxItem::Alert { id, .. } if *id == alert))
+        && !k.triaged.contains_key(&alert);
+    let mine = |s: &Seat| s == seat;
+    let again = queue.iter().any(|(s, cmd, _)| {
+        mine(s) && matches!(cmd, Command::Triage { alert: a, .. } if *a == alert)
+    });
+    if !waiting || again {
+        return Err(Rejection::UnknownAlert(alert));
+    }
+    let capacity = world.resource::<Compiled>().teams.get(t as usize).map_or(0, |x| x.capacity);
+    let mut runs = world.query::<&ActionRun>();
+    let busy: u32 = runs.iter(world).filter(|r| r.team == t).map(|r| r.capacity).sum();
+    let pending = queue
+        .iter()
+        .filter(|(s, cmd, _)| mine(s) && !matches!(cmd, Command::Cancel { .. }))
+        .count();
+    let pending = u32::try_from(pending).unwrap_or(u32::MAX);
+    if busy.saturating_add(pending).saturating_add(1) > capacity {
+        return Err(Rejection::NoCapacity { busy: busy.saturating_add(pending), capacity });
+    }
+    Ok(())
 }
 
 /// Checks that team `t` may start `action` on `target` now.
@@ -333,6 +366,7 @@ pub fn apply_commands(
     mut script: ResMut<ScriptState>,
     mut events: ResMut<TickEvents>,
     mut teams: Query<&mut TeamState>,
+    (mut knowledge, truth): (Query<&mut Knowledge>, Res<AlertTruth>),
     runs: Query<(Entity, &ActionRun)>,
     requests: Query<(Entity, &PendingRequest)>,
     facts: Query<&SystemFacts>,
@@ -363,6 +397,18 @@ pub fn apply_commands(
                         (&mut rng, &sites),
                     );
                 }
+            }
+            Command::Triage { alert, verdict } => {
+                let Some(t) = team else { continue };
+                triage(
+                    &mut commands,
+                    (&c, now, &entities),
+                    (id, t),
+                    (alert, verdict),
+                    (&mut teams, &mut knowledge),
+                    &truth,
+                    &mut events.0,
+                );
             }
             Command::Cancel { action } => {
                 if let Some((e, run)) = runs.iter().find(|(_, r)| r.id == action) {
@@ -535,5 +581,49 @@ fn start(
         capacity: def.capacity,
         request,
         backup,
+    });
+}
+
+/// Applies a triage: the verdict goes into the team's knowledge and the log (with the truth
+/// of the alert, for the report), and an analyst is busy for a few minutes.
+fn triage(
+    commands: &mut Commands,
+    (c, now, entities): (&Compiled, Minutes, &Entities),
+    (id, t): (u64, TeamIx),
+    (alert, verdict): (u64, Verdict),
+    (teams, knowledge): (&mut Query<&mut TeamState>, &mut Query<&mut Knowledge>),
+    truth: &AlertTruth,
+    events: &mut Vec<Event>,
+) {
+    let team = entities.teams[t as usize];
+    let (Ok(mut ts), Ok(mut k)) = (teams.get_mut(team), knowledge.get_mut(team)) else {
+        return;
+    };
+    let system = k.inbox.iter().find_map(|i| match i {
+        InboxItem::Alert { id, system, .. } if *id == alert => Some(system.clone()),
+        _ => None,
+    });
+    let Some(system) = system else { return };
+    if k.triaged.insert(alert, verdict).is_some() {
+        return;
+    }
+    ts.busy += 1;
+    events.push(Event::AlertTriaged {
+        team: c.teams[t as usize].id.clone(),
+        alert,
+        system: system.clone(),
+        verdict,
+        true_positive: truth.0.get(&alert).copied().unwrap_or(false),
+    });
+    commands.spawn(ActionRun {
+        id,
+        team: t,
+        action: "triage".to_owned(),
+        target: Some(system),
+        started: now,
+        completes: now.saturating_add(Minutes(TRIAGE_MINUTES)),
+        capacity: 1,
+        request: None,
+        backup: None,
     });
 }

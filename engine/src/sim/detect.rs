@@ -12,8 +12,8 @@ use rand::RngExt;
 use super::adversary::{loudness, next_alert};
 use super::effects::{TickEvents, learn_state};
 use crate::model::{
-    Attack, Clock, Compiled, Compromise, Entities, Event, InboxItem, Knowledge, OpState, SimRng,
-    StageRun, StageStatus, SysIx, SystemFacts, Tally, TeamIx, TeamState,
+    AlertTruth, Attack, Clock, Compiled, Compromise, Entities, Event, InboxItem, Knowledge,
+    OpState, SimRng, StageRun, StageStatus, SysIx, SystemFacts, Tally, TeamIx, TeamState,
 };
 use crate::scenario::Minutes;
 
@@ -111,6 +111,7 @@ pub fn detect(
     mut rng: ResMut<SimRng>,
     mut alert_clock: ResMut<AlertClock>,
     mut tally: ResMut<Tally>,
+    mut truth: ResMut<AlertTruth>,
     attack: Res<Attack>,
     held: Query<(&SystemFacts, &Compromise)>,
     states: Query<&OpState>,
@@ -168,6 +169,7 @@ pub fn detect(
             }
             tally.next_alert += 1;
             let id = tally.next_alert;
+            truth.0.insert(id, true_positive);
             knowledge.inbox.push(InboxItem::Alert {
                 at: now,
                 id,

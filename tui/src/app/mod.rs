@@ -9,12 +9,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tabletop_engine::model::InboxItem;
+use tabletop_engine::model::{InboxItem, Verdict};
 use tabletop_engine::scenario::{Scenario, TargetKind};
 use tabletop_engine::{Command, Drill, Seat};
 
 pub use review::Review;
-pub use session::{Mark, Pane, SPEEDS, SeatMode, Session};
+pub use session::{Pane, SPEEDS, SeatMode, Session};
 
 /// A scenario the launcher offers.
 #[derive(Clone)]
@@ -543,20 +543,17 @@ impl App {
             }
             Action::Enter if !facilitator => return self.open_selected(),
             Action::MarkFalsePositive | Action::Escalate if s.pane == Pane::Inbox => {
-                let team = s.team().map(str::to_owned)?;
                 let alert =
                     s.view.as_ref().and_then(|v| v.inbox.iter().rev().nth(s.sel("inbox")).cloned());
                 if let Some(InboxItem::Alert { id, system, .. }) = alert {
-                    let mark = if action == Action::Escalate {
-                        Mark::Escalated
+                    // A verdict is a command: logged, and an analyst's few minutes.
+                    let verdict = if action == Action::Escalate {
+                        Verdict::Escalate
                     } else {
-                        Mark::FalsePositive
+                        Verdict::FalsePositive
                     };
-                    s.marks.insert((team, id), mark);
-                    self.message = format!(
-                        "alert #{id} on {system} marked {}",
-                        if mark == Mark::Escalated { "escalated" } else { "false positive" }
-                    );
+                    let label = format!("alert #{id} on {system}: {verdict}");
+                    self.send(Command::Triage { alert: id, verdict }, &label);
                 } else {
                     self.message = "select an alert in the inbox first".into();
                 }

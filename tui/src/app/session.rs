@@ -27,15 +27,6 @@ pub enum SeatMode {
     Facilitator,
 }
 
-/// How a seat marked an alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
-    /// Judged a false positive.
-    FalsePositive,
-    /// Escalated for investigation.
-    Escalated,
-}
-
 /// The panes of a team's drill screen, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -96,8 +87,6 @@ pub struct Session {
     pub selected: BTreeMap<&'static str, usize>,
     /// Estate filter text.
     pub filter: String,
-    /// Alert marks per seat.
-    pub marks: BTreeMap<(String, u64), Mark>,
     /// Inbox items read per seat (count of the oldest).
     pub read: BTreeMap<String, usize>,
     /// Objectives decided so far: (id, met).
@@ -132,7 +121,6 @@ impl Session {
             pane: Pane::Estate,
             selected: BTreeMap::new(),
             filter: String::new(),
-            marks: BTreeMap::new(),
             read: BTreeMap::new(),
             objectives: Vec::new(),
             notes: 0,
@@ -287,13 +275,12 @@ impl Session {
         }
     }
 
-    /// Open (unmarked) alerts of the current seat.
+    /// Open (untriaged) alerts of the current seat.
     pub fn open_alerts(&self) -> usize {
-        let Some(team) = self.team() else { return 0 };
         self.view.as_ref().map_or(0, |v| {
             v.inbox
                 .iter()
-                .filter(|i| matches!(i, InboxItem::Alert { id, .. } if !self.marks.contains_key(&(team.to_owned(), *id))))
+                .filter(|i| matches!(i, InboxItem::Alert { id, .. } if !v.triaged.contains_key(id)))
                 .count()
         })
     }

@@ -6,13 +6,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, List, ListItem, ListState, Paragraph, Wrap};
-use tabletop_engine::model::InboxItem;
+use tabletop_engine::model::{InboxItem, Verdict};
 use tabletop_engine::scenario::{Role, alert_summary};
 use tabletop_engine::view::SeatView;
 
 use super::theme::{Theme, glyph};
 use super::{money, scroll};
-use crate::app::{Mark, Pane, SPEEDS, Session};
+use crate::app::{Pane, SPEEDS, Session};
 
 /// The estate list's area within the main area (shared with mouse hit-testing).
 pub(super) fn estate_area(main: Rect) -> Rect {
@@ -171,7 +171,6 @@ fn render_detail(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
 }
 
 fn render_inbox(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
-    let team = s.team().unwrap_or_default().to_owned();
     let scenario = s.drill.scenario();
     let items: Vec<ListItem> = v
         .inbox
@@ -193,9 +192,9 @@ fn render_inbox(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme:
             }
             InboxItem::Alert { at, id, system, technique } => {
                 let summary = alert_summary(technique);
-                let mark = match s.marks.get(&(team.clone(), *id)) {
-                    Some(Mark::FalsePositive) => " [false positive]",
-                    Some(Mark::Escalated) => " [escalated]",
+                let mark = match v.triaged.get(id) {
+                    Some(Verdict::FalsePositive) => " [false positive]",
+                    Some(Verdict::Escalate) => " [escalated]",
                     None => "",
                 };
                 ListItem::new(Line::from(vec![
