@@ -260,10 +260,9 @@ impl Bot {
         });
         if let Some((&id, _)) = early
             && let Some(seat) = self.seat(t)
+            && drill.submit(&seat, Command::Cancel { action: id }).is_ok()
         {
-            if drill.submit(&seat, Command::Cancel { action: id }).is_ok() {
-                self.running.remove(&id);
-            }
+            self.running.remove(&id);
         }
     }
 

@@ -74,6 +74,12 @@
 //! Bots glance at their screens every five minutes, and act only when something they can
 //! see changed (or a wait they set ran out), so that a policy costs little beside the
 //! simulation.
+//!
+//! **Bots in empty seats.** A bot may play only some seats while people play the others
+//! (`Bot::seats`, `Bot::set_seat`): it then reads only its own seats' views and submits only
+//! for them, so it answers what people ask of its teams and asks them in turn, as a person
+//! in the seat would. `Bot::step` acts at the drill's current tick, for loops that run the
+//! clock while people play; `Bot::play` runs a drill to its end with every seat a bot's.
 
 mod acting;
 mod coordinated;
