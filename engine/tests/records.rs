@@ -296,6 +296,11 @@ fn same_report_as_then(log: &tabletop_engine::log::ReadLog, report_file: &str) {
         // Triage, logged from 0.4.0 on.
         let detail = now.get_mut("detail").and_then(|d| d.as_object_mut());
         assert!(detail.is_some_and(|d| d.remove("dismissed_alerts").is_some()));
+        // Who played each seat: engines before 0.4.0 had only people (or playbooks) at them.
+        for team in now.get_mut("teams").and_then(|t| t.as_array_mut()).into_iter().flatten() {
+            let played = team.as_object_mut().and_then(|t| t.remove("played_by"));
+            assert_eq!(played, Some(serde_json::json!([{ "from": 0, "player": "person" }])));
+        }
     }
     let then: serde_json::Value = serde_json::from_slice(
         &std::fs::read(repo().join("tests/fixtures/logs").join(report_file)).expect("report"),

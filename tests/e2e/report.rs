@@ -347,3 +347,34 @@ fn a_report_never_overwrites_its_log() {
     assert!(stderr.contains("never overwrites a log"), "{stderr}");
     assert_eq!(fs::read(played()).expect("log"), before);
 }
+
+#[test]
+fn a_drill_compared_with_a_bot_played_one_names_who_played() {
+    let bot = temp("coordinated.log");
+    let out =
+        run(&["run", "ransomware", "--seed", "1", "--policy", "coordinated", "--log", &s(&bot)]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("every seat played by the coordinated policy (bot)"), "{stdout}");
+
+    let (code, md, stderr) = report(&[&s(&bot)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let it = md.lines().find(|l| l.contains("(`it`)")).expect("IT's row");
+    assert!(it.contains("| coordinated (bot) |"), "{it}");
+
+    let (code, md, stderr) = report(&[&s(played()), "--compare", &s(&bot)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(md.contains("Who played A: it: people; security: people; management: people."), "{md}");
+    assert!(
+        md.contains(
+            "Who played B: it: coordinated (bot); security: coordinated (bot); \
+             management: coordinated (bot)."
+        ),
+        "{md}"
+    );
+    let (code, json, stderr) = report(&[&s(played()), "--compare", &s(&bot), "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_valid(&v, "tabletop-comparison");
+    assert_eq!(v["b"]["played_by"][0]["played_by"][0]["player"]["bot"], "coordinated");
+}

@@ -238,3 +238,66 @@ fn seats_in_separate_rooms_over_ssh() {
     assert_eq!(resumed.stop(), Some(128 + 15));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_bot_plays_an_empty_seat_until_the_facilitator_takes_it_back() {
+    if !require_tmux() || !require_ssh() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tabletop-e2e-serve-bot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let log = dir.join("drill.log");
+    let log_arg = log.display().to_string();
+    let server = Server::start(
+        &dir,
+        &["ransomware", "--seed", "5", "--log", &log_arg, "--bot", "it=coordinated"],
+    );
+
+    // One analyst plays security against IT's bot; the facilitator runs the clock.
+    let sec = server.join(&dir, "security", "security", server.code("security"), (120, 40));
+    sec.expect("Security (SOC) │ T+00:00");
+    let fac =
+        server.join(&dir, "facilitator", "facilitator", server.code("facilitator"), (160, 45));
+    fac.expect("Facilitator (truth)");
+
+    // Security asks IT to isolate the domain controller.
+    sec.keys(&["/"]);
+    sec.type_line("dc01");
+    sec.keys(&["Enter"]);
+    sec.expect("Ask IT Operations to isolate dc01");
+    for _ in 0..8 {
+        sec.keys(&["Down"]);
+    }
+    sec.keys(&["Enter"]);
+    sec.expect("Ask IT Operations to isolate dc01: accepted");
+    fac.keys(&["."]);
+    sec.expect("→ asked it: isolate dc01");
+
+    // The bot glances at IT's screen every five minutes and takes the request on.
+    for _ in 0..6 {
+        fac.keys(&["."]);
+    }
+    let screen = sec.expect("Security (SOC) │ T+00:07");
+    assert!(!screen.contains("→ asked it"), "IT's bot answered:\n{screen}");
+    fac.expect("it started isolate dc01");
+
+    // The facilitator takes IT's seat back for people (the third choice for IT).
+    fac.keys(&["b"]);
+    fac.expect("it → people (now coordinated (bot))");
+    fac.keys(&["Down", "Down", "Enter"]);
+    fac.expect("it → people (now coordinated (bot)): accepted");
+    fac.keys(&["."]);
+    fac.expect("it is played by people");
+
+    assert_eq!(server.stop(), Some(128 + 15));
+    drop((sec, fac));
+    let report = Command::new(tabletop()).args(["report", &log_arg]).output().expect("report");
+    let report = String::from_utf8_lossy(&report.stdout);
+    let row = |id: &str| {
+        report.lines().find(|l| l.contains(&format!("(`{id}`)"))).unwrap_or_default().to_owned()
+    };
+    assert!(row("it").contains("| coordinated (bot), then people from 00:07 |"), "{report}");
+    assert!(row("security").contains("| people |"), "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

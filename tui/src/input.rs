@@ -70,6 +70,13 @@ pub fn keymap() -> Vec<Binding> {
         bind(Char('d'), "d", Action::Decline, "decline the request", Team),
         bind(Char('c'), "c", Action::Cancel, "cancel the action in progress", Team),
         bind(Char('i'), "i", Action::FireInject, "fire an inject now", Facilitator),
+        bind(
+            Char('b'),
+            "b",
+            Action::HandSeat,
+            "hand a seat to a bot, or back to people",
+            Facilitator,
+        ),
         bind(Char(','), ",", Action::StepBack, "one tick back", Review),
         bind(Char('n'), "n", Action::NextEvent, "jump past the next recorded event", Review),
         bind(Char('g'), "g", Action::GoToTime, "jump to a drill time", Review),

@@ -93,6 +93,34 @@ pub enum Command {
         /// The analyst's verdict.
         verdict: Verdict,
     },
+    /// Facilitator: who plays a team's seat from now on (a bot takes an empty seat, or
+    /// people take it back). It changes nothing in the drill; the log records it so the
+    /// report can say who played.
+    SeatPlayer {
+        /// The team whose seat it is.
+        team: String,
+        /// Who plays it.
+        player: Player,
+    },
+}
+
+/// Who plays a team's seat. Every seat starts with people at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Player {
+    /// People.
+    Person,
+    /// A built-in policy.
+    Bot(crate::policy::Policy),
+}
+
+impl std::fmt::Display for Player {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Player::Person => f.write_str("people"),
+            Player::Bot(p) => write!(f, "{} (bot)", p.name()),
+        }
+    }
 }
 
 /// What an analyst makes of an alert.

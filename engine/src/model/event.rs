@@ -573,6 +573,14 @@ pub enum Event {
         /// The note.
         text: String,
     },
+    /// Who plays a team's seat from now on, as the facilitator set it (format 4, engine
+    /// 0.4.0 and later); a seat no such event names was played by people.
+    SeatPlayer {
+        /// Team id.
+        team: String,
+        /// Who plays it.
+        player: super::Player,
+    },
     /// The drill ended.
     DrillEnded {
         /// Total business cost.
@@ -696,6 +704,7 @@ impl std::fmt::Display for Event {
             Event::ObjectiveMet { objective } => write!(f, "objective {objective} met"),
             Event::ObjectiveMissed { objective } => write!(f, "objective {objective} missed"),
             Event::Note { text } => write!(f, "note: {text}"),
+            Event::SeatPlayer { team, player } => write!(f, "{team} is played by {player}"),
             Event::DrillEnded { cost } => write!(f, "drill ended; cost {cost}"),
         }
     }

@@ -3,7 +3,7 @@
 //! answers to the requests the team receives.
 
 use crate::drill::Drill;
-use crate::model::{Command, Rejection, Seat};
+use crate::model::{Command, Rejection};
 use crate::scenario::{ActionDef, ActionEffect, Minutes, Requirement, SystemState};
 
 use super::Bot;
@@ -122,7 +122,7 @@ impl Bot {
             action: def.id.clone(),
             target: target.map(|s| self.estate.ids[s].clone()),
         };
-        let seat = Seat::Team(self.estate.teams[team].id.clone());
+        let Some(seat) = self.seat(team) else { return false };
         match drill.submit(&seat, command) {
             Ok(id) => {
                 self.taken[team] += def.capacity;
@@ -155,6 +155,7 @@ impl Bot {
         if self.busy_with(need, s) {
             return false;
         }
+        let Some(seat) = self.seat(team) else { return false };
         let Some((other, action)) = (0..self.estate.teams.len())
             .filter(|&o| o != team)
             .find_map(|o| self.estate.pick(o, need, s).map(|a| (o, a)))
@@ -180,7 +181,7 @@ impl Bot {
                 from.id, self.estate.actions[action].id, self.estate.ids[s]
             ),
         };
-        drill.submit(&Seat::Team(from.id.clone()), command).is_ok()
+        drill.submit(&seat, command).is_ok()
     }
 
     /// Answers the team's open requests: accepted when there is room, unless `decline`
@@ -197,7 +198,7 @@ impl Bot {
             .iter()
             .map(|r| (r.id, self.estate.action_index.get(&r.action).copied()))
             .collect();
-        let seat = Seat::Team(self.estate.teams[team].id.clone());
+        let Some(seat) = self.seat(team) else { return };
         for (id, action) in requests {
             let def = action.map(|a| &self.estate.actions[a]);
             let capacity = def.map_or(1, |d| d.capacity);

@@ -2,7 +2,7 @@
 //! eviction.
 
 use crate::drill::Drill;
-use crate::model::{Command, Seat};
+use crate::model::Command;
 use crate::scenario::{ActionEffect, Minutes, Requirement, SystemState};
 use crate::sim::available;
 
@@ -258,11 +258,11 @@ impl Bot {
                 && self.estate.actions[r.action].effects.contains(&ActionEffect::Investigate)
                 && r.started.0.saturating_add(self.estate.actions[r.action].duration.0) < kept
         });
-        if let Some((&id, _)) = early {
-            let seat = Seat::Team(self.estate.teams[t].id.clone());
-            if drill.submit(&seat, Command::Cancel { action: id }).is_ok() {
-                self.running.remove(&id);
-            }
+        if let Some((&id, _)) = early
+            && let Some(seat) = self.seat(t)
+            && drill.submit(&seat, Command::Cancel { action: id }).is_ok()
+        {
+            self.running.remove(&id);
         }
     }
 
@@ -279,7 +279,7 @@ impl Bot {
         let Some((&id, _)) = light.or(fresh) else {
             return;
         };
-        let seat = Seat::Team(self.estate.teams[t].id.clone());
+        let Some(seat) = self.seat(t) else { return };
         if drill.submit(&seat, Command::Cancel { action: id }).is_ok() {
             self.running.remove(&id);
         }

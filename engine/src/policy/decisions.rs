@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use crate::drill::Drill;
-use crate::model::{Command, Seat};
+use crate::model::Command;
 use crate::scenario::Stake;
 
 use super::inventory::Offer;
@@ -39,7 +39,7 @@ impl Bot {
         for (inject, listed) in waiting {
             self.decided.insert(inject.clone());
             let Some(choice) = self.choose(t, &inject, &listed) else { continue };
-            let seat = Seat::Team(self.estate.teams[t].id.clone());
+            let Some(seat) = self.seat(t) else { return };
             // A refusal (the decision was taken meanwhile) leaves nothing to retry.
             let _ = drill.submit(&seat, Command::Decide { inject, choice });
         }

@@ -74,6 +74,12 @@
 //! Bots glance at their screens every five minutes, and act only when something they can
 //! see changed (or a wait they set ran out), so that a policy costs little beside the
 //! simulation.
+//!
+//! **Bots in empty seats.** A bot may play only some seats while people play the others
+//! (`Bot::seats`, `Bot::set_seat`): it then reads only its own seats' views and submits only
+//! for them, so it answers what people ask of its teams and asks them in turn, as a person
+//! in the seat would. `Bot::step` acts at the drill's current tick, for loops that run the
+//! clock while people play; `Bot::play` runs a drill to its end with every seat a bot's.
 
 mod acting;
 mod coordinated;
@@ -87,15 +93,18 @@ mod security_first;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::drill::Drill;
-use crate::model::FindingSource;
+use crate::model::{FindingSource, Seat};
 use crate::scenario::{Minutes, Scenario, SystemState};
 use crate::view::SeatView;
 
 use inventory::Estate;
 use memory::{Memory, Running};
 
-/// A built-in response policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A built-in response policy. Logs name it by its command-line name.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Policy {
     /// No team acts.
     Nothing,
@@ -132,10 +141,15 @@ impl Policy {
 /// screens, they do not react within the tick.
 const LOOK_EVERY: u32 = 5;
 
-/// A policy playing every seat of one drill.
+/// A policy playing seats of one drill: every seat, or some while people play the others.
 pub struct Bot {
     policy: Policy,
     estate: Estate,
+    /// Per team, whether the bot plays its seat. It reads only the views of the seats it
+    /// plays and submits only for them.
+    plays: Vec<bool>,
+    /// The drill time it last looked at, so a second call at the same tick does nothing.
+    looked: Option<Minutes>,
     /// Each team's view as last read, and whether something it can see changed since.
     views: Vec<Option<SeatView>>,
     stale: Vec<bool>,
@@ -166,7 +180,7 @@ pub struct Bot {
 }
 
 impl Bot {
-    /// A bot for `policy` on `scenario`.
+    /// A bot for `policy` on `scenario`, playing every seat.
     pub fn new(policy: Policy, scenario: &Scenario) -> Self {
         let estate = Estate::new(scenario);
         let teams = estate.teams.len();
@@ -174,6 +188,8 @@ impl Bot {
         Bot {
             policy,
             estate,
+            plays: vec![true; teams],
+            looked: None,
             views: vec![None; teams],
             stale: vec![true; teams],
             taken: vec![0; teams],
@@ -190,6 +206,64 @@ impl Bot {
             credential_alert: None,
             decided: BTreeSet::new(),
         }
+    }
+
+    /// A bot for `policy` on `scenario` playing only the seats of these teams (ids); people
+    /// play the others. Unknown ids are ignored.
+    pub fn seats(policy: Policy, scenario: &Scenario, teams: &[&str]) -> Self {
+        let mut bot = Bot::new(policy, scenario);
+        for t in 0..bot.plays.len() {
+            bot.plays[t] = teams.contains(&bot.estate.teams[t].id.as_str());
+        }
+        bot
+    }
+
+    /// The policy it plays by.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// Whether it plays the seat of the team with this id.
+    pub fn plays(&self, team: &str) -> bool {
+        self.estate.team_index.get(team).is_some_and(|&t| self.plays[t])
+    }
+
+    /// Whether it plays any seat at all.
+    pub fn plays_any(&self) -> bool {
+        self.plays.contains(&true)
+    }
+
+    /// Starts or stops playing a team's seat (a facilitator handing an empty seat to the
+    /// bot, or taking it back for people). False for an unknown team.
+    pub fn set_seat(&mut self, team: &str, play: bool) -> bool {
+        let Some(&t) = self.estate.team_index.get(team) else { return false };
+        self.plays[t] = play;
+        if play {
+            // Look at the new seat at the next glance, whether or not anything changed.
+            self.stale[t] = true;
+            self.wake_at(Minutes(0));
+        } else {
+            // What it saw there is no longer its to act on.
+            self.views[t] = None;
+        }
+        true
+    }
+
+    /// Acts for its seats at the drill's current time, if it is time to glance at the
+    /// screens (every five minutes) and it has not yet at this tick. A loop that runs the
+    /// clock while people play calls it before every tick; commands it submits apply at
+    /// the start of that tick, like people's.
+    pub fn step(&mut self, drill: &mut Drill) {
+        let now = drill.now();
+        if self.policy == Policy::Nothing
+            || drill.is_over()
+            || !now.0.is_multiple_of(LOOK_EVERY)
+            || self.looked == Some(now)
+        {
+            return;
+        }
+        self.looked = Some(now);
+        self.look(drill, now);
     }
 
     /// Plays the drill to its end.
@@ -217,7 +291,7 @@ impl Bot {
             return;
         }
         for t in 0..self.estate.teams.len() {
-            if self.stale[t] || self.views[t].is_none() {
+            if self.plays[t] && (self.stale[t] || self.views[t].is_none()) {
                 self.views[t] = drill.view(&self.estate.teams[t].id);
                 self.stale[t] = false;
             }
@@ -225,7 +299,9 @@ impl Bot {
         }
         if self.policy != Policy::Nothing {
             for t in 0..self.estate.teams.len() {
-                self.decide(drill, t);
+                if self.plays[t] {
+                    self.decide(drill, t);
+                }
             }
         }
         match self.policy {
@@ -238,6 +314,12 @@ impl Bot {
 
     fn wake_at(&mut self, t: Minutes) {
         self.wake.insert(t);
+    }
+
+    /// The seat of team `t`, if the bot plays it: every command it sends goes through here,
+    /// so it never acts for a seat people hold.
+    fn seat(&self, t: usize) -> Option<Seat> {
+        self.plays[t].then(|| Seat::Team(self.estate.teams[t].id.clone()))
     }
 
     fn view(&self, team: usize) -> Option<&SeatView> {

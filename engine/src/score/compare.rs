@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::report::{Better, ObjectiveStatus, Rating, Report, Unit};
+use super::report::{Better, ObjectiveStatus, Rating, Report, Stint, Unit};
 use crate::scenario::Phase;
 
 /// Two reports compared: `a` is the drill under review, `b` the one it is compared with;
@@ -47,6 +47,17 @@ pub struct Side {
     pub ended_at: u32,
     /// Its report is partial.
     pub partial: bool,
+    /// Who played each team's seat.
+    pub played_by: Vec<SeatPlayers>,
+}
+
+/// Who played one team's seat in a drill of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeatPlayers {
+    /// Team id.
+    pub team: String,
+    /// Who played it, in order.
+    pub played_by: Vec<Stint>,
 }
 
 /// Which drill did better on a metric.
@@ -168,6 +179,11 @@ fn side(r: &Report, label: &str) -> Side {
         seed: r.drill.seed,
         ended_at: r.drill.ended_at,
         partial: r.partial,
+        played_by: r
+            .teams
+            .iter()
+            .map(|t| SeatPlayers { team: t.id.clone(), played_by: t.played_by.clone() })
+            .collect(),
     }
 }
 

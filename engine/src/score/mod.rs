@@ -18,7 +18,7 @@ mod timeline;
 use std::fmt;
 
 use crate::log::ReadLog;
-use crate::model::Event;
+use crate::model::{Event, Player};
 use crate::scenario::{self, Diagnostics, Scenario};
 
 pub use attack::{
@@ -159,9 +159,10 @@ fn team_info(ctx: &context::Ctx<'_>, t: &scenario::Team, scores: &Scores) -> Tea
         requests_sent: 0,
         requests_answered: 0,
         score: scores.teams.iter().find(|s| s.team == t.id).and_then(|s| s.score.score),
+        played_by: vec![Stint { from: 0, player: Player::Person }],
     };
     let mut asked = Vec::new();
-    for (_, e) in &ctx.events {
+    for (at, e) in &ctx.events {
         match e {
             Event::ActionStarted { team, .. } if *team == t.id => info.actions_started += 1,
             Event::ActionCompleted { team, .. } if *team == t.id => info.actions_completed += 1,
@@ -176,6 +177,16 @@ fn team_info(ctx: &context::Ctx<'_>, t: &scenario::Team, scores: &Scores) -> Tea
             }
             Event::RequestAnswered { id, .. } if asked.contains(id) => {
                 info.requests_answered += 1;
+            }
+            Event::SeatPlayer { team, player } if *team == t.id => {
+                let stints = &mut info.played_by;
+                // Handed over again within the same minute: the last word counts.
+                if stints.last().is_some_and(|l| l.from == *at) {
+                    stints.pop();
+                }
+                if stints.last().is_none_or(|l| l.player != *player) {
+                    stints.push(Stint { from: *at, player: *player });
+                }
             }
             _ => {}
         }

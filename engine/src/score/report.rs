@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::Decider;
+use crate::model::{Decider, Player};
 use crate::scenario::{Phase, Privilege, SystemState};
 
 /// A decider as the report's JSON has always written it: a team's id, `facilitator` or
@@ -122,6 +122,18 @@ pub struct TeamInfo {
     pub requests_answered: u32,
     /// The team's objective score (its own objectives and the shared ones), 0–100.
     pub score: Option<u32>,
+    /// Who played the seat, in order: people from the start unless the log records
+    /// otherwise (`SeatPlayer` events).
+    pub played_by: Vec<Stint>,
+}
+
+/// Who played a team's seat from a drill time on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Stint {
+    /// Drill minute the stint began.
+    pub from: u32,
+    /// Who played.
+    pub player: Player,
 }
 
 /// What a metric counts or measures.

@@ -153,6 +153,7 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
                 (kind, engine(), phase, None)
             }
             Event::Note { .. } => ("note", "facilitator".to_owned(), None, None),
+            Event::SeatPlayer { .. } => ("seat_player", "facilitator".to_owned(), None, None),
             Event::DrillEnded { .. } => ("drill_ended", engine(), None, None),
         };
         out.push(TimelineEntry {

@@ -46,8 +46,14 @@ pub fn validate(world: &mut World, seat: &Seat, command: &Command) -> Result<(),
             .then_some(())
             .ok_or_else(|| Rejection::UnknownEvent(event.clone())),
         (Command::Note { .. }, None) => Ok(()),
+        (Command::SeatPlayer { team, .. }, None) => {
+            c.team(team).map(|_| ()).ok_or_else(|| Rejection::UnknownSeat(team.clone()))
+        }
         (
-            Command::FireInject { .. } | Command::StartEvent { .. } | Command::Note { .. },
+            Command::FireInject { .. }
+            | Command::StartEvent { .. }
+            | Command::Note { .. }
+            | Command::SeatPlayer { .. },
             Some(_),
         ) => Err(Rejection::FacilitatorOnly),
         (_, None) => Err(Rejection::NotATeam),
@@ -496,6 +502,9 @@ pub fn apply_commands(
                 }
             }
             Command::Note { text } => events.0.push(Event::Note { text }),
+            Command::SeatPlayer { team, player } => {
+                events.0.push(Event::SeatPlayer { team, player });
+            }
         }
     }
 }

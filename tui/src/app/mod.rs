@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tabletop_engine::model::{InboxItem, Verdict};
+use tabletop_engine::model::{InboxItem, Player, Verdict};
+use tabletop_engine::policy::Policy;
 use tabletop_engine::scenario::{Scenario, TargetKind};
 use tabletop_engine::{Command, Drill, Seat};
 
@@ -69,6 +70,15 @@ pub struct MenuItem {
     /// The command it submits.
     pub command: Command,
 }
+
+/// Who the facilitator can hand a seat to: the policies that play (not `nothing`, which
+/// leaves a seat as empty as nobody at it), or people.
+const HANDS_TO: [Player; 4] = [
+    Player::Bot(Policy::Coordinated),
+    Player::Bot(Policy::ItFirst),
+    Player::Bot(Policy::SecurityFirst),
+    Player::Person,
+];
 
 /// Something drawn over the screen that takes the keys.
 pub enum Overlay {
@@ -150,6 +160,8 @@ pub enum Action {
     Note,
     /// Facilitator: choose an inject to fire.
     FireInject,
+    /// Facilitator: hand a team's seat to a bot, or back to people.
+    HandSeat,
     /// End the drill now.
     EndDrill,
     /// A typed character (in text input).
@@ -509,6 +521,26 @@ impl App {
                     .collect();
                 self.overlay =
                     Some(Overlay::Menu { title: "Fire an inject now".into(), items, selected: 0 });
+            }
+            Action::HandSeat if facilitator => {
+                let players = s.players();
+                let items = players
+                    .into_iter()
+                    .flat_map(|(team, now)| {
+                        HANDS_TO.into_iter().filter(move |p| *p != now).map(move |player| {
+                            MenuItem {
+                                label: format!("{team} → {player} (now {now})"),
+                                disabled: None,
+                                command: Command::SeatPlayer { team: team.clone(), player },
+                            }
+                        })
+                    })
+                    .collect();
+                self.overlay = Some(Overlay::Menu {
+                    title: "Hand a seat to a bot, or back to people".into(),
+                    items,
+                    selected: 0,
+                });
             }
             Action::Up | Action::Down => {
                 let key = pane_key(s.pane, facilitator);

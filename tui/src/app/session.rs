@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use tabletop_engine::model::InboxItem;
+use tabletop_engine::model::Player;
+use tabletop_engine::policy::Bot;
 use tabletop_engine::view::{SeatView, TruthView};
 use tabletop_engine::{Command, Drill, Event, Rejection, Seat};
 
@@ -98,6 +100,12 @@ pub struct Session {
     pub feed: Vec<String>,
     /// Set when reviewing a recorded drill (read-only).
     pub review: Option<super::review::Review>,
+    /// Bots playing seats, one per policy, as the drill's `SeatPlayer` events hand seats
+    /// out: whoever hands a seat over (the command line, the console, the facilitator's
+    /// seat, or the log of a resumed drill), the session that runs the clock follows.
+    bots: Vec<Bot>,
+    /// Events already read for seat hand-overs.
+    handovers_read: usize,
 }
 
 impl Session {
@@ -127,9 +135,63 @@ impl Session {
             events_seen: 0,
             feed: Vec::new(),
             review: None,
+            bots: Vec::new(),
+            handovers_read: 0,
         };
         s.refresh();
         s
+    }
+
+    /// Who plays each team's seat, as the drill records it (in the scenario's team order).
+    pub fn players(&self) -> Vec<(String, Player)> {
+        let mut out: Vec<(String, Player)> =
+            self.drill.scenario().teams.iter().map(|t| (t.id.clone(), Player::Person)).collect();
+        for e in self.drill.events_since(0) {
+            if let Event::SeatPlayer { team, player } = &e.event
+                && let Some(seat) = out.iter_mut().find(|(t, _)| t == team)
+            {
+                seat.1 = *player;
+            }
+        }
+        out
+    }
+
+    /// Follows the seat hand-overs recorded since the last call, then lets each bot act at
+    /// the current tick. Never in a review: a recorded drill is only watched.
+    fn step_bots(&mut self) {
+        if self.review.is_some() {
+            return;
+        }
+        let handovers: Vec<(String, Player)> = self
+            .drill
+            .events_since(self.handovers_read)
+            .iter()
+            .filter_map(|e| match &e.event {
+                Event::SeatPlayer { team, player } => Some((team.clone(), *player)),
+                _ => None,
+            })
+            .collect();
+        self.handovers_read = self.drill.events_since(0).len();
+        for (team, player) in handovers {
+            for b in &mut self.bots {
+                b.set_seat(&team, false);
+            }
+            if let Player::Bot(policy) = player {
+                match self.bots.iter_mut().find(|b| b.policy() == policy) {
+                    Some(b) => {
+                        b.set_seat(&team, true);
+                    }
+                    None => {
+                        let bot = Bot::seats(policy, self.drill.scenario(), &[team.as_str()]);
+                        self.bots.push(bot);
+                    }
+                }
+            }
+        }
+        self.bots.retain(Bot::plays_any);
+        for b in &mut self.bots {
+            b.step(&mut self.drill);
+        }
     }
 
     /// Re-reads the seat's view (or the truth) after the drill changed. The previous seat's
@@ -189,7 +251,11 @@ impl Session {
             // Behind: let the backlog go rather than freeze the screen.
             self.carry = 0.0;
         }
-        self.drill.advance(ticks);
+        // Tick by tick, so the bots glance at their screens at their times.
+        for _ in 0..ticks {
+            self.step_bots();
+            self.drill.advance(1);
+        }
         self.refresh();
     }
 
@@ -224,6 +290,7 @@ impl Session {
 
     /// Advances exactly one tick (single step, usually while paused).
     pub fn step(&mut self) {
+        self.step_bots();
         self.drill.advance(1);
         self.refresh();
     }

@@ -2,6 +2,7 @@
 
 mod balance;
 mod bench;
+mod bots;
 mod check;
 mod continued;
 mod fork;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::bots::{self, BotSeat};
 use super::{EXIT_PROBLEMS, EXIT_USAGE, load, logfile};
 use crate::app::{App, Offer, Screen, SeatMode};
 use crate::bundled;
@@ -31,6 +32,10 @@ pub struct Args {
     /// Where to write the drill log (default: `<scenario>-seed<N>.log` here).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// A built-in policy plays a team's seat (`it=coordinated`); repeat for more. The other
+    /// seats are this screen's (hot seat, unless `--team` or `--facilitator` says otherwise).
+    #[arg(long, value_name = "TEAM=POLICY", value_parser = bots::parse, requires = "scenario")]
+    pub bot: Vec<BotSeat>,
 }
 
 fn open_log(
@@ -60,6 +65,26 @@ pub fn run(args: &Args) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let mut app = App::new(offers, seed, args.log.clone(), open_log);
+    let teams: Vec<String> = app
+        .offers
+        .first()
+        .map(|o| o.scenario.teams.iter().map(|t| t.id.clone()).collect())
+        .unwrap_or_default();
+    if let Some(b) = args.bot.iter().find(|b| !teams.contains(&b.team)) {
+        eprintln!(
+            "error: --bot: there is no team `{}`; the teams are {}",
+            terminal_safe(&b.team),
+            terminal_safe(&teams.join(", "))
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    // The seats left to people at this screen.
+    let people: Vec<String> =
+        teams.iter().filter(|t| !args.bot.iter().any(|b| &b.team == *t)).cloned().collect();
+    if let Some(team) = args.team.as_ref().filter(|t| !people.contains(t) && teams.contains(t)) {
+        eprintln!("error: --team {}: that seat is given to a bot", terminal_safe(team));
+        return ExitCode::from(EXIT_USAGE);
+    }
     let mode = if args.facilitator {
         Some(SeatMode::Facilitator)
     } else if let Some(team) = &args.team {
@@ -77,10 +102,11 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
         Some(SeatMode::Team(team.clone()))
-    } else if args.hot_seat {
-        app.offers
-            .first()
-            .map(|o| SeatMode::HotSeat(o.scenario.teams.iter().map(|t| t.id.clone()).collect()))
+    } else if !args.bot.is_empty() && people.is_empty() {
+        // Bots in every seat: this screen watches them as the facilitator.
+        Some(SeatMode::Facilitator)
+    } else if args.hot_seat || !args.bot.is_empty() {
+        Some(SeatMode::HotSeat(people))
     } else {
         None
     };
@@ -88,6 +114,13 @@ pub fn run(args: &Args) -> ExitCode {
         match mode {
             Some(mode) => app.start(0, mode),
             None => app.screen = Screen::SeatPick { offer: 0, selected: 0 },
+        }
+        if let Some(s) = app.session.as_mut() {
+            if let Err(e) = bots::hand(&mut s.drill, &args.bot) {
+                eprintln!("error: {}", terminal_safe(&e));
+                return ExitCode::from(EXIT_USAGE);
+            }
+            s.refresh();
         }
     } else if let Some(_mode) = mode {
         // A seat given without a scenario: choose the scenario first, then this seat.

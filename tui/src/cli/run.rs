@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tabletop_engine::playbook::PlaybookRunner;
+use tabletop_engine::policy::{Bot, Policy};
 use tabletop_engine::scenario::Minutes;
 use tabletop_engine::score::money;
 use tabletop_engine::{Drill, Outcome};
 
+use super::bots::{BotSeat, hand};
 use super::logfile::open_log;
 use super::{EXIT_USAGE, load};
 use crate::safe_text::{json_safe, terminal_safe};
@@ -24,6 +26,11 @@ pub struct Args {
     /// Playbook of scripted team commands (RON).
     #[arg(long, value_name = "PLAYBOOK")]
     script: Option<PathBuf>,
+    /// A built-in policy plays every seat (`coordinated`, `it-first`, `security-first`,
+    /// `nothing`); the log records that a bot played, so `report --compare` can set a
+    /// team's drill beside it.
+    #[arg(long, value_name = "POLICY", value_parser = super::bots::policy, conflicts_with = "script")]
+    policy: Option<Policy>,
     /// Stop at this drill time (`04:00`, `90m`) instead of the scenario's end.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     until: Option<Minutes>,
@@ -71,13 +78,35 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let until = args.until.unwrap_or(drill.end());
     let mut runner = playbook.as_ref().map(PlaybookRunner::new);
+    let mut bot = match args.policy {
+        Some(policy) => {
+            let seats: Vec<BotSeat> = drill
+                .scenario()
+                .teams
+                .iter()
+                .map(|t| BotSeat { team: t.id.clone(), policy })
+                .collect();
+            if let Err(e) = hand(&mut drill, &seats) {
+                eprintln!("error: {}", terminal_safe(&e));
+                return ExitCode::from(super::EXIT_PROBLEMS);
+            }
+            Some(Bot::new(policy, drill.scenario()))
+        }
+        None => None,
+    };
     // Paced runs go an hour of drill time at a time; results do not depend on the pace.
     let step = if args.pace > 0 { 60 } else { until.0.max(1) };
     while drill.now() < until && !drill.is_over() {
         let next = Minutes((drill.now().0 + step).min(until.0));
-        match &mut runner {
-            Some(r) => r.play(&mut drill, next),
-            None => drill.advance_to(next),
+        match (&mut runner, &mut bot) {
+            (Some(r), _) => r.play(&mut drill, next),
+            (None, Some(b)) => {
+                while drill.now() < next && !drill.is_over() {
+                    b.step(&mut drill);
+                    drill.advance(1);
+                }
+            }
+            (None, None) => drill.advance_to(next),
         }
         if args.pace > 0 {
             std::thread::sleep(std::time::Duration::from_millis(args.pace));
@@ -95,6 +124,7 @@ pub fn run(args: &Args) -> ExitCode {
             "log": log_path.display().to_string(),
             "head_hash": drill.sealed_head(),
             "steps_never_taken": runner.as_ref().map(|r| r.untaken()),
+            "policy": args.policy.map(Policy::name),
             "outcome": outcome,
         });
         match serde_json::to_string_pretty(&json) {
@@ -129,9 +159,14 @@ fn print_outcome(
             let untaken = r.untaken();
             let _ = writeln!(out, "playbook {} ({} steps never taken)", p.display(), untaken.len());
         }
-        _ => {
-            let _ = writeln!(out, "no playbook: the teams did nothing");
-        }
+        _ => match args.policy {
+            Some(p) => {
+                let _ = writeln!(out, "every seat played by the {} policy (bot)", p.name());
+            }
+            None => {
+                let _ = writeln!(out, "no playbook: the teams did nothing");
+            }
+        },
     }
     let _ = writeln!(out, "log {}", log.display());
     out.push('\n');

@@ -8,7 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tabletop_engine::Drill;
 
-use super::{EXIT_PROBLEMS, load, logfile, resume};
+use super::bots::{self, BotSeat};
+use super::{EXIT_PROBLEMS, EXIT_USAGE, load, logfile, resume};
 use crate::safe_text::terminal_safe;
 use crate::serve::Options;
 
@@ -47,6 +48,11 @@ pub struct Args {
     /// The SSH host key (default: generated once in the user's data directory).
     #[arg(long, value_name = "FILE")]
     pub host_key: Option<PathBuf>,
+    /// A built-in policy plays a team's seat from the start (`it=coordinated`); repeat for
+    /// more. The facilitator can hand seats over and back during the drill (`b`); a resumed
+    /// drill's bots come back from its log.
+    #[arg(long, value_name = "TEAM=POLICY", value_parser = bots::parse, conflicts_with = "resume")]
+    pub bot: Vec<BotSeat>,
 }
 
 /// Serves the drill until the facilitator quits (or, headless, a signal ends it).
@@ -88,6 +94,10 @@ fn start(args: &Args) -> Result<(Drill, PathBuf), ExitCode> {
     if let Err(e) = drill.record_to(Box::new(file), &loaded.name, &loaded.text) {
         eprintln!("error: cannot write the log {}: {e}", path.display());
         return Err(ExitCode::from(EXIT_PROBLEMS));
+    }
+    if let Err(e) = bots::hand(&mut drill, &args.bot) {
+        eprintln!("error: {}", terminal_safe(&e));
+        return Err(ExitCode::from(EXIT_USAGE));
     }
     Ok((drill, path))
 }

@@ -20,6 +20,7 @@ use ratatui::layout::{Constraint, Layout, Rect, Size};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
+use tabletop_engine::model::Player;
 use tabletop_engine::scenario::Scenario;
 use tabletop_engine::{Command, Drill, Event};
 use tokio::sync::mpsc::error::TrySendError;
@@ -436,6 +437,7 @@ impl Room {
     /// facilitator's own screen.
     pub fn render_console(&self, frame: &mut Frame, codes: &BTreeMap<String, String>, join: &str) {
         let who = self.who();
+        let players = self.console.session.as_ref().map(Session::players).unwrap_or_default();
         let rows = u16::try_from(codes.len()).unwrap_or(u16::MAX).saturating_add(1);
         let [panel, rest] =
             Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(frame.area());
@@ -445,7 +447,11 @@ impl Room {
                 || "nobody".to_owned(),
                 |p| format!("{} connected: {}", p.len(), p.join(", ")),
             );
-            lines.push(Line::from(format!("  {seat:<12} code {code}   {here}")));
+            let bot = match players.iter().find(|(t, _)| t == seat) {
+                Some((_, p @ Player::Bot(_))) => format!("   played by {p}"),
+                _ => String::new(),
+            };
+            lines.push(Line::from(format!("  {seat:<12} code {code}   {here}{bot}")));
         }
         frame.render_widget(Paragraph::new(lines), panel);
         ui::render_in(&self.console, frame, rest, self.theme);

@@ -2,7 +2,7 @@
 //! and improvement plan: what each section says, decided once for every format.
 
 use tabletop_engine::score::{
-    CostBasis, ExpectationOutcome, ObjectiveStatus, Report, RequestOutcome, Score, money,
+    CostBasis, ExpectationOutcome, ObjectiveStatus, Report, RequestOutcome, Score, Stint, money,
 };
 
 use super::document::{
@@ -124,6 +124,7 @@ fn participants(r: &Report) -> Part<'_> {
     let mut teams = Table::new(&[
         "Team",
         "Role",
+        "Played by",
         "Score",
         "Actions started",
         "Completed",
@@ -135,6 +136,7 @@ fn participants(r: &Report) -> Part<'_> {
         teams.row(vec![
             vec![text(&t.name), text(" ("), code(&t.id), text(")")],
             plain(&t.role),
+            plain(played_by(&t.played_by)),
             plain(t.score.map_or_else(|| "–".into(), |s| s.to_string())),
             plain(t.actions_started.to_string()),
             plain(t.actions_completed.to_string()),
@@ -145,6 +147,18 @@ fn participants(r: &Report) -> Part<'_> {
     }
     blocks.push(Block::Table(teams));
     ("Scenario and participants", blocks)
+}
+
+/// Who played a seat, in words: `people`, or `coordinated (bot), then people from 01:30`.
+pub fn played_by(stints: &[Stint]) -> String {
+    let words: Vec<String> = stints
+        .iter()
+        .map(|s| match s.from {
+            0 => s.player.to_string(),
+            at => format!("{} from {}", s.player, clock(at)),
+        })
+        .collect();
+    words.join(", then ")
 }
 
 /// Text split into paragraphs at blank lines.

@@ -3,7 +3,7 @@
 
 use tabletop_engine::score::{Comparison, MetricDelta, Rating, Side, Unit, Verdict, money};
 
-use super::aar::{objective_status, short_hash};
+use super::aar::{objective_status, played_by, short_hash};
 use super::document::{
     Block, Document, Inline, Line, Section, Table, Tone, clock, code, plain, span, status, text,
 };
@@ -29,11 +29,21 @@ pub fn comparison(c: &Comparison) -> Document<'static> {
         code(short_hash(&c.scenario_sha256)),
         text("). Changes are A − B."),
     ];
+    let who = |s: &Side| {
+        let seats: Vec<String> = s
+            .played_by
+            .iter()
+            .map(|p| format!("{}: {}", p.team, played_by(&p.played_by)))
+            .collect();
+        format!("{}.", seats.join("; "))
+    };
+    let played_a = vec![text("Who played A: "), text(who(&c.a))];
+    let played_b = vec![text("Who played B: "), text(who(&c.b))];
     let section = |title, blocks| Section { number: None, title, blocks };
     Document {
         kind: "Drill comparison",
         subject: c.title.clone(),
-        about: vec![about],
+        about: vec![about, played_a, played_b],
         preamble: Vec::new(),
         sections: vec![
             section("Scores", vec![scores(c)]),
