@@ -7,9 +7,7 @@ mod components;
 mod event;
 mod resources;
 
-pub use command::{
-    ActionId, Command, Player, Rejection, RequestId, Seat, TRIAGE_MINUTES, Verdict,
-};
+pub use command::{ActionId, Command, Player, Rejection, RequestId, Seat, TRIAGE_MINUTES, Verdict};
 pub use compiled::{Compiled, LinkInfo, Selector, StageInfo, SysIx, SystemInfo, TeamInfo, TeamIx};
 pub use components::{
     ActionRun, BackupState, Compromise, Evidence, InboxItem, Knowledge, Observed, OpState,
