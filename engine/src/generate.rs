@@ -585,6 +585,7 @@ fn injects() -> Vec<Inject> {
                 action: "investigate".to_owned(),
                 target: None,
                 within: Minutes::hours(2),
+                after: None,
             }),
             decision: None,
         },

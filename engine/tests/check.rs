@@ -113,6 +113,12 @@ case!(
     "effects: [StealCredential(\"da\")], reacts: [(on: C2Blocked, then: GoQuiet(\"1h\"))]),"
 );
 
+case!(
+    expectation_after_names_nothing,
+    "within: \"1h\"))),",
+    "within: \"1h\", after: Some(Compromised(\"web-01\"))))),"
+);
+
 // Values out of range.
 case!(success_out_of_range, "success: 0.9", "success: 1.9");
 case!(zero_capacity, "role: ItOps, capacity: 2", "role: ItOps, capacity: 0");

@@ -132,3 +132,48 @@ fn triage_is_a_command_that_takes_an_analyst_and_a_dismissed_true_alert_is_repor
         report.improvements
     );
 }
+
+#[test]
+fn an_expected_response_can_be_due_from_a_moment_after_delivery() {
+    // The helpdesk call at 00:10 expects fs01's C2 blocked within 1 h of security starting
+    // to investigate it, not of the call.
+    let text = PRESENCE.replacen(
+        "    objectives: [",
+        r#"    injects: [
+        (id: "call", title: "Helpdesk", trigger: At("00:10"), audience: ["security"],
+            text: "The file server is slow.",
+            expects: Some((action: "block_c2", target: Some("fs01"), within: "1h",
+                after: Some(ActionDone(action: "investigate", target: Some("fs01")))))),
+    ],
+    objectives: ["#,
+        1,
+    );
+    let checked = scenario::check_bytes("expects.ron", text.as_bytes());
+    let diagnostics = checked.diagnostics.to_string();
+    let s = Arc::new(checked.scenario.unwrap_or_else(|| panic!("{diagnostics}")));
+    let outcome = |d: &Drill| {
+        d.events_since(0).iter().find_map(|e| match &e.event {
+            Event::ExpectationMet { .. } => Some((true, e.at)),
+            Event::ExpectationMissed { .. } => Some((false, e.at)),
+            _ => None,
+        })
+    };
+    // Nothing is late before the investigation: at 03:00, still open.
+    let mut d = Drill::new(s.clone(), 1);
+    d.advance_to(Minutes(180));
+    assert_eq!(outcome(&d), None);
+    // Investigated from 03:00 (done 04:00): the block is due by 05:00.
+    act(&mut d, "investigate", "fs01");
+    d.advance_to(Minutes(300));
+    assert_eq!(outcome(&d), None, "an hour from the investigation, not from the call");
+    d.advance_to(Minutes(330));
+    assert_eq!(outcome(&d).map(|o| o.0), Some(false));
+    // In time: blocked within the hour after.
+    let mut d = Drill::new(s, 1);
+    d.advance_to(Minutes(180));
+    act(&mut d, "investigate", "fs01");
+    d.advance_to(Minutes(250));
+    act(&mut d, "block_c2", "fs01");
+    d.advance_to(Minutes(300));
+    assert_eq!(outcome(&d).map(|o| o.0), Some(true));
+}

@@ -57,6 +57,9 @@ impl<'a> FlagUse<'a> {
                 conditions_read(c, &mut read);
             }
         }
+        for after in s.injects.iter().filter_map(|i| i.expects.as_ref()?.after.as_ref()) {
+            conditions_read(after, &mut read);
+        }
         for o in &s.objectives {
             match &o.goal {
                 Goal::Reach { condition: c, within, .. } => {

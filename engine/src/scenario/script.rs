@@ -151,8 +151,12 @@ pub struct Expectation {
     /// On this target, when given.
     #[serde(default)]
     pub target: Option<String>,
-    /// Time allowed from delivery.
+    /// Time allowed from delivery, or from `after` first holding when given.
     pub within: Minutes,
+    /// A moment the time allowed runs from instead of the delivery: the first time this
+    /// condition holds once the inject is delivered. Until then nothing is late.
+    #[serde(default)]
+    pub after: Option<Condition>,
 }
 
 /// A decision an inject asks for.

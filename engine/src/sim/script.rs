@@ -12,12 +12,15 @@ use crate::model::{
 };
 use crate::scenario::{Consequence, EventKind, Minutes, SystemState, Trigger};
 
+/// The deadline of an expectation whose clock has not started.
+const NOT_YET: Minutes = Minutes(u32::MAX);
+
 /// An inject's expected response, waiting to be met.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenExpectation {
     /// Inject index.
     pub inject: u32,
-    /// Latest time.
+    /// Latest time; `Minutes(u32::MAX)` while it waits for its `after` condition.
     pub deadline: Minutes,
     /// Met (true) or missed (false) once decided.
     pub outcome: Option<bool>,
@@ -187,7 +190,7 @@ pub fn fire_script(
     boot(&c, now, &entities, &sites, script, &mut dirty, &mut systems);
 
     // What fires this tick: read everything first, then act.
-    let (to_start, to_deliver) = {
+    let (to_start, to_deliver, arm) = {
         let snapshot = |ix: u32| {
             systems
                 .get(entities.systems[ix as usize])
@@ -227,8 +230,31 @@ pub fn fire_script(
             .map(|i| i as u32)
             .collect();
         to_deliver.append(&mut script.manual_injects);
-        (to_start, to_deliver)
+        // Expectations whose clock starts with a condition: those whose condition holds now.
+        let arm: Vec<usize> = script
+            .expectations
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.outcome.is_none() && e.deadline == NOT_YET)
+            .filter(|(_, e)| {
+                let after = c.scenario.injects[e.inject as usize]
+                    .expects
+                    .as_ref()
+                    .and_then(|x| x.after.as_ref());
+                after.is_some_and(|a| holds(a, &ctx))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        (to_start, to_deliver, arm)
     };
+    for i in arm {
+        let e = &mut script.expectations[i];
+        let within = c.scenario.injects[e.inject as usize]
+            .expects
+            .as_ref()
+            .map_or(Minutes::ZERO, |x| x.within);
+        e.deadline = now.saturating_add(within);
+    }
 
     for ev in to_start {
         let event = &c.scenario.events[ev as usize];
@@ -301,11 +327,9 @@ pub fn fire_script(
         }
         events.0.push(Event::InjectDelivered { inject: inject.id.clone(), teams: audience });
         if let Some(exp) = &inject.expects {
-            script.expectations.push(OpenExpectation {
-                inject: inj,
-                deadline: now.saturating_add(exp.within),
-                outcome: None,
-            });
+            let deadline =
+                if exp.after.is_some() { NOT_YET } else { now.saturating_add(exp.within) };
+            script.expectations.push(OpenExpectation { inject: inj, deadline, outcome: None });
         }
         if let Some(d) = &inject.decision
             && !script.decisions.iter().any(|x| x.inject == inj)

@@ -103,6 +103,9 @@ impl Ctx<'_> {
             }
             if let Some(exp) = &inj.expects {
                 let epath = at("expects");
+                if let Some(after) = &exp.after {
+                    self.check_condition(after, [epath.clone(), vec![F("after"), I(0)]].concat());
+                }
                 let known: BTreeSet<&str> = resolved.iter().map(|a| a.id.as_str()).collect();
                 if self.reference(
                     "action",
