@@ -18,10 +18,15 @@ use tabletop_engine::{Command, Drill, Event, Rejection, Seat};
 
 const PRESENCE: &str = include_str!("fixtures/presence.ron");
 
+/// The fixture's text with `objectives` as given.
+fn text_with_objectives(objectives: &str) -> String {
+    let at = PRESENCE.find("    objectives: [").expect("the fixture has objectives");
+    format!("{}    objectives: [{objectives}],\n)\n", &PRESENCE[..at])
+}
+
 /// The fixture with `objectives` as given.
 fn with_objectives(objectives: &str) -> Arc<Scenario> {
-    let at = PRESENCE.find("    objectives: [").expect("the fixture has objectives");
-    let text = format!("{}    objectives: [{objectives}],\n)\n", &PRESENCE[..at]);
+    let text = text_with_objectives(objectives);
     let checked = scenario::check_bytes("engagement.ron", text.as_bytes());
     let diagnostics = checked.diagnostics.to_string();
     Arc::new(checked.scenario.unwrap_or_else(|| panic!("does not check clean:\n{diagnostics}")))
@@ -76,8 +81,7 @@ fn a_deadline_runs_from_the_moment_its_condition_first_holds() {
 #[test]
 fn a_relative_deadline_is_checked_where_it_is_written() {
     let both = BLOCK_WITHIN_AN_HOUR.replace("within:", "by: Some(\"02:00\"), within:");
-    let at = PRESENCE.find("    objectives: [").unwrap();
-    let text = format!("{}    objectives: [{both}],\n)\n", &PRESENCE[..at]);
+    let text = text_with_objectives(&both);
     let checked = scenario::check_bytes("engagement.ron", text.as_bytes());
     let d = checked.diagnostics.to_string();
     assert!(checked.scenario.is_none(), "both deadlines are refused");
@@ -90,7 +94,8 @@ fn triage_is_a_command_that_takes_an_analyst_and_a_dismissed_true_alert_is_repor
     let s = with_objectives(BLOCK_WITHIN_AN_HOUR);
     let mut d = Drill::new(s.clone(), 1);
     let log = common::SharedBuf::default();
-    d.record_to(Box::new(log.clone()), "engagement.ron", PRESENCE).unwrap();
+    let text = text_with_objectives(BLOCK_WITHIN_AN_HOUR);
+    d.record_to(Box::new(log.clone()), "engagement.ron", &text).unwrap();
     // Beacons raise true alerts about the crew's C2 within the first hours.
     let alert = loop {
         d.advance(1);

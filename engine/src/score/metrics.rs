@@ -613,6 +613,31 @@ fn metric(
     }
 }
 
+/// "none", or how many and which.
+fn listed(n: usize, list: String) -> String {
+    if n == 0 { "none".into() } else { format!("{n} ({list})") }
+}
+
+/// A detection metric that counts moments a team got something wrong, listing each.
+fn team_moments(
+    (id, name): (&str, &str),
+    items: &[MissedFinding],
+    each: impl Fn(&MissedFinding) -> String,
+    definition: &str,
+) -> Metric {
+    let list = items.iter().map(each).collect::<Vec<_>>().join(", ");
+    metric(
+        id,
+        name,
+        Phase::Detect,
+        Unit::Count,
+        Better::Lower,
+        Some(items.len() as f64),
+        listed(items.len(), list),
+        definition,
+    )
+}
+
 /// Marks the last metric as never achieved (its missing value is the worst).
 fn set_never(out: &mut [Metric], never: bool) {
     if let Some(m) = out.last_mut() {
@@ -822,8 +847,6 @@ pub(crate) fn metrics(ctx: &Ctx<'_>, d: &Details, techniques: (usize, usize)) ->
 
     let hit = &d.systems;
     let names = |v: &mut dyn Iterator<Item = &String>| v.cloned().collect::<Vec<_>>().join(", ");
-    let listed =
-        |n: usize, list: String| if n == 0 { "none".into() } else { format!("{n} ({list})") };
     out.push(metric(
         "systems_compromised",
         "Systems compromised",
@@ -970,38 +993,16 @@ pub(crate) fn metrics(ctx: &Ctx<'_>, d: &Details, techniques: (usize, usize)) ->
         "Techniques used whose targets no true-positive alert or compromise finding touched \
          while or after a run of them went on.",
     ));
-    out.push(metric(
-        "investigations_missed",
-        "Investigations that missed a compromise",
-        Detect,
-        Unit::Count,
-        Lower,
-        Some(d.missed_findings.len() as f64),
-        listed(
-            d.missed_findings.len(),
-            d.missed_findings
-                .iter()
-                .map(|m| format!("{} at {}", m.system, clock(m.at)))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+    out.push(team_moments(
+        ("investigations_missed", "Investigations that missed a compromise"),
+        &d.missed_findings,
+        |m| format!("{} at {}", m.system, clock(m.at)),
         "Findings of no compromise on a system the attacker held at the time.",
     ));
-    out.push(metric(
-        "true_alerts_dismissed",
-        "True alerts dismissed",
-        Detect,
-        Unit::Count,
-        Lower,
-        Some(d.dismissed_alerts.len() as f64),
-        listed(
-            d.dismissed_alerts.len(),
-            d.dismissed_alerts
-                .iter()
-                .map(|m| format!("{} ({}) at {}", m.system, m.team, clock(m.at)))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+    out.push(team_moments(
+        ("true_alerts_dismissed", "True alerts dismissed"),
+        &d.dismissed_alerts,
+        |m| format!("{} ({}) at {}", m.system, m.team, clock(m.at)),
         "Alerts raised by the attacker's activity that a team triaged as false positives \
          (AlertTriaged with verdict false_positive and true_positive true).",
     ));
