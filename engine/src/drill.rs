@@ -350,6 +350,8 @@ impl Drill {
             note: r.note.clone(),
             sent: r.sent,
             expires: r.expires,
+            approval: r.approval,
+            cost_per_hour: r.cost_per_hour,
         };
         let script = self.world.resource::<ScriptState>();
         let decisions = script
@@ -385,6 +387,7 @@ impl Drill {
             requests_out: requests.iter().filter(|r| r.from == t).map(view_of).collect(),
             inbox: knowledge.inbox,
             triaged: knowledge.triaged,
+            sent: knowledge.sent,
             decisions,
         })
     }

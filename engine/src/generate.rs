@@ -175,12 +175,14 @@ pub fn generate_estate(systems: usize, seed: u64) -> Scenario {
                     name: "Domain administrator".to_owned(),
                     issuer: DOMAIN_CONTROLLER.to_owned(),
                     privilege: Privilege::Domain,
+                    used_by: Vec::new(),
                 },
                 Credential {
                     id: "backup-service".to_owned(),
                     name: "Backup service account".to_owned(),
                     issuer: DOMAIN_CONTROLLER.to_owned(),
                     privilege: Privilege::Admin,
+                    used_by: Vec::new(),
                 },
             ],
         },
@@ -188,6 +190,7 @@ pub fn generate_estate(systems: usize, seed: u64) -> Scenario {
         actions: Vec::new(),
         adversary: Some(campaign(n)),
         detection: Detection { false_positives_per_hour: 1.0, ..Detection::default() },
+        engagement: Default::default(),
         events: vec![
             Event {
                 id: "db-disk".to_owned(),
@@ -418,6 +421,8 @@ fn make_system(
         data_gb,
         boot_time: None,
         dr_depends_on: None,
+        redundant: false,
+        needs_egress: None,
     }
 }
 

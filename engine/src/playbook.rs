@@ -335,13 +335,18 @@ impl PlaybookRunner {
             }
             let commands: Vec<Command> = match &step.command {
                 PlayCommand::Start { action, target } => {
-                    vec![Command::Start { action: action.clone(), target: target.clone() }]
+                    vec![Command::Start {
+                        action: action.clone(),
+                        target: target.clone(),
+                        overrule: false,
+                    }]
                 }
                 PlayCommand::Request { to, action, target, note } => vec![Command::Request {
                     to: to.clone(),
                     action: action.clone(),
                     target: target.clone(),
                     note: note.clone(),
+                    approval: false,
                 }],
                 PlayCommand::AcceptRequests | PlayCommand::DeclineRequests => view
                     .iter()
@@ -349,6 +354,7 @@ impl PlaybookRunner {
                     .map(|r| Command::Answer {
                         request: r.id,
                         accept: step.command == PlayCommand::AcceptRequests,
+                        reason: String::new(),
                     })
                     .collect(),
                 PlayCommand::Decide { inject, choice } => {

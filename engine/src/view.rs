@@ -66,6 +66,13 @@ pub struct RequestView {
     pub sent: Minutes,
     /// Expires.
     pub expires: Minutes,
+    /// Whether it asks for approval for the asking team to act.
+    #[serde(default)]
+    pub approval: bool,
+    /// What the outage the action causes is expected to cost per hour (the target and
+    /// everything that goes down with it).
+    #[serde(default)]
+    pub cost_per_hour: u64,
 }
 
 /// A decision the team is asked to take.
@@ -111,6 +118,9 @@ pub struct SeatView {
     /// The team's verdict on each alert it triaged, by alert id.
     #[serde(default)]
     pub triaged: std::collections::BTreeMap<u64, crate::model::Verdict>,
+    /// Every request the team sent, with where it stands (answers, expiry, escalation).
+    #[serde(default)]
+    pub sent: Vec<crate::model::SentRequest>,
     /// Decisions waiting for this team.
     pub decisions: Vec<DecisionView>,
 }

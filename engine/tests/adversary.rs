@@ -122,7 +122,7 @@ fn team(id: &str) -> Seat {
 }
 
 fn start(action: &str, target: &str) -> Command {
-    Command::Start { action: action.to_owned(), target: Some(target.to_owned()) }
+    Command::Start { action: action.to_owned(), target: Some(target.to_owned()), overrule: false }
 }
 
 /// Submits a command that must be accepted.
@@ -406,7 +406,11 @@ fn command_for(d: &mut Drill, s: &Step) -> (Seat, Command) {
         let request = v.requests_in[s.a % v.requests_in.len()].id;
         return (
             team(&me.id),
-            Command::Answer { request, accept: s.yes || !s.a.is_multiple_of(3) },
+            Command::Answer {
+                request,
+                accept: s.yes || !s.a.is_multiple_of(3),
+                reason: String::new(),
+            },
         );
     }
     let command = match s.kind {
@@ -426,7 +430,7 @@ fn command_for(d: &mut Drill, s: &Step) -> (Seat, Command) {
         5 => {
             // Any action of the catalogue, allowed or not: refusals must not leak either.
             let action = catalogue[s.a % catalogue.len()].id.clone();
-            Command::Start { target: target_for(&action, s.b), action }
+            Command::Start { target: target_for(&action, s.b), action, overrule: false }
         }
         6 => {
             let other = &teams[(ix + 1 + s.a % (teams.len() - 1).max(1)) % teams.len()];
@@ -437,6 +441,7 @@ fn command_for(d: &mut Drill, s: &Step) -> (Seat, Command) {
                 target: target_for(&action, s.b / 3),
                 action,
                 note: String::new(),
+                approval: false,
             }
         }
         7 if !v.running.is_empty() => {
@@ -444,7 +449,7 @@ fn command_for(d: &mut Drill, s: &Step) -> (Seat, Command) {
         }
         _ if !mine.is_empty() => {
             let action = pick(&mine, s.a);
-            Command::Start { target: target_for(&action, s.b), action }
+            Command::Start { target: target_for(&action, s.b), action, overrule: false }
         }
         _ => Command::Note { text: "a team cannot write notes".into() },
     };

@@ -25,7 +25,8 @@ fn it() -> Seat {
 /// Starts an action and runs the drill until it ends; returns how it ended.
 fn act(d: &mut Drill, action: &str, target: &str) -> TimedEvent {
     let cursor = d.events_since(0).len();
-    let command = Command::Start { action: action.into(), target: Some(target.into()) };
+    let command =
+        Command::Start { action: action.into(), target: Some(target.into()), overrule: false };
     let id = d.submit(&it(), command).unwrap_or_else(|r| panic!("{action} {target}: {r}"));
     for _ in 0..24 * 60 {
         d.advance(1);

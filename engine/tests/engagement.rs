@@ -33,7 +33,11 @@ fn with_objectives(objectives: &str) -> Arc<Scenario> {
 }
 
 fn act(d: &mut Drill, action: &str, target: &str) {
-    let cmd = Command::Start { action: action.to_owned(), target: Some(target.to_owned()) };
+    let cmd = Command::Start {
+        action: action.to_owned(),
+        target: Some(target.to_owned()),
+        overrule: false,
+    };
     d.submit(&Seat::Team("security".into()), cmd).unwrap_or_else(|r| panic!("{action}: {r}"));
     d.advance(1);
 }

@@ -73,7 +73,11 @@ fn hm(h: u32, m: u32) -> Minutes {
 
 /// Orders an action for security and runs until it completes.
 fn act(d: &mut Drill, action: &str, target: &str) {
-    let cmd = Command::Start { action: action.to_owned(), target: Some(target.to_owned()) };
+    let cmd = Command::Start {
+        action: action.to_owned(),
+        target: Some(target.to_owned()),
+        overrule: false,
+    };
     d.submit(&Seat::Team("security".into()), cmd)
         .unwrap_or_else(|r| panic!("{action} {target}: {r}"));
     let cursor = d.events_since(0).len();

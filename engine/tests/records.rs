@@ -302,6 +302,19 @@ fn same_report_as_then(log: &tabletop_engine::log::ReadLog, report_file: &str) {
             assert_eq!(played, Some(serde_json::json!([{ "from": 0, "player": "person" }])));
         }
     }
+    // Rules of engagement and the prices of actions, from 0.5.0 on: logs before have none.
+    if let Some(detail) = now.get_mut("detail").and_then(|d| d.as_object_mut()) {
+        for key in ["overrules", "disruptions"] {
+            assert_eq!(detail.remove(key), Some(serde_json::json!([])), "{key}");
+        }
+        for q in detail.get_mut("requests").and_then(|r| r.as_array_mut()).into_iter().flatten() {
+            let q = q.as_object_mut().expect("a request");
+            assert_eq!(q.remove("approval"), Some(serde_json::json!(false)));
+            assert_eq!(q.remove("cost_per_hour"), Some(serde_json::json!(0)));
+            assert_eq!(q.remove("reason"), Some(serde_json::json!("")));
+            assert_eq!(q.remove("escalated_to"), Some(serde_json::json!([])));
+        }
+    }
     let then: serde_json::Value = serde_json::from_slice(
         &std::fs::read(repo().join("tests/fixtures/logs").join(report_file)).expect("report"),
     )

@@ -58,7 +58,7 @@ fn team(id: &str) -> Seat {
 }
 
 fn start(action: &str, target: &str) -> Command {
-    Command::Start { action: action.to_owned(), target: Some(target.to_owned()) }
+    Command::Start { action: action.to_owned(), target: Some(target.to_owned()), overrule: false }
 }
 
 fn submit(d: &mut Drill, t: &str, action: &str, target: &str) -> Result<u64, Rejection> {
@@ -840,7 +840,10 @@ fn the_engine_enforces_who_may_do_what() {
         other => panic!("expected BadTarget, got {other:?}"),
     }
     assert!(matches!(
-        d.submit(&team("it"), Command::Start { action: "isolate".into(), target: None }),
+        d.submit(
+            &team("it"),
+            Command::Start { action: "isolate".into(), target: None, overrule: false }
+        ),
         Err(Rejection::BadTarget(_))
     ));
     assert_eq!(
@@ -956,11 +959,13 @@ fn the_same_action_on_the_same_target_never_runs_twice_for_a_team() {
         action: "isolate".into(),
         target: Some("db01".into()),
         note: String::new(),
+        approval: false,
     };
     d.submit(&team("security"), request).expect("request");
     d.advance(1);
     let r = d.view("it").expect("it").requests_in[0].id;
-    d.submit(&team("it"), Command::Answer { request: r, accept: true }).expect("accept");
+    d.submit(&team("it"), Command::Answer { request: r, accept: true, reason: String::new() })
+        .expect("accept");
     assert_eq!(submit(&mut d, "it", "isolate", "db01"), Err(Rejection::AlreadyRunning));
 }
 
@@ -975,6 +980,7 @@ fn request(d: &mut Drill, target: &str) -> u64 {
             action: "isolate".into(),
             target: Some(target.into()),
             note: format!("{target} talks to the attacker"),
+            approval: false,
         },
     )
     .expect("request");
@@ -1013,12 +1019,17 @@ fn an_accepted_request_runs_as_the_asked_teams_action() {
 
     // Only the asked team may answer.
     assert_eq!(
-        d.submit(&team("security"), Command::Answer { request: r, accept: true }),
+        d.submit(
+            &team("security"),
+            Command::Answer { request: r, accept: true, reason: String::new() }
+        ),
         Err(Rejection::UnknownRequest(r))
     );
-    d.submit(&team("it"), Command::Answer { request: r, accept: true }).expect("accept");
+    d.submit(&team("it"), Command::Answer { request: r, accept: true, reason: String::new() })
+        .expect("accept");
     d.advance(1);
-    assert!(any_event(&d, |e| *e == Event::RequestAnswered { id: r, accepted: true }));
+    assert!(any_event(&d, |e| *e
+        == Event::RequestAnswered { id: r, accepted: true, reason: String::new() }));
     let (id, completes) = d
         .events_since(0)
         .iter()
@@ -1056,9 +1067,11 @@ fn an_accepted_request_runs_as_the_asked_teams_action() {
 fn a_declined_request_does_nothing() {
     let mut d = drill(21);
     let r = request(&mut d, "fs01");
-    d.submit(&team("it"), Command::Answer { request: r, accept: false }).expect("decline");
+    d.submit(&team("it"), Command::Answer { request: r, accept: false, reason: String::new() })
+        .expect("decline");
     d.advance(1);
-    assert!(any_event(&d, |e| *e == Event::RequestAnswered { id: r, accepted: false }));
+    assert!(any_event(&d, |e| *e
+        == Event::RequestAnswered { id: r, accepted: false, reason: String::new() }));
     assert!(!any_event(&d, |e| matches!(e, Event::ActionStarted { .. })));
     assert!(d.view("it").expect("it").requests_in.is_empty());
     assert!(d.view("security").expect("security").requests_out.is_empty());
@@ -1084,7 +1097,7 @@ fn an_unanswered_request_expires_after_an_hour() {
     assert!(d.view("it").expect("it").requests_in.is_empty());
     assert!(d.view("security").expect("security").requests_out.is_empty());
     assert_eq!(
-        d.submit(&team("it"), Command::Answer { request: r, accept: true }),
+        d.submit(&team("it"), Command::Answer { request: r, accept: true, reason: String::new() }),
         Err(Rejection::UnknownRequest(r))
     );
 }
@@ -1097,6 +1110,7 @@ fn requests_are_checked_against_the_asked_team() {
         action: action.into(),
         target: Some("db01".into()),
         note: String::new(),
+        approval: false,
     };
     assert_eq!(
         d.submit(&team("security"), ask("investigate", "it")),
@@ -1129,18 +1143,20 @@ fn play_ransomware(seed: u64) -> (String, Vec<u8>) {
             action: "isolate".into(),
             target: Some("fs01".into()),
             note: "encryption suspected".into(),
+            approval: false,
         },
     )
     .expect("request");
     d.advance_to(Minutes(40));
     let r = d.view("it").expect("it").requests_in[0].id;
-    d.submit(&team("it"), Command::Answer { request: r, accept: true }).expect("answer");
+    d.submit(&team("it"), Command::Answer { request: r, accept: true, reason: String::new() })
+        .expect("answer");
     submit(&mut d, "security", "collect_evidence", "ws-it01").expect("collect");
     d.advance_to(Minutes(90));
     submit(&mut d, "it", "reconnect", "dc01").expect("reconnect");
     d.submit(
         &team("management"),
-        Command::Start { action: "notify_regulator".into(), target: None },
+        Command::Start { action: "notify_regulator".into(), target: None, overrule: false },
     )
     .expect("notify");
     d.advance_to(Minutes(120));
@@ -1250,7 +1266,10 @@ fn command_for(
     match *step {
         Step::Start { team, action, target: tg } => {
             let action = pick(&actions(d, team), action).unwrap_or_default();
-            (Seat::Team(teams[team].clone()), Command::Start { action, target: target(tg) })
+            (
+                Seat::Team(teams[team].clone()),
+                Command::Start { action, target: target(tg), overrule: false },
+            )
         }
         Step::Cancel { team, pick: p } => {
             let running = d.view(&teams[team]).map(|v| v.running).unwrap_or_default();
@@ -1264,13 +1283,17 @@ fn command_for(
                 action,
                 target: target(tg),
                 note: String::new(),
+                approval: false,
             };
             (Seat::Team(teams[from].clone()), command)
         }
         Step::Answer { team, pick: p, accept } => {
             let open = d.view(&teams[team]).map(|v| v.requests_in).unwrap_or_default();
             let request = open.get(p % open.len().max(1)).map_or(p as u64, |r| r.id);
-            (Seat::Team(teams[team].clone()), Command::Answer { request, accept })
+            (
+                Seat::Team(teams[team].clone()),
+                Command::Answer { request, accept, reason: String::new() },
+            )
         }
     }
 }

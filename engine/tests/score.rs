@@ -530,16 +530,18 @@ fn requests_are_timed_from_sent_to_answered() {
                 action: s("isolate"),
                 target: Some(s("ws01")),
                 note: String::new(),
+                approval: false,
+                cost_per_hour: 0,
             },
         )
     };
     let r = report(vec![
         sent(1, 100),
-        (112, Event::RequestAnswered { id: 1, accepted: true }),
+        (112, Event::RequestAnswered { id: 1, accepted: true, reason: String::new() }),
         sent(2, 120),
         (180, Event::RequestExpired { id: 2 }),
         sent(3, 200),
-        (230, Event::RequestAnswered { id: 3, accepted: false }),
+        (230, Event::RequestAnswered { id: 3, accepted: false, reason: String::new() }),
     ]);
     assert_eq!(value(&r, "request_response_time"), Some(21.0));
     assert_eq!(value(&r, "requests_expired"), Some(1.0));

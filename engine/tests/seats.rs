@@ -70,6 +70,7 @@ fn a_bot_playing_it_never_acts_for_security_and_answers_its_requests() {
         action: "shut_down".into(),
         target: Some("ws-fin01".into()),
         note: "please".into(),
+        approval: false,
     };
     d.submit(&team("security"), ask).unwrap();
     play_on(&mut d, &mut bot);

@@ -67,7 +67,8 @@ pub fn keymap() -> Vec<Binding> {
         bind(Char('f'), "f", Action::MarkFalsePositive, "mark the alert a false positive", Team),
         bind(Char('e'), "e", Action::Escalate, "escalate the alert", Team),
         bind(Char('a'), "a", Action::Accept, "accept the request", Team),
-        bind(Char('d'), "d", Action::Decline, "decline the request", Team),
+        bind(Char('d'), "d", Action::Decline, "decline the request (say why)", Team),
+        bind(Char('w'), "w", Action::Withdraw, "withdraw a request your team sent", Team),
         bind(Char('c'), "c", Action::Cancel, "cancel the action in progress", Team),
         bind(Char('i'), "i", Action::FireInject, "fire an inject now", Facilitator),
         bind(

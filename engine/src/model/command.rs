@@ -37,6 +37,10 @@ pub enum Command {
         /// Target id.
         #[serde(default)]
         target: Option<String>,
+        /// Take it although the rules of engagement want another team's approval, at the
+        /// override cost they set (refused where they set none).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        overrule: bool,
     },
     /// Stop an action in progress; it has no effect and frees its capacity.
     Cancel {
@@ -55,6 +59,15 @@ pub enum Command {
         /// Why, in the asking team's words.
         #[serde(default)]
         note: String,
+        /// Ask for approval to take the action ourselves (the rules of engagement name the
+        /// approver), rather than for the asked team to take it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        approval: bool,
+    },
+    /// Take back a request this team sent that is still open.
+    Withdraw {
+        /// The request.
+        request: RequestId,
     },
     /// Accept (and start) or decline a request addressed to this team.
     Answer {
@@ -62,6 +75,9 @@ pub enum Command {
         request: RequestId,
         /// Accept when true.
         accept: bool,
+        /// Why (a decline should say; the asking team sees it).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
     },
     /// Answer an inject's decision.
     Decide {
@@ -190,6 +206,16 @@ pub enum Rejection {
     DrillOver,
     /// No such alert in the team's inbox, or it was triaged already.
     UnknownAlert(u64),
+    /// The rules of engagement want another team's approval for this action on this
+    /// target.
+    NeedsApproval {
+        /// The team whose approval is needed.
+        approver: String,
+        /// What the outage it causes is expected to cost per hour.
+        cost_per_hour: u64,
+        /// What acting without the approval costs, where the rules allow it.
+        overrule_cost: Option<u64>,
+    },
 }
 
 impl std::fmt::Display for Rejection {
@@ -221,6 +247,17 @@ impl std::fmt::Display for Rejection {
             Rejection::DrillOver => f.write_str("the drill is over"),
             Rejection::UnknownAlert(id) => {
                 write!(f, "no alert #{id} waiting for triage in this team's inbox")
+            }
+            Rejection::NeedsApproval { approver, cost_per_hour, overrule_cost } => {
+                write!(
+                    f,
+                    "the rules of engagement want `{approver}`'s approval for this (its outage \
+                     costs {cost_per_hour} an hour): ask `{approver}` to approve it"
+                )?;
+                match overrule_cost {
+                    Some(cost) => write!(f, ", or override the rules at a cost of {cost}"),
+                    None => Ok(()),
+                }
             }
         }
     }

@@ -74,6 +74,13 @@ pub struct SystemFacts {
     pub relocated: Option<u32>,
     /// When it was last rebuilt (reimaged): findings of compromise from before are stale.
     pub rebuilt_at: Option<Minutes>,
+    /// How many things hold it out of service now: work under way on it (a patch, a
+    /// rebuild) and a C2 block that cut its own outbound traffic.
+    #[serde(default)]
+    pub out_of_service: u32,
+    /// A credential it logs in with was reset: it fails until reconfigured.
+    #[serde(default)]
+    pub stale_credentials: bool,
 }
 
 impl SystemFacts {
@@ -185,6 +192,63 @@ pub struct Knowledge {
     /// The team's verdict on each alert it triaged, by alert id.
     #[serde(default)]
     pub triaged: std::collections::BTreeMap<u64, super::Verdict>,
+    /// The requests the team sent, oldest first, with where each stands.
+    #[serde(default)]
+    pub sent: Vec<SentRequest>,
+}
+
+/// A request a team sent, as the team knows it: every answer reaches it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentRequest {
+    /// Request id.
+    pub id: super::RequestId,
+    /// The team it waits on now.
+    pub to: String,
+    /// Action id.
+    pub action: String,
+    /// Target id.
+    pub target: Option<String>,
+    /// Whether it asks for approval to act.
+    pub approval: bool,
+    /// Where it stands.
+    pub state: RequestState,
+    /// When it last changed.
+    pub at: Minutes,
+}
+
+/// Where a request stands, for the team that sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    /// Waiting for an answer until the given time.
+    Open {
+        /// Expires at.
+        expires: Minutes,
+    },
+    /// Accepted: the asked team acts, or (an approval) the asking team may.
+    Accepted,
+    /// Declined, with the reason given.
+    Declined {
+        /// Why.
+        reason: String,
+    },
+    /// Nobody answered in time.
+    Expired,
+    /// The asking team took it back.
+    Withdrawn,
+}
+
+impl std::fmt::Display for RequestState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestState::Open { expires } => write!(f, "open until {}", expires.clock()),
+            RequestState::Accepted => f.write_str("accepted"),
+            RequestState::Declined { reason } if reason.is_empty() => f.write_str("declined"),
+            RequestState::Declined { reason } => write!(f, "declined: {reason}"),
+            RequestState::Expired => f.write_str("expired unanswered"),
+            RequestState::Withdrawn => f.write_str("withdrawn"),
+        }
+    }
 }
 
 /// An action in progress.
@@ -208,6 +272,8 @@ pub struct ActionRun {
     pub request: Option<RequestId>,
     /// The backup chosen when a restore started.
     pub backup: Option<String>,
+    /// Whether it holds its target out of service while it runs.
+    pub holds_service: bool,
 }
 
 /// A request from one team to another, awaiting an answer.
@@ -229,6 +295,10 @@ pub struct PendingRequest {
     pub sent: Minutes,
     /// Expires at.
     pub expires: Minutes,
+    /// Whether it asks for approval for the asking team to act.
+    pub approval: bool,
+    /// What the outage the action causes is expected to cost per hour.
+    pub cost_per_hour: u64,
 }
 
 /// Where an attack stage stands.

@@ -349,6 +349,13 @@ pub enum Event {
         target: Option<String>,
         /// Why.
         note: String,
+        /// Whether it asks for approval to act (rather than for the asked team to act).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        approval: bool,
+        /// What the action is expected to cost per hour of the outage it causes: the
+        /// target and everything that goes down with it, shown to the asked team.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        cost_per_hour: u64,
     },
     /// A request was accepted or declined.
     RequestAnswered {
@@ -356,11 +363,52 @@ pub enum Event {
         id: RequestId,
         /// Accepted when true.
         accepted: bool,
+        /// Why, in the answering team's words (a decline carries one).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
     },
     /// A request went unanswered until it expired.
     RequestExpired {
         /// Request id.
         id: RequestId,
+    },
+    /// The team that sent a request took it back.
+    RequestWithdrawn {
+        /// Request id.
+        id: RequestId,
+    },
+    /// An expired or declined request went to the team the rules of engagement name, as a
+    /// request for approval to act.
+    RequestEscalated {
+        /// Request id (it keeps its id).
+        id: RequestId,
+        /// The team that did not approve it.
+        from: String,
+        /// The team it went to.
+        to: String,
+    },
+    /// A team took an action the rules of engagement reserve for another team's approval,
+    /// without it, at the cost the rules set.
+    RuleOverruled {
+        /// The acting team.
+        team: String,
+        /// Action id.
+        action: String,
+        /// Target id.
+        target: Option<String>,
+        /// The team whose approval it skipped.
+        approver: String,
+        /// What the override costs.
+        cost: u64,
+    },
+    /// A response action took a system out of service, or will keep it out, as its price.
+    Disrupted {
+        /// The system.
+        system: String,
+        /// The action that did it.
+        action: String,
+        /// How.
+        cause: Disruption,
     },
     /// A disaster event began.
     DisasterStarted {
@@ -625,10 +673,33 @@ impl std::fmt::Display for Event {
             Event::RequestSent { id, from, to, action, target: t, .. } => {
                 write!(f, "{from} asked {to} to {action}{} (request #{id})", target(t))
             }
-            Event::RequestAnswered { id, accepted } => {
-                write!(f, "request #{id} {}", if *accepted { "accepted" } else { "declined" })
+            Event::RequestAnswered { id, accepted, reason } => {
+                write!(f, "request #{id} {}", if *accepted { "accepted" } else { "declined" })?;
+                if reason.is_empty() { Ok(()) } else { write!(f, ": {reason}") }
             }
             Event::RequestExpired { id } => write!(f, "request #{id} expired unanswered"),
+            Event::RequestWithdrawn { id } => write!(f, "request #{id} withdrawn"),
+            Event::RequestEscalated { id, from, to } => {
+                write!(f, "request #{id} escalated from {from} to {to}")
+            }
+            Event::RuleOverruled { team, action, target: t, approver, cost } => write!(
+                f,
+                "{team} took {action}{} without {approver}'s approval (override cost {cost})",
+                target(t)
+            ),
+            Event::Disrupted { system, action, cause } => match cause {
+                Disruption::Maintenance { until } => {
+                    write!(f, "{system} out of service for {action} until {}", until.clock())
+                }
+                Disruption::CredentialReset { credential } => {
+                    write!(f, "{system} cannot log in: {action} reset {credential}")
+                }
+                Disruption::EgressCut { until } => write!(
+                    f,
+                    "{system}'s own outbound traffic cut by {action} until {}",
+                    until.clock()
+                ),
+            },
             Event::DisasterStarted { event } => write!(f, "disaster: {event} began"),
             Event::DisasterEnded { event } => write!(f, "disaster: {event} ended"),
             Event::FlagSet { flag } => write!(f, "{flag}"),
@@ -708,4 +779,29 @@ impl std::fmt::Display for Event {
             Event::DrillEnded { cost } => write!(f, "drill ended; cost {cost}"),
         }
     }
+}
+
+/// How a response action disrupted a system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disruption {
+    /// Out of service while the work runs.
+    Maintenance {
+        /// When the work is due to end.
+        until: Minutes,
+    },
+    /// It logs in with a credential that was reset, and fails until reconfigured.
+    CredentialReset {
+        /// The credential.
+        credential: String,
+    },
+    /// Blocking C2 cut its own outbound traffic, until the block is narrowed.
+    EgressCut {
+        /// When the block is narrowed.
+        until: Minutes,
+    },
+}
+
+fn is_zero(x: &u64) -> bool {
+    *x == 0
 }

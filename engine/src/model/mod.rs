@@ -11,11 +11,11 @@ pub use command::{ActionId, Command, Player, Rejection, RequestId, Seat, TRIAGE_
 pub use compiled::{Compiled, LinkInfo, Selector, StageInfo, SysIx, SystemInfo, TeamInfo, TeamIx};
 pub use components::{
     ActionRun, BackupState, Compromise, Evidence, InboxItem, Knowledge, Observed, OpState,
-    PendingRequest, StageRun, StageStatus, SystemFacts, TeamState,
+    PendingRequest, RequestState, SentRequest, StageRun, StageStatus, SystemFacts, TeamState,
 };
 pub use event::{
-    BlockCause, Decider, Defence, Event, FindingSource, FootholdStatus, Indicator, Presence,
-    TimedEvent,
+    BlockCause, Decider, Defence, Disruption, Event, FindingSource, FootholdStatus, Indicator,
+    Presence, TimedEvent,
 };
 pub use resources::{
     AlertTruth, Attack, Clock, CommandQueue, Done, Entities, Flags, Ledger, Network,

@@ -6,8 +6,8 @@ use crate::drill::Drill;
 use crate::model::{Command, Rejection};
 use crate::scenario::{ActionDef, ActionEffect, Minutes, Requirement, SystemState};
 
-use super::Bot;
 use super::memory::{Evidence, Running};
+use super::{Bot, Policy};
 
 /// How long a bot waits before trying a refused command again.
 const RETRY_AFTER: u32 = 60;
@@ -118,12 +118,28 @@ impl Bot {
         if self.free(team) < def.capacity {
             return false;
         }
-        let command = Command::Start {
+        let mut command = Command::Start {
             action: def.id.clone(),
             target: target.map(|s| self.estate.ids[s].clone()),
+            overrule: false,
         };
         let Some(seat) = self.seat(team) else { return false };
-        match drill.submit(&seat, command) {
+        let mut result = drill.submit(&seat, command.clone());
+        if let Err(Rejection::NeedsApproval { approver, overrule_cost, .. }) = &result {
+            // Security-first pays to override the rules where they let it; every policy
+            // otherwise asks the approver, as the rules want.
+            if self.policy == Policy::SecurityFirst && overrule_cost.is_some() {
+                if let Command::Start { overrule, .. } = &mut command {
+                    *overrule = true;
+                }
+                result = drill.submit(&seat, command);
+            } else {
+                let approver = approver.clone();
+                self.ask_approval(drill, now, team, action, target, approver);
+                return false;
+            }
+        }
+        match result {
             Ok(id) => {
                 self.taken[team] += def.capacity;
                 self.running
@@ -138,6 +154,49 @@ impl Bot {
                 false
             }
         }
+    }
+
+    /// Asks the approver the rules of engagement name to let the team act (once an hour);
+    /// the approval starts the action when it comes.
+    fn ask_approval(
+        &mut self,
+        drill: &mut Drill,
+        now: Minutes,
+        team: usize,
+        action: usize,
+        target: Option<usize>,
+        approver: String,
+    ) {
+        let Some(s) = target else { return };
+        let key = (team, action, s);
+        if self.asked.get(&key).is_some_and(|until| now < *until) {
+            return;
+        }
+        let waiting = self.views[team].as_ref().is_some_and(|v| {
+            v.sent.iter().any(|r| {
+                matches!(r.state, crate::model::RequestState::Open { .. })
+                    && r.action == self.estate.actions[action].id
+                    && r.target.as_deref() == Some(self.estate.ids[s].as_str())
+            })
+        });
+        if waiting {
+            return;
+        }
+        let Some(seat) = self.seat(team) else { return };
+        self.asked.insert(key, now.saturating_add(Minutes(RETRY_AFTER)));
+        self.wake_at(now.saturating_add(Minutes(RETRY_AFTER)));
+        let def = &self.estate.actions[action];
+        let command = Command::Request {
+            to: approver,
+            action: def.id.clone(),
+            target: Some(self.estate.ids[s].clone()),
+            note: format!(
+                "{} asks approval to {} {}",
+                self.estate.teams[team].id, def.id, self.estate.ids[s]
+            ),
+            approval: true,
+        };
+        let _ = drill.submit(&seat, command);
     }
 
     /// Does it itself if it may, or asks a team that may (once an hour).
@@ -180,6 +239,7 @@ impl Bot {
                 "{} asks: {} {}",
                 from.id, self.estate.actions[action].id, self.estate.ids[s]
             ),
+            approval: false,
         };
         drill.submit(&seat, command).is_ok()
     }
@@ -193,24 +253,28 @@ impl Bot {
         decline: &dyn Fn(&ActionDef) -> bool,
     ) {
         let Some(v) = self.view(team) else { return };
-        let requests: Vec<(u64, Option<usize>)> = v
+        let requests: Vec<(u64, Option<usize>, bool)> = v
             .requests_in
             .iter()
-            .map(|r| (r.id, self.estate.action_index.get(&r.action).copied()))
+            .map(|r| (r.id, self.estate.action_index.get(&r.action).copied(), r.approval))
             .collect();
         let Some(seat) = self.seat(team) else { return };
-        for (id, action) in requests {
+        for (id, action, approval) in requests {
             let def = action.map(|a| &self.estate.actions[a]);
-            let capacity = def.map_or(1, |d| d.capacity);
+            // Approving takes no capacity of the approver; acting does.
+            let capacity = if approval { 0 } else { def.map_or(1, |d| d.capacity) };
             let accept = !def.is_some_and(decline);
             if accept && self.free(team) < capacity {
                 continue;
             }
-            match drill.submit(&seat, Command::Answer { request: id, accept }) {
+            let reason = if accept { String::new() } else { self.policy.decline_reason() };
+            match drill.submit(&seat, Command::Answer { request: id, accept, reason }) {
                 Ok(_) if accept => self.taken[team] += capacity,
                 Ok(_) | Err(Rejection::NoCapacity { .. }) => {}
-                Err(_) => {
-                    let _ = drill.submit(&seat, Command::Answer { request: id, accept: false });
+                Err(e) => {
+                    let reason = format!("cannot carry it out: {e}");
+                    let _ =
+                        drill.submit(&seat, Command::Answer { request: id, accept: false, reason });
                 }
             }
         }

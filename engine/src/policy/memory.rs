@@ -167,6 +167,8 @@ impl Bot {
                 }
                 Event::RequestAnswered { .. }
                 | Event::RequestExpired { .. }
+                | Event::RequestEscalated { .. }
+                | Event::RequestWithdrawn { .. }
                 | Event::FlagSet { .. } => all = true,
                 _ => {}
             }

@@ -131,6 +131,14 @@ impl Policy {
         }
     }
 
+    /// Why a bot of this policy declines a request, for the team that asked.
+    pub fn decline_reason(self) -> String {
+        match self {
+            Policy::ItFirst => "it would take services down; we keep them up".to_owned(),
+            _ => "declined".to_owned(),
+        }
+    }
+
     /// The policy with this command-line name.
     pub fn from_name(name: &str) -> Option<Policy> {
         Policy::ALL.into_iter().find(|p| p.name() == name)

@@ -2,7 +2,7 @@
 
 use super::{
     ActionDef, ActionEffect as E, ActionSpec, Minutes, Phase, Requirement as R, Scenario,
-    SystemKind, TargetKind,
+    SideEffects, SystemKind, TargetKind,
 };
 
 struct Builtin {
@@ -30,7 +30,7 @@ const fn b(
 
 const IDENTITY: &[SystemKind] = &[SystemKind::DomainController, SystemKind::Identity];
 
-fn builtins() -> [Builtin; 15] {
+fn builtins() -> [Builtin; 16] {
     use Phase::{Detect, Recover, Respond};
     [
         b(
@@ -145,6 +145,15 @@ fn builtins() -> [Builtin; 15] {
             "Block the system's command-and-control and exfiltration traffic at the perimeter.",
         ),
         b(
+            "reconfigure",
+            "Reconfigure",
+            20,
+            Recover,
+            &[R::NotDestroyed],
+            E::Reconfigure,
+            "Give the system the credentials it uses after a reset, so it works again.",
+        ),
+        b(
             "collect_evidence",
             "Collect evidence",
             45,
@@ -187,6 +196,7 @@ pub fn builtin_actions() -> Vec<ActionDef> {
             phase: b.phase,
             applies_to: b.applies_to.to_vec(),
             requires: b.requires.to_vec(),
+            side_effects: SideEffects::of(std::slice::from_ref(&b.effect)),
             effects: vec![b.effect],
             description: b.description.to_owned(),
         })
@@ -226,6 +236,7 @@ fn apply(def: &mut ActionDef, spec: &ActionSpec) {
         requires,
         effects,
         description,
+        side_effects,
     } = spec.clone();
     def.name = name.unwrap_or(std::mem::take(&mut def.name));
     def.target = target.unwrap_or(def.target);
@@ -236,6 +247,8 @@ fn apply(def: &mut ActionDef, spec: &ActionSpec) {
     def.requires = requires.unwrap_or(std::mem::take(&mut def.requires));
     def.effects = effects.unwrap_or(std::mem::take(&mut def.effects));
     def.description = description.unwrap_or(std::mem::take(&mut def.description));
+    // Side effects follow the effects the action ends up with, then the scenario's word.
+    def.side_effects = SideEffects::of(&def.effects).overridden(&side_effects.unwrap_or_default());
 }
 
 /// Fields a new (not built-in) action must give, by name, when missing from `spec`.
@@ -271,6 +284,7 @@ fn new_action(spec: &ActionSpec) -> Option<ActionDef> {
         requires: Vec::new(),
         effects: Vec::new(),
         description: String::new(),
+        side_effects: SideEffects::default(),
     };
     apply(&mut def, spec);
     Some(def)

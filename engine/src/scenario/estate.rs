@@ -105,6 +105,15 @@ pub struct System {
     /// same systems, which it reaches wherever they run).
     #[serde(default)]
     pub dr_depends_on: Option<Vec<String>>,
+    /// Runs on more than one node behind a balancer, so maintenance that takes one node
+    /// down at a time (a patch) keeps it in service (default false).
+    #[serde(default)]
+    pub redundant: bool,
+    /// Its own service needs outbound traffic through the perimeter (a SaaS connector, a
+    /// payment gateway): blocking C2 on it cuts that traffic too, for this long, until the
+    /// block is narrowed to the attacker's endpoints (default: none).
+    #[serde(default)]
+    pub needs_egress: Option<Minutes>,
 }
 
 /// What a system is; actions and attack stages select on it.
@@ -251,6 +260,10 @@ pub struct Credential {
     pub issuer: String,
     /// The privilege the credential grants where it is used.
     pub privilege: Privilege,
+    /// Systems that log in with it (services with a service account, the workstations of
+    /// the people it belongs to): a reset stops them until they are reconfigured.
+    #[serde(default)]
+    pub used_by: Vec<String>,
 }
 
 /// Privilege levels of an attacker foothold or a credential.

@@ -7,6 +7,7 @@ mod adversary;
 mod attack;
 mod catalogue;
 pub(crate) mod diagnostic;
+mod engagement;
 mod estate;
 mod flags;
 pub(crate) mod load;
@@ -27,6 +28,9 @@ pub use adversary::{
 pub use attack::{Technique, TechniqueStatus, alert_summary, attack_version, technique};
 pub use catalogue::{builtin_actions, resolve_actions};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Severity};
+pub use engagement::{
+    Engagement, EngagementRule, OutOfService, Scope, SideEffects, SideEffectsSpec,
+};
 pub use estate::{
     Backup, Controls, Credential, Link, Logging, Privilege, Replication, Site, SiteKind, System,
     SystemKind, Zone,
@@ -74,6 +78,11 @@ pub struct Scenario {
     pub injects: Vec<Inject>,
     /// What the teams are scored on.
     pub objectives: Vec<Objective>,
+    /// Who may take which action without another team's approval, and how requests
+    /// between the teams expire and escalate (default: no approvals needed, requests
+    /// expire after 1 h and end there).
+    #[serde(default)]
+    pub engagement: Engagement,
 }
 
 /// What a scenario is about and how its clock runs.

@@ -116,6 +116,10 @@ pub struct ActionSpec {
     /// One-line explanation shown in the UI.
     #[serde(default)]
     pub description: Option<String>,
+    /// What the action costs the business besides its time; the fields given replace the
+    /// defaults its effects imply (see `docs/scenario-format.md`).
+    #[serde(default)]
+    pub side_effects: Option<super::SideEffectsSpec>,
 }
 
 /// A fully resolved action of a drill's catalogue.
@@ -141,6 +145,8 @@ pub struct ActionDef {
     pub effects: Vec<ActionEffect>,
     /// One-line explanation.
     pub description: String,
+    /// What it costs the business besides its time.
+    pub side_effects: super::SideEffects,
 }
 
 /// A precondition of an action, checked on its target when the action starts.
@@ -203,4 +209,6 @@ pub enum ActionEffect {
     ShareFinding,
     /// Set a scenario flag (notify a regulator, call the insurer).
     SetFlag(String),
+    /// Give the target the credentials it uses after they were reset, so it works again.
+    Reconfigure,
 }

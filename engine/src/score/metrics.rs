@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::context::{Ctx, Hold, available, clock, count, span, total};
 use super::report::{
     AlertCounts, Better, CompromisedSystem, Containment, ContainmentBasis, Cost, CostBasis,
-    DecisionResult, Details, Detected, Detection, ExpectationOutcome, ExpectedResponse,
-    InjectResult, Isolation, Metric, MissedFinding, OneOffCost, Recovery, RequestOutcome,
-    RequestResult, ServiceRecovery, SystemAmount, SystemPresence, SystemsHit, TimedSystem, Unit,
+    DecisionResult, Details, Detected, Detection, DisruptionResult, ExpectationOutcome,
+    ExpectedResponse, InjectResult, Isolation, Metric, MissedFinding, OneOffCost, Overrule,
+    Recovery, RequestOutcome, RequestResult, ServiceRecovery, SystemAmount, SystemPresence,
+    SystemsHit, TimedSystem, Unit,
 };
 use crate::model::{Event, FootholdStatus, Verdict};
 use crate::scenario::{ActionEffect, Phase, SystemState};
@@ -49,6 +50,34 @@ pub(crate) fn details(ctx: &Ctx<'_>, critical_from: Option<u64>) -> Details {
                     true_positive: true,
                     ..
                 } => Some(MissedFinding { at: *at, team: team.clone(), system: system.clone() }),
+                _ => None,
+            })
+            .collect(),
+        overrules: ctx
+            .events
+            .iter()
+            .filter_map(|(at, e)| match e {
+                Event::RuleOverruled { team, action, target, approver, cost } => Some(Overrule {
+                    at: *at,
+                    team: team.clone(),
+                    action: action.clone(),
+                    target: target.clone(),
+                    approver: approver.clone(),
+                    cost: *cost,
+                }),
+                _ => None,
+            })
+            .collect(),
+        disruptions: ctx
+            .events
+            .iter()
+            .filter_map(|(at, e)| match e {
+                Event::Disrupted { system, action, cause } => Some(DisruptionResult {
+                    at: *at,
+                    system: system.clone(),
+                    action: action.clone(),
+                    cause: cause.clone(),
+                }),
                 _ => None,
             })
             .collect(),
@@ -455,7 +484,13 @@ fn requests(ctx: &Ctx<'_>) -> Vec<RequestResult> {
     let mut out: Vec<RequestResult> = Vec::new();
     for (at, e) in &ctx.events {
         match e {
-            Event::RequestSent { id, from, to, action, target, .. } => out.push(RequestResult {
+            Event::RequestSent {
+                id, from, to, action, target, approval, cost_per_hour, ..
+            } => out.push(RequestResult {
+                approval: *approval,
+                cost_per_hour: *cost_per_hour,
+                reason: String::new(),
+                escalated_to: Vec::new(),
                 id: *id,
                 from: from.clone(),
                 to: to.clone(),
@@ -467,18 +502,34 @@ fn requests(ctx: &Ctx<'_>) -> Vec<RequestResult> {
                 closed_at: None,
                 response_time: None,
             }),
-            Event::RequestAnswered { id, accepted } => {
+            Event::RequestAnswered { id, accepted, reason } => {
                 if let Some(r) = out.iter_mut().find(|r| r.id == *id) {
                     r.outcome =
                         if *accepted { RequestOutcome::Accepted } else { RequestOutcome::Declined };
                     r.closed_at = Some(*at);
                     r.response_time = Some(at.saturating_sub(r.sent));
+                    r.reason = reason.clone();
                 }
             }
             Event::RequestExpired { id } => {
                 if let Some(r) = out.iter_mut().find(|r| r.id == *id) {
                     r.outcome = RequestOutcome::Expired;
                     r.closed_at = Some(*at);
+                }
+            }
+            Event::RequestWithdrawn { id } => {
+                if let Some(r) = out.iter_mut().find(|r| r.id == *id) {
+                    r.outcome = RequestOutcome::Withdrawn;
+                    r.closed_at = Some(*at);
+                }
+            }
+            // It stays one request, now waiting on the team it escalated to.
+            Event::RequestEscalated { id, to, .. } => {
+                if let Some(r) = out.iter_mut().find(|r| r.id == *id) {
+                    r.escalated_to.push(to.clone());
+                    r.to = to.clone();
+                    r.approval = true;
+                    r.outcome = RequestOutcome::Open;
                 }
             }
             _ => {}

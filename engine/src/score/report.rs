@@ -216,6 +216,43 @@ pub struct Details {
     pub missed_findings: Vec<MissedFinding>,
     /// True alerts a team triaged as false positives.
     pub dismissed_alerts: Vec<MissedFinding>,
+    /// Actions taken against the rules of engagement, without the approval they wanted.
+    #[serde(default)]
+    pub overrules: Vec<Overrule>,
+    /// What the response actions cost besides their time: systems out of service for a
+    /// patch or a rebuild, locked out by a credential reset, cut off by a C2 block.
+    #[serde(default)]
+    pub disruptions: Vec<DisruptionResult>,
+}
+
+/// An action taken against the rules of engagement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overrule {
+    /// When.
+    pub at: u32,
+    /// The acting team.
+    pub team: String,
+    /// Action id.
+    pub action: String,
+    /// Its target.
+    pub target: Option<String>,
+    /// The team whose approval it skipped.
+    pub approver: String,
+    /// What the override cost.
+    pub cost: u64,
+}
+
+/// A system a response action disrupted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisruptionResult {
+    /// When.
+    pub at: u32,
+    /// The system.
+    pub system: String,
+    /// The action that did it.
+    pub action: String,
+    /// How.
+    pub cause: crate::model::Disruption,
 }
 
 /// When the compromise was first detected.
@@ -444,6 +481,8 @@ pub enum RequestOutcome {
     Expired,
     /// Still open when the log ends.
     Open,
+    /// The asking team took it back.
+    Withdrawn,
 }
 
 /// One request between teams.
@@ -469,6 +508,18 @@ pub struct RequestResult {
     pub closed_at: Option<u32>,
     /// From sent to answered.
     pub response_time: Option<u32>,
+    /// Whether it asked for approval for the asking team to act.
+    #[serde(default)]
+    pub approval: bool,
+    /// What the outage the action causes was expected to cost per hour.
+    #[serde(default)]
+    pub cost_per_hour: u64,
+    /// Why it was declined, in the answering team's words.
+    #[serde(default)]
+    pub reason: String,
+    /// The teams it escalated to, in turn, when it was not approved.
+    #[serde(default)]
+    pub escalated_to: Vec<String>,
 }
 
 /// What became of an expected response.

@@ -363,8 +363,39 @@ pub(crate) fn review(
                     name(&q.from)
                 ),
             ),
-            RequestOutcome::Accepted | RequestOutcome::Open => {}
+            RequestOutcome::Accepted | RequestOutcome::Open | RequestOutcome::Withdrawn => {}
         }
+        if let Some(last) = q.escalated_to.last() {
+            r.improve(
+                format!("{what} had to be escalated to {} for a decision.", name(last)),
+                q.phase,
+                Some(q.to.clone()),
+                format!(
+                    "Agree in the rules of engagement who decides on {} without escalation",
+                    q.action
+                ),
+            );
+        }
+    }
+    for o in &d.overrules {
+        r.improve(
+            format!(
+                "{} took {}{} against the rules of engagement, without {}'s approval (cost {}).",
+                name(&o.team),
+                o.action,
+                target(&o.target),
+                name(&o.approver),
+                o.cost
+            ),
+            Phase::Respond,
+            Some(o.team.clone()),
+            format!(
+                "Ask {} in time, or agree rules of engagement that let {} {} there",
+                name(&o.approver),
+                name(&o.team),
+                o.action
+            ),
+        );
     }
     let answered: Vec<u32> = d
         .requests

@@ -68,6 +68,15 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
                 ("request_answered", to.to_owned(), Some(ctx.phase_of(action)), None)
             }
             Event::RequestExpired { .. } => ("request_expired", engine(), None, None),
+            Event::RequestWithdrawn { id } => {
+                let (_, action) = requests.get(id).copied().unwrap_or(("engine", ""));
+                ("request_withdrawn", engine(), Some(ctx.phase_of(action)), None)
+            }
+            Event::RequestEscalated { to, .. } => ("request_escalated", to.clone(), None, None),
+            Event::RuleOverruled { team, action, target, .. } => {
+                ("rule_overruled", team.clone(), Some(ctx.phase_of(action)), target.as_ref())
+            }
+            Event::Disrupted { system, .. } => ("disrupted", engine(), None, Some(system)),
             Event::DisasterStarted { .. } => ("disaster_started", engine(), None, None),
             Event::DisasterEnded { .. } => ("disaster_ended", engine(), None, None),
             Event::FlagSet { flag } => {

@@ -4,18 +4,21 @@ use bevy_ecs::prelude::*;
 
 use super::detect::Monitoring;
 use super::effects::{
-    Dirty, EffectCtx, Found, TickEvents, apply_to_system, host_dark, investigate, learn_compromise,
-    learn_state, needs_host, set_flag,
+    Dirty, EffectCtx, EgressCuts, Found, TickEvents, apply_to_system, host_dark, investigate,
+    learn_compromise, learn_state, needs_host, set_flag,
 };
 use super::propagate::SiteState;
 use super::script::ScriptState;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    ActionRun, Attack, Clock, Compiled, Compromise, Done, Entities, Event, FindingSource, Flags,
-    Indicator, Knowledge, Network, OpState, SimRng, SysIx, SystemFacts, TeamIx, TeamState,
+    ActionRun, Attack, Clock, Compiled, Compromise, Disruption, Done, Entities, Event,
+    FindingSource, Flags, Indicator, Knowledge, Network, OpState, SimRng, SysIx, SystemFacts,
+    TeamIx, TeamState,
 };
-use crate::scenario::{ActionEffect, Minutes, StageEffect, StageRequirement, TargetKind};
+use crate::scenario::{
+    ActionDef, ActionEffect, Minutes, StageEffect, StageRequirement, TargetKind,
+};
 
 /// The actions phase. Completions are applied in action-id order, so two actions finishing
 /// on the same tick always resolve the same way.
@@ -31,13 +34,21 @@ pub fn complete_actions(
     mut network: ResMut<Network>,
     mut flags: ResMut<Flags>,
     mut attack: ResMut<Attack>,
-    mut rng: ResMut<SimRng>,
+    (mut rng, mut cuts): (ResMut<SimRng>, ResMut<EgressCuts>),
     mut monitoring: ResMut<Monitoring>,
     runs: Query<(Entity, &ActionRun)>,
     mut systems: Query<(&mut SystemFacts, &mut Compromise, &OpState)>,
     mut teams: Query<(&mut TeamState, &mut Knowledge)>,
 ) {
     let now = clock.now;
+    // C2 blocks whose cut of legitimate traffic has been narrowed by now.
+    while cuts.0.first().is_some_and(|(until, _)| *until <= now) {
+        let (_, ix) = cuts.0.remove(0);
+        if let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix as usize]) {
+            f.out_of_service = f.out_of_service.saturating_sub(1);
+        }
+        dirty.mark(ix);
+    }
     let mut finishing: Vec<(Entity, &ActionRun)> =
         runs.iter().filter(|(_, r)| r.completes <= now).collect();
     if finishing.is_empty() {
@@ -46,6 +57,15 @@ pub fn complete_actions(
     finishing.sort_by_key(|(_, r)| r.id);
     for (entity, run) in finishing {
         commands.entity(entity).despawn();
+        // The work is over: the system serves again, whatever the work did to it.
+        if let Some(ix) =
+            run.target.as_deref().and_then(|t| c.system(t)).filter(|_| run.holds_service)
+        {
+            if let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix as usize]) {
+                f.out_of_service = f.out_of_service.saturating_sub(1);
+            }
+            dirty.mark(ix);
+        }
         let team_entity = entities.teams[run.team as usize];
         if let Ok((mut ts, _)) = teams.get_mut(team_entity) {
             ts.busy = ts.busy.saturating_sub(run.capacity);
@@ -65,6 +85,7 @@ pub fn complete_actions(
         };
         let mut failure = None;
         let mut findings = Vec::new();
+        let mut priced: Vec<(SysIx, Disruption)> = Vec::new();
         match (def.target, run.target.as_deref()) {
             (TargetKind::System, Some(id)) => {
                 let Some(ix) = c.system(id) else { continue };
@@ -111,6 +132,9 @@ pub fn complete_actions(
                         }
                     }
                 }
+                if failure.is_none() {
+                    priced = prices(&c, def, ix, now);
+                }
             }
             (TargetKind::Zone, Some(id)) => {
                 let Some(z) = c.zone(id) else { continue };
@@ -131,6 +155,26 @@ pub fn complete_actions(
                     }
                 }
             }
+        }
+        for (ix, cause) in priced {
+            let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix as usize]) else {
+                continue;
+            };
+            match &cause {
+                Disruption::CredentialReset { .. } => f.stale_credentials = true,
+                Disruption::EgressCut { until } => {
+                    f.out_of_service += 1;
+                    let at = cuts.0.partition_point(|(u, j)| (*u, *j) <= (*until, ix));
+                    cuts.0.insert(at, (*until, ix));
+                }
+                Disruption::Maintenance { .. } => {}
+            }
+            dirty.mark(ix);
+            events.0.push(Event::Disrupted {
+                system: c.systems[ix as usize].id.clone(),
+                action: run.action.clone(),
+                cause,
+            });
         }
         match failure {
             Some(reason) => events.0.push(Event::ActionFailed {
@@ -185,6 +229,29 @@ pub fn complete_actions(
             monitoring.seen_by(run.team, ix);
         }
     }
+}
+
+/// What a completed action on `ix` costs other systems, and the system itself later, as its
+/// side effects say: a credential reset locks out every system that uses a credential it
+/// rotated, and a C2 block cuts the system's own outbound traffic when its service needs
+/// it.
+fn prices(c: &Compiled, def: &ActionDef, ix: SysIx, now: Minutes) -> Vec<(SysIx, Disruption)> {
+    let mut out = Vec::new();
+    let id = &c.systems[ix as usize].id;
+    if def.side_effects.breaks_users && def.effects.contains(&ActionEffect::ResetCredentials) {
+        for cred in c.scenario.estate.credentials.iter().filter(|cr| &cr.issuer == id) {
+            for user in cred.used_by.iter().filter_map(|u| c.system(u)) {
+                out.push((user, Disruption::CredentialReset { credential: cred.id.clone() }));
+            }
+        }
+    }
+    let span = c.scenario.estate.systems.get(ix as usize).and_then(|s| s.needs_egress);
+    if let (true, Some(span)) = (def.side_effects.cuts_egress, span)
+        && def.effects.contains(&ActionEffect::BlockC2)
+    {
+        out.push((ix, Disruption::EgressCut { until: now.saturating_add(span) }));
+    }
+    out
 }
 
 /// Where a successful investigation of `ix` points: the other systems the same stages hit

@@ -59,6 +59,8 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                         hung: false,
                         relocated: None,
                         rebuilt_at: None,
+                        out_of_service: 0,
+                        stale_credentials: false,
                     },
                     Compromise::default(),
                     OpState {
@@ -79,6 +81,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                 .spawn((
                     TeamState { ix: i as u32, busy: 0 },
                     Knowledge {
+                        sent: Vec::new(),
                         // Monitoring shows the estate as it stands when the drill opens.
                         systems: c
                             .systems
@@ -142,6 +145,8 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
     });
     world.insert_resource(super::detect::AlertClock::default());
     world.insert_resource(Done::default());
+    world.insert_resource(super::engagement::Permits::default());
+    world.insert_resource(super::effects::EgressCuts::default());
     world.insert_resource(crate::model::AlertTruth::default());
     world.insert_resource(TickEvents::default());
     world.insert_resource(super::presence::PresenceRecord::new(c.systems.len()));

@@ -5,18 +5,16 @@ use bevy_ecs::prelude::*;
 
 use rand::RngExt;
 
-use super::effects::{TickEvents, host_dark, needs_host, restore_site};
+use super::effects::{Dirty, TickEvents, host_dark, needs_host, restore_site};
+use super::engagement::{Permit, Permits, clearance, escalation, outage_cost, rule_for};
 use super::propagate::SiteState;
 use super::script::ScriptState;
 use crate::model::{
-    ActionRun, AlertTruth, Clock, Command, CommandQueue, Compiled, Decider, Entities, Event, Flags,
-    InboxItem, Knowledge, PendingRequest, Rejection, Seat, SimRng, SystemFacts, TRIAGE_MINUTES,
-    TeamIx, TeamState, Verdict,
+    ActionRun, AlertTruth, Clock, Command, CommandQueue, Compiled, Decider, Disruption, Entities,
+    Event, Flags, InboxItem, Knowledge, Ledger, PendingRequest, Rejection, RequestId, RequestState,
+    Seat, SentRequest, SimRng, SystemFacts, TRIAGE_MINUTES, TeamIx, TeamState, Verdict,
 };
-use crate::scenario::{ActionDef, ActionEffect, Minutes, Requirement, TargetKind};
-
-/// How long a request waits for an answer before it expires.
-pub const REQUEST_EXPIRY: Minutes = Minutes(60);
+use crate::scenario::{ActionDef, ActionEffect, Minutes, OutOfService, Requirement, TargetKind};
 
 /// Checks a command against the world as it stands, counting commands already queued for
 /// the next tick. Returns the team index for team commands.
@@ -57,17 +55,28 @@ pub fn validate(world: &mut World, seat: &Seat, command: &Command) -> Result<(),
             Some(_),
         ) => Err(Rejection::FacilitatorOnly),
         (_, None) => Err(Rejection::NotATeam),
-        (Command::Start { action, target }, Some(t)) => {
-            validate_start(world, t, action, target.as_deref(), true)
+        (Command::Start { action, target, overrule }, Some(t)) => {
+            validate_start(world, t, action, target.as_deref(), Some(*overrule))
         }
-        (Command::Request { to, action, target, .. }, Some(t)) => {
+        (Command::Request { to, action, target, approval, .. }, Some(t)) => {
             let c = world.get_resource::<Compiled>().ok_or(Rejection::DrillOver)?;
             let to_ix = c.team(to).ok_or_else(|| Rejection::UnknownSeat(to.clone()))?;
             if to_ix == t {
                 return Err(Rejection::BadTarget("a team cannot send a request to itself".into()));
             }
+            if *approval {
+                return validate_approval_request(c, t, to_ix, action, target.as_deref());
+            }
             // Preconditions are checked when the asked team accepts; capacity too.
-            validate_start(world, to_ix, action, target.as_deref(), false)
+            validate_start(world, to_ix, action, target.as_deref(), None)
+        }
+        (Command::Withdraw { request }, Some(t)) => {
+            let mut q = world.query::<&PendingRequest>();
+            let open = q.iter(world).any(|r| r.id == *request && r.from == t);
+            let again = queued(world).iter().any(|(_, cmd, _)| {
+                matches!(cmd, Command::Withdraw { request: r } | Command::Answer { request: r, .. } if r == request)
+            });
+            (open && !again).then_some(()).ok_or(Rejection::UnknownRequest(*request))
         }
         (Command::Triage { alert, .. }, Some(t)) => validate_triage(world, seat, t, *alert),
         (Command::Cancel { action }, Some(t)) => {
@@ -76,7 +85,7 @@ pub fn validate(world: &mut World, seat: &Seat, command: &Command) -> Result<(),
             let queued_cancel = queued(world).iter().any(|(s, cmd, _)| seat == s && cmd == command);
             (running && !queued_cancel).then_some(()).ok_or(Rejection::UnknownActionRun(*action))
         }
-        (Command::Answer { request, accept }, Some(t)) => {
+        (Command::Answer { request, accept, .. }, Some(t)) => {
             let mut q = world.query::<&PendingRequest>();
             let req = q.iter(world).find(|r| r.id == *request && r.to == t).cloned();
             let Some(req) = req else { return Err(Rejection::UnknownRequest(*request)) };
@@ -86,8 +95,9 @@ pub fn validate(world: &mut World, seat: &Seat, command: &Command) -> Result<(),
             if answered {
                 return Err(Rejection::UnknownRequest(*request));
             }
-            if *accept {
-                validate_start(world, t, &req.action, req.target.as_deref(), true)?;
+            // Approving is a decision, not work: only acting takes the asked team's capacity.
+            if *accept && !req.approval {
+                validate_start(world, t, &req.action, req.target.as_deref(), Some(false))?;
             }
             Ok(())
         }
@@ -158,13 +168,48 @@ fn validate_triage(world: &mut World, seat: &Seat, t: TeamIx, alert: u64) -> Res
     Ok(())
 }
 
-/// Checks that team `t` may start `action` on `target` now.
+/// Checks a request for approval: the asking team may take the action, a rule of
+/// engagement wants an approval for it, and the request goes to that rule's approver or to
+/// the team requests escalate to.
+fn validate_approval_request(
+    c: &Compiled,
+    t: TeamIx,
+    to: TeamIx,
+    action: &str,
+    target: Option<&str>,
+) -> Result<(), Rejection> {
+    let def = c.action(action).ok_or_else(|| Rejection::UnknownAction(action.to_owned()))?;
+    let team = &c.teams[t as usize];
+    if !team.actions.iter().any(|a| a == action) {
+        return Err(Rejection::NotAllowed { team: team.id.clone(), action: action.to_owned() });
+    }
+    check_target(c, def, target)?;
+    let approver = rule_for(c, t, action, target).and_then(|r| r.approver.as_deref());
+    let Some(approver) = approver else {
+        return Err(Rejection::BadTarget(format!(
+            "the rules of engagement let `{}` take `{action}` on this without approval: start it",
+            team.id
+        )));
+    };
+    let to_id = &c.teams[to as usize].id;
+    let escalation = c.scenario.engagement.escalate_to.as_deref();
+    if to_id != approver && Some(to_id.as_str()) != escalation {
+        return Err(Rejection::BadTarget(format!(
+            "`{to_id}` does not approve this: the rules of engagement name `{approver}`"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that team `t` may start `action` on `target`: now (with `Some(overrule)`: may it
+/// override the rules of engagement), or only that it could (`None`: preconditions and
+/// capacity are checked when it starts).
 fn validate_start(
     world: &mut World,
     t: TeamIx,
     action: &str,
     target: Option<&str>,
-    now: bool,
+    now: Option<bool>,
 ) -> Result<(), Rejection> {
     // Borrowed out of the world for the check: copying it cost milliseconds on big estates.
     world
@@ -180,7 +225,7 @@ fn validate_start_with(
     t: TeamIx,
     action: &str,
     target: Option<&str>,
-    now: bool,
+    now: Option<bool>,
 ) -> Result<(), Rejection> {
     let def = c.action(action).ok_or_else(|| Rejection::UnknownAction(action.to_owned()))?;
     let team = &c.teams[t as usize];
@@ -188,9 +233,9 @@ fn validate_start_with(
         return Err(Rejection::NotAllowed { team: team.id.clone(), action: action.to_owned() });
     }
     check_target(c, def, target)?;
-    if !now {
-        return Ok(());
-    }
+    let Some(overrule) = now else { return Ok(()) };
+    let permits = world.get_resource::<Permits>().ok_or(Rejection::DrillOver)?;
+    clearance(c, permits, t, (action, target), overrule)?;
     if let (TargetKind::System, Some(id)) = (def.target, target)
         && let Some(ix) = c.system(id)
     {
@@ -222,10 +267,10 @@ fn validate_start_with(
         || queued.iter().any(|(s, cmd, _)| {
             *s == Seat::Team(team.id.clone())
                 && match cmd {
-                    Command::Start { action: a, target: tg } => same(a, tg.as_deref()),
-                    Command::Answer { request, accept: true } => requests
-                        .iter()
-                        .any(|r| r.id == *request && same(&r.action, r.target.as_deref())),
+                    Command::Start { action: a, target: tg, .. } => same(a, tg.as_deref()),
+                    Command::Answer { request, accept: true, .. } => requests.iter().any(|r| {
+                        r.id == *request && !r.approval && same(&r.action, r.target.as_deref())
+                    }),
                     _ => false,
                 }
         })
@@ -238,10 +283,10 @@ fn validate_start_with(
         .filter(|(s, _, _)| *s == Seat::Team(team.id.clone()))
         .filter_map(|(_, cmd, _)| match cmd {
             Command::Start { action, .. } => c.action(action).map(|d| d.capacity),
-            Command::Answer { accept: true, request } => {
+            Command::Answer { accept: true, request, .. } => {
                 let mut q = world.query::<&PendingRequest>();
                 q.iter(world)
-                    .find(|r| r.id == *request)
+                    .find(|r| r.id == *request && !r.approval)
                     .and_then(|r| c.action(&r.action))
                     .map(|d| d.capacity)
             }
@@ -361,48 +406,75 @@ pub fn check_requirements(
     Ok(())
 }
 
+/// What the commands phase changes besides the queue: the teams, their knowledge and the
+/// systems' facts.
+type Changes<'w, 's> = (
+    Query<'w, 's, &'static mut TeamState>,
+    Query<'w, 's, &'static mut Knowledge>,
+    Query<'w, 's, &'static mut SystemFacts>,
+);
+
 /// The commands phase: applies the queue in the order commands were accepted.
 #[allow(clippy::too_many_arguments)]
 pub fn apply_commands(
     mut commands: Commands,
-    c: Res<Compiled>,
-    clock: Res<Clock>,
-    entities: Res<Entities>,
+    (c, clock, entities, truth, flags): (
+        Res<Compiled>,
+        Res<Clock>,
+        Res<Entities>,
+        Res<AlertTruth>,
+        Res<Flags>,
+    ),
     mut queue: ResMut<CommandQueue>,
     mut script: ResMut<ScriptState>,
     mut events: ResMut<TickEvents>,
-    mut teams: Query<&mut TeamState>,
-    (mut knowledge, truth): (Query<&mut Knowledge>, Res<AlertTruth>),
+    (mut teams, mut knowledge, mut facts): Changes,
     runs: Query<(Entity, &ActionRun)>,
     requests: Query<(Entity, &PendingRequest)>,
-    facts: Query<&SystemFacts>,
-    (mut rng, sites): (ResMut<SimRng>, Res<SiteState>),
+    (mut rng, sites, mut dirty): (ResMut<SimRng>, Res<SiteState>, ResMut<Dirty>),
+    (mut permits, mut ledger): (ResMut<Permits>, ResMut<Ledger>),
 ) {
     let now = clock.now;
+    let mut gone: Vec<RequestId> = Vec::new();
+    let mut starter = Starter {
+        c: &c,
+        now,
+        entities: &entities,
+        teams: &mut teams,
+        facts: &mut facts,
+        dirty: &mut dirty,
+        rng: &mut rng,
+        sites: &sites,
+    };
     for (seat, command, id) in std::mem::take(&mut queue.0) {
         let team = match &seat {
             Seat::Team(t) => c.team(t),
             Seat::Facilitator => None,
         };
         match command {
-            Command::Start { action, target } => {
-                if let Some(t) = team {
-                    start(
-                        &mut commands,
-                        &c,
-                        now,
-                        &entities,
-                        id,
-                        &mut events.0,
-                        &mut teams,
-                        &facts,
-                        t,
-                        action,
-                        target,
-                        None,
-                        (&mut rng, &sites),
-                    );
+            Command::Start { action, target, overrule } => {
+                let Some(t) = team else { continue };
+                match clearance(&c, &permits, t, (&action, target.as_deref()), overrule) {
+                    Ok(Some((approver, cost))) => {
+                        ledger.one_off = ledger.one_off.saturating_add(cost);
+                        events.0.push(Event::RuleOverruled {
+                            team: c.teams[t as usize].id.clone(),
+                            action: action.clone(),
+                            target: target.clone(),
+                            approver: approver.clone(),
+                            cost,
+                        });
+                        events.0.push(Event::CostIncurred {
+                            amount: cost,
+                            reason: format!("acting without {approver}'s approval"),
+                        });
+                    }
+                    Ok(None) => {}
+                    Err(_) => continue,
                 }
+                let permit = permits.find(t, &action, target.as_deref());
+                let request = permit.map(|p| permits.0.remove(p).request);
+                starter.start(&mut commands, &mut events.0, (id, t), action, target, request);
             }
             Command::Triage { alert, verdict } => {
                 let Some(t) = team else { continue };
@@ -411,15 +483,18 @@ pub fn apply_commands(
                     (&c, now, &entities),
                     (id, t),
                     (alert, verdict),
-                    (&mut teams, &mut knowledge),
+                    (starter.teams, &mut knowledge),
                     &truth,
                     &mut events.0,
                 );
             }
             Command::Cancel { action } => {
                 if let Some((e, run)) = runs.iter().find(|(_, r)| r.id == action) {
-                    if let Ok(mut ts) = teams.get_mut(entities.teams[run.team as usize]) {
+                    if let Ok(mut ts) = starter.teams.get_mut(entities.teams[run.team as usize]) {
                         ts.busy = ts.busy.saturating_sub(run.capacity);
+                    }
+                    if run.holds_service {
+                        starter.release(run.target.as_deref());
                     }
                     events.0.push(Event::ActionCancelled {
                         id: run.id,
@@ -428,8 +503,10 @@ pub fn apply_commands(
                     commands.entity(e).despawn();
                 }
             }
-            Command::Request { to, action, target, note } => {
+            Command::Request { to, action, target, note, approval } => {
                 let (Some(from), Some(to_ix)) = (team, c.team(&to)) else { continue };
+                let cost_per_hour = outage_cost(&c, &action, target.as_deref());
+                let expires = now.saturating_add(c.scenario.engagement.request_expiry);
                 events.0.push(Event::RequestSent {
                     id,
                     from: c.teams[from as usize].id.clone(),
@@ -437,7 +514,20 @@ pub fn apply_commands(
                     action: action.clone(),
                     target: target.clone(),
                     note: note.clone(),
+                    approval,
+                    cost_per_hour,
                 });
+                if let Ok(mut k) = knowledge.get_mut(entities.teams[from as usize]) {
+                    k.sent.push(SentRequest {
+                        id,
+                        to: to.clone(),
+                        action: action.clone(),
+                        target: target.clone(),
+                        approval,
+                        state: RequestState::Open { expires },
+                        at: now,
+                    });
+                }
                 commands.spawn(PendingRequest {
                     id,
                     from,
@@ -446,31 +536,92 @@ pub fn apply_commands(
                     target,
                     note,
                     sent: now,
-                    expires: now.saturating_add(REQUEST_EXPIRY),
+                    expires,
+                    approval,
+                    cost_per_hour,
                 });
             }
-            Command::Answer { request, accept } => {
+            Command::Withdraw { request } => {
+                let Some((e, _)) = requests.iter().find(|(_, r)| r.id == request) else {
+                    continue;
+                };
+                if gone.contains(&request) {
+                    continue;
+                }
+                gone.push(request);
+                commands.entity(e).despawn();
+                events.0.push(Event::RequestWithdrawn { id: request });
+                if let Some(t) = team {
+                    tell(&mut knowledge, &entities, t, request, RequestState::Withdrawn, now);
+                }
+            }
+            Command::Answer { request, accept, reason } => {
                 let Some((e, req)) = requests.iter().find(|(_, r)| r.id == request) else {
                     continue;
                 };
-                events.0.push(Event::RequestAnswered { id: request, accepted: accept });
-                if accept {
-                    start(
+                if gone.contains(&request) {
+                    continue;
+                }
+                events.0.push(Event::RequestAnswered {
+                    id: request,
+                    accepted: accept,
+                    reason: reason.clone(),
+                });
+                let state =
+                    if accept { RequestState::Accepted } else { RequestState::Declined { reason } };
+                tell(&mut knowledge, &entities, req.from, request, state, now);
+                if !accept {
+                    if let Some(to) = escalation(&c, req) {
+                        escalate(
+                            &c,
+                            req,
+                            to,
+                            now,
+                            &mut events.0,
+                            &mut commands,
+                            e,
+                            &mut knowledge,
+                            &entities,
+                        );
+                        continue;
+                    }
+                } else if req.approval {
+                    permits.0.push(Permit {
+                        team: req.from,
+                        action: req.action.clone(),
+                        target: req.target.clone(),
+                        request,
+                    });
+                    // The approved team acts at once when it can; otherwise the approval
+                    // waits until it starts the action itself.
+                    if starter.can_start(
+                        &runs,
+                        &flags,
+                        req.from,
+                        &req.action,
+                        req.target.as_deref(),
+                    ) {
+                        permits.0.pop();
+                        starter.start(
+                            &mut commands,
+                            &mut events.0,
+                            (id, req.from),
+                            req.action.clone(),
+                            req.target.clone(),
+                            Some(request),
+                        );
+                    }
+                } else {
+                    starter.start(
                         &mut commands,
-                        &c,
-                        now,
-                        &entities,
-                        id,
                         &mut events.0,
-                        &mut teams,
-                        &facts,
-                        req.to,
+                        (id, req.to),
                         req.action.clone(),
                         req.target.clone(),
                         Some(request),
-                        (&mut rng, &sites),
                     );
                 }
+                gone.push(request);
                 commands.entity(e).despawn();
             }
             Command::Decide { inject, choice } => {
@@ -509,88 +660,207 @@ pub fn apply_commands(
     }
 }
 
+/// Tells the team that sent a request where it stands now.
+pub(super) fn tell(
+    knowledge: &mut Query<&mut Knowledge>,
+    entities: &Entities,
+    team: TeamIx,
+    request: RequestId,
+    state: RequestState,
+    now: Minutes,
+) {
+    let Some(&e) = entities.teams.get(team as usize) else { return };
+    let Ok(mut k) = knowledge.get_mut(e) else { return };
+    if let Some(s) = k.sent.iter_mut().rev().find(|s| s.id == request) {
+        s.state = state;
+        s.at = now;
+    }
+}
+
+/// Sends a request that was not approved on to the escalation team, as a request for the
+/// asking team to act; the asking team sees where it went.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn escalate(
+    c: &Compiled,
+    req: &PendingRequest,
+    to: TeamIx,
+    now: Minutes,
+    events: &mut Vec<Event>,
+    commands: &mut Commands,
+    e: Entity,
+    knowledge: &mut Query<&mut Knowledge>,
+    entities: &Entities,
+) {
+    let expires = now.saturating_add(c.scenario.engagement.request_expiry);
+    let to_id = c.teams[to as usize].id.clone();
+    events.push(Event::RequestEscalated {
+        id: req.id,
+        from: c.teams[req.to as usize].id.clone(),
+        to: to_id.clone(),
+    });
+    if let Some(&te) = entities.teams.get(req.from as usize)
+        && let Ok(mut k) = knowledge.get_mut(te)
+        && let Some(s) = k.sent.iter_mut().rev().find(|s| s.id == req.id)
+    {
+        s.to = to_id;
+        s.approval = true;
+        s.state = RequestState::Open { expires };
+        s.at = now;
+    }
+    commands.entity(e).insert(PendingRequest { to, expires, approval: true, ..req.clone() });
+}
+
+/// Starts actions: what the commands phase needs to put one under way.
+struct Starter<'a, 'w, 's> {
+    c: &'a Compiled,
+    now: Minutes,
+    entities: &'a Entities,
+    teams: &'a mut Query<'w, 's, &'static mut TeamState>,
+    facts: &'a mut Query<'w, 's, &'static mut SystemFacts>,
+    dirty: &'a mut Dirty,
+    rng: &'a mut SimRng,
+    sites: &'a SiteState,
+}
+
 /// A time between `least` and `most` minutes from the drill's random numbers, drawn only
 /// when the scenario gives a range (so a fixed time draws nothing).
 fn draw(rng: &mut SimRng, least: u32, most: u32) -> Minutes {
     if most > least { Minutes(rng.0.random_range(least..=most)) } else { Minutes(least) }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn start(
-    commands: &mut Commands,
-    c: &Compiled,
-    now: Minutes,
-    entities: &Entities,
-    id: u64,
-    events: &mut Vec<Event>,
-    teams: &mut Query<&mut TeamState>,
-    facts: &Query<&SystemFacts>,
-    team: TeamIx,
-    action: String,
-    target: Option<String>,
-    request: Option<u64>,
-    (rng, sites): (&mut SimRng, &SiteState),
-) {
-    let Some(def) = c.action(&action) else { return };
-    let mut duration = def.duration;
-    let mut backup = None;
-    if let Some(ix) = target.as_deref().and_then(|t| c.system(t)) {
-        let info = &c.systems[ix as usize];
-        let f = facts.get(entities.systems[ix as usize]).ok();
-        for effect in &def.effects {
-            match effect {
-                ActionEffect::FailOver => {
-                    if let Some((_, _, rto)) = info.replication {
-                        duration = duration.saturating_add(draw(rng, rto, info.rto_max));
+impl Starter<'_, '_, '_> {
+    /// Puts team `t`'s action under way: it takes the team's capacity until it completes,
+    /// and its target out of service meanwhile when its side effects say so.
+    fn start(
+        &mut self,
+        commands: &mut Commands,
+        events: &mut Vec<Event>,
+        (id, team): (u64, TeamIx),
+        action: String,
+        target: Option<String>,
+        request: Option<u64>,
+    ) {
+        let c = self.c;
+        let Some(def) = c.action(&action) else { return };
+        let mut duration = def.duration;
+        let mut backup = None;
+        let system = target.as_deref().and_then(|t| c.system(t));
+        if let Some(ix) = system {
+            let info = &c.systems[ix as usize];
+            let f = self.facts.get(self.entities.systems[ix as usize]).ok();
+            for effect in &def.effects {
+                match effect {
+                    ActionEffect::FailOver => {
+                        if let Some((_, _, rto)) = info.replication {
+                            duration = duration.saturating_add(draw(self.rng, rto, info.rto_max));
+                        }
                     }
-                }
-                ActionEffect::RestoreBackup => {
-                    // The newest surviving backup that can land somewhere: least data lost.
-                    if let Some(b) = f.and_then(|f| {
-                        f.backups
-                            .iter()
-                            .filter(|b| {
-                                !b.destroyed && restore_site(c, ix, f, &b.id, sites).is_some()
-                            })
-                            .max_by_key(|b| b.taken_at)
-                    }) {
-                        let most = info
-                            .backups
-                            .iter()
-                            .find(|x| x.id == b.id)
-                            .and_then(|x| x.restore_time_max)
-                            .map_or(b.restore_time.0, |m| m.0.max(b.restore_time.0));
-                        duration = duration.saturating_add(draw(rng, b.restore_time.0, most));
-                        backup = Some(b.id.clone());
+                    ActionEffect::RestoreBackup => {
+                        // The newest surviving backup that can land somewhere: least data lost.
+                        let sites = self.sites;
+                        if let Some(b) = f.and_then(|f| {
+                            f.backups
+                                .iter()
+                                .filter(|b| {
+                                    !b.destroyed && restore_site(c, ix, &f, &b.id, sites).is_some()
+                                })
+                                .max_by_key(|b| b.taken_at)
+                        }) {
+                            let most = info
+                                .backups
+                                .iter()
+                                .find(|x| x.id == b.id)
+                                .and_then(|x| x.restore_time_max)
+                                .map_or(b.restore_time.0, |m| m.0.max(b.restore_time.0));
+                            duration =
+                                duration.saturating_add(draw(self.rng, b.restore_time.0, most));
+                            backup = Some(b.id.clone());
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
         }
+        if let Ok(mut ts) = self.teams.get_mut(self.entities.teams[team as usize]) {
+            ts.busy += def.capacity;
+        }
+        let completes = self.now.saturating_add(Minutes(duration.0.max(1)));
+        events.push(Event::ActionStarted {
+            id,
+            team: c.teams[team as usize].id.clone(),
+            action: action.clone(),
+            target: target.clone(),
+            completes,
+            request,
+        });
+        let holds_service = system.is_some_and(|ix| match def.side_effects.out_of_service {
+            OutOfService::Never => false,
+            OutOfService::WhileRunning => true,
+            OutOfService::UnlessRedundant => !c.scenario.estate.systems[ix as usize].redundant,
+        });
+        if let (true, Some(ix)) = (holds_service, system) {
+            if let Ok(mut f) = self.facts.get_mut(self.entities.systems[ix as usize]) {
+                f.out_of_service += 1;
+            }
+            self.dirty.mark(ix);
+            events.push(Event::Disrupted {
+                system: c.systems[ix as usize].id.clone(),
+                action: action.clone(),
+                cause: Disruption::Maintenance { until: completes },
+            });
+        }
+        commands.spawn(ActionRun {
+            id,
+            team,
+            action,
+            target,
+            started: self.now,
+            completes,
+            capacity: def.capacity,
+            request,
+            backup,
+            holds_service,
+        });
     }
-    if let Ok(mut ts) = teams.get_mut(entities.teams[team as usize]) {
-        ts.busy += def.capacity;
+
+    /// Ends the hold an action had on its target's service (it was cancelled).
+    fn release(&mut self, target: Option<&str>) {
+        let Some(ix) = target.and_then(|t| self.c.system(t)) else { return };
+        if let Ok(mut f) = self.facts.get_mut(self.entities.systems[ix as usize]) {
+            f.out_of_service = f.out_of_service.saturating_sub(1);
+        }
+        self.dirty.mark(ix);
     }
-    let completes = now.saturating_add(Minutes(duration.0.max(1)));
-    events.push(Event::ActionStarted {
-        id,
-        team: c.teams[team as usize].id.clone(),
-        action: action.clone(),
-        target: target.clone(),
-        completes,
-        request,
-    });
-    commands.spawn(ActionRun {
-        id,
-        team,
-        action,
-        target,
-        started: now,
-        completes,
-        capacity: def.capacity,
-        request,
-        backup,
-    });
+
+    /// Whether team `t` can start an approved action right now: capacity free, not already
+    /// running it, and the action's preconditions hold on its target.
+    fn can_start(
+        &self,
+        runs: &Query<(Entity, &ActionRun)>,
+        flags: &Flags,
+        t: TeamIx,
+        action: &str,
+        target: Option<&str>,
+    ) -> bool {
+        let c = self.c;
+        let Some(def) = c.action(action) else { return false };
+        let busy = self.teams.get(self.entities.teams[t as usize]).map_or(u32::MAX, |ts| ts.busy);
+        let room = busy.saturating_add(def.capacity) <= c.teams[t as usize].capacity;
+        let running = runs
+            .iter()
+            .any(|(_, r)| r.team == t && r.action == action && r.target.as_deref() == target);
+        let ready = match target.and_then(|x| c.system(x)) {
+            Some(ix) => self.facts.get(self.entities.systems[ix as usize]).is_ok_and(|f| {
+                check_requirements(c, def, ix, &f, &flags.0).is_ok()
+                    && check_host(c, def, ix, &f, self.sites).is_ok()
+            }),
+            None => def.requires.iter().all(|r| match r {
+                Requirement::Flag(flag) => flags.0.contains(flag),
+                _ => true,
+            }),
+        };
+        room && !running && ready
+    }
 }
 
 /// Applies a triage: the verdict goes into the team's knowledge and the log (with the truth
@@ -634,5 +904,6 @@ fn triage(
         capacity: 1,
         request: None,
         backup: None,
+        holds_service: false,
     });
 }

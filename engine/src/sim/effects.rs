@@ -15,6 +15,11 @@ use crate::scenario::{ActionEffect, Logging, Minutes, Noticed, SystemState};
 #[derive(Debug, Clone, Default, Resource)]
 pub struct TickEvents(pub Vec<Event>);
 
+/// C2 blocks that cut a system's own outbound traffic, by when the block is narrowed to the
+/// attacker's endpoints: (until, system), soonest first.
+#[derive(Debug, Clone, Default, Resource)]
+pub struct EgressCuts(pub Vec<(Minutes, SysIx)>);
+
 /// Systems whose availability must be settled this tick, and those whose attacker presence
 /// may have changed: the phases that change a system say so, so settling and the presence
 /// record visit what changed rather than the whole estate.
@@ -287,12 +292,18 @@ pub fn apply_to_system(
             facts.evidence.collected = false;
             facts.rebuilt_at = Some(ctx.now);
             facts.forced_down = false;
-            if facts.encrypted || facts.corrupted {
+            // A rebuilt host holding business data has none until it is restored (unless
+            // the scenario says its rebuilds keep the data disks).
+            let loses_data =
+                ctx.compiled.action(ctx.action).is_none_or(|d| d.side_effects.loses_data);
+            if facts.encrypted || facts.corrupted || loses_data {
+                facts.wiped =
+                    info.data_gb > 0.0 && (loses_data || facts.encrypted || facts.corrupted);
                 facts.encrypted = false;
                 facts.corrupted = false;
-                // A rebuilt host holding business data has none until it is restored.
-                facts.wiped = info.data_gb > 0.0;
             }
+            // The rebuilt host has new secrets of its own.
+            facts.stale_credentials = false;
         }
         ActionEffect::Repair => {
             facts.hardware_failed = false;
@@ -328,6 +339,7 @@ pub fn apply_to_system(
         }
         ActionEffect::Investigate | ActionEffect::ShareFinding => {}
         ActionEffect::SetFlag(flag) => set_flag(ctx.flags, flag, ctx.events),
+        ActionEffect::Reconfigure => facts.stale_credentials = false,
     }
     moved(sites, info.site, before, placed_site(info, facts));
     ctx.dirty.mark(ix);

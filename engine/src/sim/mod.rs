@@ -10,6 +10,7 @@ mod commands;
 mod conditions;
 mod detect;
 mod effects;
+mod engagement;
 mod objectives;
 mod presence;
 mod propagate;

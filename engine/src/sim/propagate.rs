@@ -133,6 +133,8 @@ pub fn runs(info: &SystemInfo, f: &SystemFacts, site_down: &[u32]) -> bool {
         && !f.wiped
         && !f.corrupted
         && !f.forced_down
+        && f.out_of_service == 0
+        && !f.stale_credentials
 }
 
 /// The zone a system runs in now: its own, or the first zone of the site it runs at.

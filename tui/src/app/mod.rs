@@ -111,6 +111,8 @@ pub enum InputPurpose {
     Note,
     /// Review: a drill time to jump to.
     GoTo,
+    /// Why the team declines this request (the asking team sees it).
+    DeclineReason(tabletop_engine::model::RequestId),
 }
 
 /// Everything the user can do; keys and mouse map onto these.
@@ -154,6 +156,8 @@ pub enum Action {
     Accept,
     /// Decline the selected request.
     Decline,
+    /// Take back a request the team sent.
+    Withdraw,
     /// Cancel the selected action in progress.
     Cancel,
     /// Facilitator: write a note.
@@ -415,6 +419,11 @@ impl App {
                     self.overlay = Some(Overlay::Input { purpose, text });
                 }
                 Action::Enter => {
+                    if let InputPurpose::DeclineReason(request) = purpose {
+                        let reason = text.trim().to_owned();
+                        let command = Command::Answer { request, accept: false, reason };
+                        self.send(command, &format!("decline request #{request}"));
+                    }
                     if purpose == InputPurpose::Note && !text.trim().is_empty() {
                         self.send(Command::Note { text: text.trim().to_owned() }, "note");
                     }
@@ -594,18 +603,41 @@ impl App {
                 let req =
                     s.view.as_ref().and_then(|v| v.requests_in.get(s.sel("requests")).cloned());
                 match req {
+                    // A decline asks why first: the team that asked sees the reason.
+                    Some(r) if action == Action::Decline => {
+                        self.overlay = Some(Overlay::Input {
+                            purpose: InputPurpose::DeclineReason(r.id),
+                            text: String::new(),
+                        });
+                    }
                     Some(r) => {
-                        let accept = action == Action::Accept;
                         let label = format!(
-                            "{} request #{} ({} {})",
-                            if accept { "accept" } else { "decline" },
+                            "accept request #{} ({} {})",
                             r.id,
                             r.action,
                             r.target.clone().unwrap_or_default()
                         );
-                        self.send(Command::Answer { request: r.id, accept }, &label);
+                        let command =
+                            Command::Answer { request: r.id, accept: true, reason: String::new() };
+                        self.send(command, &label);
                     }
-                    None => self.message = "no request to answer".into(),
+                    None => self.message = "select a request sent to your team".into(),
+                }
+            }
+            Action::Withdraw if s.pane == Pane::Requests => {
+                let open = s.view.as_ref().and_then(|v| {
+                    let ix = s.sel("requests").checked_sub(v.requests_in.len())?;
+                    v.sent.iter().rev().nth(ix).cloned()
+                });
+                match open {
+                    Some(r)
+                        if matches!(r.state, tabletop_engine::model::RequestState::Open { .. }) =>
+                    {
+                        let label = format!("withdraw request #{}", r.id);
+                        self.send(Command::Withdraw { request: r.id }, &label);
+                    }
+                    Some(r) => self.message = format!("request #{} is {} already", r.id, r.state),
+                    None => self.message = "select a request your team sent".into(),
                 }
             }
             Action::Cancel if s.pane == Pane::Running => {
@@ -664,24 +696,17 @@ impl App {
                 let mut items = Vec::new();
                 let catalogue = tabletop_engine::scenario::resolve_actions(&scenario);
                 for a in catalogue.iter().filter(|a| view.actions.contains(&a.id)) {
-                    let command = match a.target {
-                        TargetKind::System => {
-                            Command::Start { action: a.id.clone(), target: Some(sys.id.clone()) }
-                        }
-                        TargetKind::Organisation => {
-                            Command::Start { action: a.id.clone(), target: None }
-                        }
+                    let target = match a.target {
+                        TargetKind::System => Some(sys.id.clone()),
+                        TargetKind::Organisation => None,
                         _ => continue,
                     };
                     let label = match a.target {
                         TargetKind::System => format!("{} {}", a.name, sys.id),
                         _ => a.name.clone(),
                     };
-                    items.push(MenuItem {
-                        disabled: knowable_refusal(s, &command),
-                        label,
-                        command,
-                    });
+                    let command = Command::Start { action: a.id.clone(), target, overrule: false };
+                    items.extend(start_items(s, &team, label, command));
                 }
                 for other in scenario.teams.iter().filter(|t| t.id != team) {
                     for a in catalogue
@@ -693,6 +718,7 @@ impl App {
                             action: a.id.clone(),
                             target: Some(sys.id.clone()),
                             note: String::new(),
+                            approval: false,
                         };
                         items.push(MenuItem {
                             label: format!(
@@ -739,6 +765,41 @@ impl App {
 
 /// Why a command would be refused, when the seat could know it without trying: permission,
 /// capacity, duplicates. Preconditions on the system are learned by trying, as in life.
+/// The menu items for starting an action: the action itself, or, where the rules of
+/// engagement want an approval, a request for it (showing what the outage costs) and the
+/// override where the rules allow one.
+fn start_items(s: &mut Session, team: &str, label: String, command: Command) -> Vec<MenuItem> {
+    let seat = s.seat.clone();
+    let Command::Start { action, target, .. } = &command else { return Vec::new() };
+    let Err(tabletop_engine::Rejection::NeedsApproval { approver, cost_per_hour, overrule_cost }) =
+        s.drill.check(&seat, &command)
+    else {
+        return vec![MenuItem { disabled: knowable_refusal(s, &command), label, command }];
+    };
+    let ask = Command::Request {
+        to: approver.clone(),
+        action: action.clone(),
+        target: target.clone(),
+        note: format!("{team} asks approval"),
+        approval: true,
+    };
+    let mut items = vec![MenuItem {
+        label: format!("{label}: ask {approver} to approve (outage {cost_per_hour}/h)"),
+        disabled: knowable_refusal(s, &ask),
+        command: ask,
+    }];
+    if let Some(cost) = overrule_cost {
+        let command =
+            Command::Start { action: action.clone(), target: target.clone(), overrule: true };
+        items.push(MenuItem {
+            label: format!("{label}: override the rules without {approver} (costs {cost})"),
+            disabled: knowable_refusal(s, &command),
+            command,
+        });
+    }
+    items
+}
+
 fn knowable_refusal(s: &mut Session, command: &Command) -> Option<String> {
     let seat = s.seat.clone();
     match s.drill.check(&seat, command) {
@@ -767,7 +828,7 @@ fn pane_len(s: &Session, facilitator: bool) -> usize {
     match s.pane {
         Pane::Estate => s.visible_systems().len(),
         Pane::Inbox => v.map_or(0, |v| v.inbox.len()),
-        Pane::Requests => v.map_or(0, |v| v.requests_in.len()),
+        Pane::Requests => v.map_or(0, |v| v.requests_in.len() + v.sent.len()),
         Pane::Running => v.map_or(0, |v| v.running.len()),
     }
 }

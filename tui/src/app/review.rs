@@ -217,7 +217,8 @@ mod tests {
         // The second command, changed into one the engine refuses.
         let (i, at, id) = commands[1];
         if let Some(Body::Command { command, .. }) = records.get_mut(i) {
-            *command = Command::Start { action: "no-such-action".into(), target: None };
+            *command =
+                Command::Start { action: "no-such-action".into(), target: None, overrule: false };
         }
         let recorded_started = started(
             &records

@@ -295,7 +295,11 @@ fn measure(
                     orders.push(("investigate", id));
                 }
                 for (action, target) in orders {
-                    let command = Command::Start { action: action.into(), target: Some(target) };
+                    let command = Command::Start {
+                        action: action.into(),
+                        target: Some(target),
+                        overrule: false,
+                    };
                     let t = Instant::now();
                     let result = drill.submit(&s.seat, command);
                     submitting += t.elapsed();

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, List, ListItem, ListState, Paragraph, Wrap};
-use tabletop_engine::model::{InboxItem, Verdict};
+use tabletop_engine::model::{InboxItem, RequestState, Verdict};
 use tabletop_engine::scenario::{Role, alert_summary};
 use tabletop_engine::view::SeatView;
 
@@ -256,10 +256,16 @@ fn render_requests(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, the
         .requests_in
         .iter()
         .map(|r| {
+            let what = if r.approval { "asks approval to" } else { "asks you to" };
+            let cost = if r.cost_per_hour > 0 {
+                format!(", outage ~{}/h", r.cost_per_hour)
+            } else {
+                String::new()
+            };
             ListItem::new(Line::from(vec![
                 Span::styled("← ", theme.bad()),
                 Span::raw(format!(
-                    "{} asks: {} {} (a/d, expires {})",
+                    "{} {what} {} {}{cost} (a/d, expires {})",
                     r.from,
                     r.action,
                     r.target.clone().unwrap_or_default(),
@@ -268,15 +274,30 @@ fn render_requests(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, the
             ]))
         })
         .collect();
-    items.extend(v.requests_out.iter().map(|r| {
+    // What the team asked, newest first, with every answer it got.
+    items.extend(v.sent.iter().rev().map(|r| {
+        let open = matches!(r.state, RequestState::Open { .. });
+        let style = match r.state {
+            RequestState::Declined { .. } | RequestState::Expired => theme.bad(),
+            _ if open => Style::default(),
+            _ => theme.dim(),
+        };
         ListItem::new(Line::styled(
-            format!("→ asked {}: {} {}", r.to, r.action, r.target.clone().unwrap_or_default()),
-            theme.dim(),
+            format!(
+                "→ {} {}{} {}: {}{}",
+                r.to,
+                if r.approval { "to approve " } else { "" },
+                r.action,
+                r.target.clone().unwrap_or_default(),
+                r.state,
+                if open { " (w: withdraw)" } else { "" }
+            ),
+            style,
         ))
     }));
-    let mut state = ListState::default().with_selected(
-        (s.pane == Pane::Requests && !v.requests_in.is_empty()).then(|| s.sel("requests")),
-    );
+    let rows = v.requests_in.len() + v.sent.len();
+    let mut state = ListState::default()
+        .with_selected((s.pane == Pane::Requests && rows > 0).then(|| s.sel("requests")));
     frame.render_stateful_widget(
         List::new(items)
             .block(block(

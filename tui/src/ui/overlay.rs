@@ -94,6 +94,7 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
                 InputPurpose::Filter => " filter the estate — Enter keeps, Esc clears ",
                 InputPurpose::Note => " note for the drill record — Enter saves, Esc drops ",
                 InputPurpose::GoTo => " go to drill time (02:30) — Enter jumps, Esc cancels ",
+                InputPurpose::DeclineReason(_) => " why decline? — Enter sends, Esc keeps it open ",
             };
             let rect = centred(area, 70, 3);
             frame.render_widget(Clear, rect);

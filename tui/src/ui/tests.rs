@@ -46,9 +46,14 @@ fn drill(mode: SeatMode, until: Minutes) -> App {
     app.screen = Screen::Drill;
     let s = app.session.as_mut().expect("session");
     let it = Seat::Team("it".into());
-    let _ = s
-        .drill
-        .submit(&it, Command::Start { action: "isolate".into(), target: Some("ws-it01".into()) });
+    let _ = s.drill.submit(
+        &it,
+        Command::Start {
+            action: "isolate".into(),
+            target: Some("ws-it01".into()),
+            overrule: false,
+        },
+    );
     let _ = s.drill.submit(
         &Seat::Team("security".into()),
         Command::Request {
@@ -56,6 +61,7 @@ fn drill(mode: SeatMode, until: Minutes) -> App {
             action: "reimage".into(),
             target: Some("ws-hr01".into()),
             note: "phishing victim".into(),
+            approval: false,
         },
     );
     s.drill.advance_to(until);

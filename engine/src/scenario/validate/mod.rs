@@ -5,6 +5,7 @@
 mod adversary;
 mod conditions;
 mod dead_stages;
+mod engagement;
 mod estate;
 mod flags;
 mod ids;
@@ -47,6 +48,7 @@ pub(crate) fn validate(scenario: &Scenario, text: &str) -> Vec<Diagnostic> {
     ctx.check_estate();
     ctx.check_dependency_cycles();
     ctx.check_teams_and_actions();
+    ctx.check_engagement();
     ctx.check_adversary();
     ctx.check_events();
     ctx.check_injects();

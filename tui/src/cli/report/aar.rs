@@ -1,6 +1,7 @@
 //! The after-action report as a [`Document`], in the shape of an HSEEP after-action report
 //! and improvement plan: what each section says, decided once for every format.
 
+use tabletop_engine::model::Disruption;
 use tabletop_engine::score::{
     CostBasis, ExpectationOutcome, ObjectiveStatus, Report, RequestOutcome, Score, Stint, money,
 };
@@ -240,6 +241,7 @@ fn metrics(r: &Report) -> Part<'_> {
     blocks.extend(critical_services(r));
     blocks.extend(cost(r));
     blocks.extend(requests(r));
+    blocks.extend(engagement(r));
     blocks.extend(injects(r));
     blocks.extend(isolations(r));
     ("Metrics", blocks)
@@ -330,27 +332,99 @@ fn requests(r: &Report) -> Vec<Block<'_>> {
     if requests.is_empty() {
         return Vec::new();
     }
-    let mut table =
-        Table::new(&["#", "From", "To", "Asked", "Phase", "Sent", "Outcome", "Response time"]);
+    let mut table = Table::new(&[
+        "#",
+        "From",
+        "To",
+        "Asked",
+        "Outage/h",
+        "Phase",
+        "Sent",
+        "Outcome",
+        "Response time",
+    ]);
     for q in requests {
         let (tone, word) = match q.outcome {
-            RequestOutcome::Accepted => (Tone::Good, "accepted"),
-            RequestOutcome::Declined => (Tone::Bad, "declined"),
-            RequestOutcome::Expired => (Tone::Bad, "expired"),
-            RequestOutcome::Open => (Tone::Unsettled, "open"),
+            RequestOutcome::Accepted => (Tone::Good, "accepted".to_owned()),
+            RequestOutcome::Declined if q.reason.is_empty() => (Tone::Bad, "declined".to_owned()),
+            RequestOutcome::Declined => (Tone::Bad, format!("declined: {}", q.reason)),
+            RequestOutcome::Expired => (Tone::Bad, "expired".to_owned()),
+            RequestOutcome::Open => (Tone::Unsettled, "open".to_owned()),
+            RequestOutcome::Withdrawn => (Tone::Unsettled, "withdrawn".to_owned()),
         };
+        let mut outcome = vec![status(tone, word)];
+        if !q.escalated_to.is_empty() {
+            outcome.push(text(format!(" (escalated to {})", q.escalated_to.join(", then "))));
+        }
+        let asked = with_target(&q.action, q.target.as_deref());
         table.row(vec![
             plain(q.id.to_string()),
             plain(&q.from),
             plain(&q.to),
-            plain(with_target(&q.action, q.target.as_deref())),
+            plain(if q.approval { format!("approve: {asked}") } else { asked }),
+            plain(if q.cost_per_hour > 0 { cur(r, q.cost_per_hour) } else { "—".to_owned() }),
             vec![Inline::Phase(q.phase)],
             plain(clock(q.sent)),
-            vec![status(tone, word)],
+            outcome,
             plain(opt_span(q.response_time)),
         ]);
     }
-    vec![Block::Subheading("Requests between teams"), Block::Table(table)]
+    let mut blocks = vec![Block::Subheading("Requests between teams"), Block::Table(table)];
+    let answered: Vec<u32> = requests.iter().filter_map(|q| q.response_time).collect();
+    let escalated = requests.iter().filter(|q| !q.escalated_to.is_empty()).count();
+    let mut summary = vec![text(format!("{} of {} answered", answered.len(), requests.len()))];
+    if !answered.is_empty() {
+        let mean = answered.iter().map(|&m| u64::from(m)).sum::<u64>() / answered.len() as u64;
+        summary.push(text(format!(
+            ", in {} on average (slowest {})",
+            opt_span(Some(u32::try_from(mean).unwrap_or(u32::MAX))),
+            opt_span(answered.iter().copied().max())
+        )));
+    }
+    summary.push(text(format!("; {escalated} escalated.")));
+    blocks.push(Block::Paragraph(summary));
+    blocks
+}
+
+/// Actions taken against the rules of engagement, and what the response actions cost the
+/// business besides their time (their side effects).
+fn engagement(r: &Report) -> Vec<Block<'_>> {
+    let mut blocks = Vec::new();
+    let d = &r.detail;
+    if !d.overrules.is_empty() {
+        let mut table = Table::new(&["When", "Team", "Action", "Without approval of", "Cost"]);
+        for o in &d.overrules {
+            table.row(vec![
+                plain(clock(o.at)),
+                plain(&o.team),
+                plain(with_target(&o.action, o.target.as_deref())),
+                plain(&o.approver),
+                vec![status(Tone::Bad, cur(r, o.cost))],
+            ]);
+        }
+        blocks.push(Block::Subheading("Actions against the rules of engagement"));
+        blocks.push(Block::Table(table));
+    }
+    if !d.disruptions.is_empty() {
+        let mut table = Table::new(&["When", "System", "By", "Price"]);
+        for x in &d.disruptions {
+            let price = match &x.cause {
+                Disruption::Maintenance { until } => {
+                    format!("out of service until {}", clock(until.0))
+                }
+                Disruption::CredentialReset { credential } => {
+                    format!("locked out ({credential} reset) until reconfigured")
+                }
+                Disruption::EgressCut { until } => {
+                    format!("own outbound traffic cut until {}", clock(until.0))
+                }
+            };
+            table.row(vec![plain(clock(x.at)), plain(&x.system), plain(&x.action), plain(price)]);
+        }
+        blocks.push(Block::Subheading("What the response actions cost"));
+        blocks.push(Block::Table(table));
+    }
+    blocks
 }
 
 fn injects(r: &Report) -> Vec<Block<'_>> {
