@@ -106,6 +106,10 @@ pub enum PlayCommand {
         /// Why.
         #[serde(default)]
         note: String,
+        /// Ask `to` to approve that the team takes the action itself, as the rules of
+        /// engagement want (default false: ask `to` to take it).
+        #[serde(default)]
+        approval: bool,
     },
     /// Accept every open request addressed to the team.
     AcceptRequests,
@@ -341,13 +345,15 @@ impl PlaybookRunner {
                         overrule: false,
                     }]
                 }
-                PlayCommand::Request { to, action, target, note } => vec![Command::Request {
-                    to: to.clone(),
-                    action: action.clone(),
-                    target: target.clone(),
-                    note: note.clone(),
-                    approval: false,
-                }],
+                PlayCommand::Request { to, action, target, note, approval } => {
+                    vec![Command::Request {
+                        to: to.clone(),
+                        action: action.clone(),
+                        target: target.clone(),
+                        note: note.clone(),
+                        approval: *approval,
+                    }]
+                }
                 PlayCommand::AcceptRequests | PlayCommand::DeclineRequests => view
                     .iter()
                     .flat_map(|v| v.requests_in.iter())

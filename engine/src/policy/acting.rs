@@ -28,6 +28,7 @@ pub(super) enum Need {
     FailBack,
     Repair,
     Restart,
+    Reconfigure,
 }
 
 impl Need {
@@ -46,6 +47,7 @@ impl Need {
             Need::FailBack => ActionEffect::FailBack,
             Need::Repair => ActionEffect::Repair,
             Need::Restart => ActionEffect::PowerOn,
+            Need::Reconfigure => ActionEffect::Reconfigure,
         }
     }
 }

@@ -41,6 +41,9 @@ pub(super) struct Memory {
     /// Recovery actions tried on it in the current outage, and when the last completed.
     pub(super) recovery: Vec<Need>,
     pub(super) recovered_at: Option<Minutes>,
+    /// A credential it uses was reset: it needs reconfiguring (the team that reset it knows
+    /// which systems use it).
+    pub(super) locked_out: bool,
 }
 
 /// An action of ours in progress.
@@ -161,6 +164,16 @@ impl Bot {
                         }
                     }
                 }
+                Event::Disrupted {
+                    system,
+                    cause: crate::model::Disruption::CredentialReset { .. },
+                    ..
+                } => {
+                    if let Some(&s) = self.estate.index.get(system) {
+                        self.memory[s].locked_out = true;
+                    }
+                    all = true;
+                }
                 Event::DecisionTaken { .. } => {
                     all = true;
                     gates = true;
@@ -213,7 +226,9 @@ impl Bot {
                 ActionEffect::Reimage => {
                     m.evicted = Some(at);
                     m.evidence = Evidence::Gone;
+                    m.locked_out = false;
                 }
+                ActionEffect::Reconfigure => m.locked_out = false,
                 ActionEffect::RestoreBackup | ActionEffect::PowerOff => {
                     m.evidence = Evidence::Gone;
                 }

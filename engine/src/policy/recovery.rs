@@ -64,9 +64,10 @@ impl Bot {
                 _ => {}
             }
             // One recovery at a time, and time for it to show before the next.
-            let recovering = [Need::Restore, Need::FailOver, Need::Repair, Need::Restart]
-                .into_iter()
-                .any(|need| self.busy_with(need, s));
+            let recovering =
+                [Need::Restore, Need::FailOver, Need::Repair, Need::Restart, Need::Reconfigure]
+                    .into_iter()
+                    .any(|need| self.busy_with(need, s));
             let settling =
                 self.memory[s].recovered_at.is_some_and(|r| now.0 < r.0.saturating_add(SETTLE));
             if recovering || settling {
@@ -84,6 +85,7 @@ impl Bot {
                 .count()
                 >= 2;
             let order: &[Need] = match state {
+                _ if self.memory[s].locked_out => &[Need::Reconfigure],
                 Some(SystemState::Encrypted | SystemState::Destroyed) => {
                     &[Need::Restore, Need::FailOver]
                 }

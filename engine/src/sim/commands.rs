@@ -592,25 +592,7 @@ pub fn apply_commands(
                         target: req.target.clone(),
                         request,
                     });
-                    // The approved team acts at once when it can; otherwise the approval
-                    // waits until it starts the action itself.
-                    if starter.can_start(
-                        &runs,
-                        &flags,
-                        req.from,
-                        &req.action,
-                        req.target.as_deref(),
-                    ) {
-                        permits.0.pop();
-                        starter.start(
-                            &mut commands,
-                            &mut events.0,
-                            (id, req.from),
-                            req.action.clone(),
-                            req.target.clone(),
-                            Some(request),
-                        );
-                    }
+                    // The approved action starts as soon as the team can take it (below).
                 } else {
                     starter.start(
                         &mut commands,
@@ -656,6 +638,26 @@ pub fn apply_commands(
             Command::SeatPlayer { team, player } => {
                 events.0.push(Event::SeatPlayer { team, player });
             }
+        }
+    }
+    // Approved actions start once their team has room and their preconditions hold, under
+    // the id of the request that asked (no other action has it), oldest approval first.
+    let mut i = 0;
+    while i < permits.0.len() {
+        let p = &permits.0[i];
+        if starter.can_start(&runs, &flags, p.team, &p.action, p.target.as_deref()) {
+            let p = permits.0.remove(i);
+            let (action, target) = (p.action, p.target);
+            starter.start(
+                &mut commands,
+                &mut events.0,
+                (p.request, p.team),
+                action,
+                target,
+                Some(p.request),
+            );
+        } else {
+            i += 1;
         }
     }
 }

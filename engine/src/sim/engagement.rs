@@ -5,8 +5,8 @@
 use bevy_ecs::prelude::*;
 
 use super::blast::blast_radius;
-use crate::model::{Compiled, PendingRequest, Rejection, RequestId, TeamIx};
-use crate::scenario::{EngagementRule, Scope, TargetKind};
+use crate::model::{Compiled, PendingRequest, Rejection, RequestId, SysIx, TeamIx};
+use crate::scenario::{ActionEffect, EngagementRule, OutOfService, Scope, TargetKind};
 
 /// Approvals granted and not yet used: the team may take the action on the target once.
 #[derive(Debug, Clone, Default, Resource)]
@@ -34,16 +34,38 @@ impl Permits {
     }
 }
 
-/// What the outage an action on this target causes is expected to cost per hour: the
-/// target and everything that goes down with it when it is cut off (the blast radius).
-/// Zero for targets that are not systems.
+/// What the outage an action on this target causes is expected to cost per hour. An action
+/// that takes the target out (isolating, powering off, a rebuild, work that holds it out of
+/// service) costs the target and everything that goes down with it (the blast radius); a
+/// credential reset that locks users out costs what those users are worth; anything else
+/// costs nothing. Zero for targets that are not systems.
 pub fn outage_cost(c: &Compiled, action: &str, target: Option<&str>) -> u64 {
-    let system = c.action(action).filter(|d| d.target == TargetKind::System).and(target);
-    let Some(ix) = system.and_then(|t| c.system(t)) else { return 0 };
-    blast_radius(c, ix)
-        .into_iter()
-        .map(|s| c.systems[s as usize].criticality)
-        .fold(0u64, u64::saturating_add)
+    let Some(def) = c.action(action).filter(|d| d.target == TargetKind::System) else { return 0 };
+    let Some(ix) = target.and_then(|t| c.system(t)) else { return 0 };
+    let worth = |s: SysIx| c.systems[s as usize].criticality;
+    let takes_out = def.effects.iter().any(|e| {
+        matches!(e, ActionEffect::Isolate | ActionEffect::PowerOff | ActionEffect::Reimage)
+    }) || match def.side_effects.out_of_service {
+        OutOfService::Never => false,
+        OutOfService::WhileRunning => true,
+        OutOfService::UnlessRedundant => !c.scenario.estate.systems[ix as usize].redundant,
+    };
+    if takes_out {
+        return blast_radius(c, ix).into_iter().map(worth).fold(0u64, u64::saturating_add);
+    }
+    if def.side_effects.breaks_users && def.effects.contains(&ActionEffect::ResetCredentials) {
+        let id = &c.systems[ix as usize].id;
+        return c
+            .scenario
+            .estate
+            .credentials
+            .iter()
+            .filter(|cr| &cr.issuer == id)
+            .flat_map(|cr| cr.used_by.iter().filter_map(|u| c.system(u)))
+            .map(worth)
+            .fold(0u64, u64::saturating_add);
+    }
+    0
 }
 
 /// The first rule of engagement that covers team `t` taking `action` on `target`.
