@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Compiled, SysIx};
 use crate::scenario::{
-    ActionDef, ActionEffect, Consequence, Requirement, Scenario, Stake, SystemKind, TargetKind,
-    resolve_actions,
+    ActionDef, ActionEffect, Consequence, OutOfService, Requirement, Scenario, Stake, SystemKind,
+    TargetKind, resolve_actions,
 };
 use crate::sim::blast_radius;
 
@@ -187,7 +187,8 @@ impl Estate {
     }
 
     /// The team's best action for a need on a system: one that has the effect and applies
-    /// to the system's kind; for a rebuild, one that also patches; then the one with the
+    /// to the system's kind; for a rebuild, one that also patches; then the one whose side
+    /// effects cost least (no outage while it runs, no data lost), then the one with the
     /// fewest other effects, then the quickest.
     pub(super) fn pick(&self, team: usize, need: Need, system: usize) -> Option<usize> {
         let effect = need.effect();
@@ -203,7 +204,11 @@ impl Estate {
             })
             .min_by_key(|(_, a)| {
                 let patches = need == Need::Evict && a.effects.contains(&ActionEffect::Patch);
-                (!patches, a.effects.len(), a.duration, a.id.clone())
+                let s = &a.side_effects;
+                let price = u8::from(s.out_of_service != OutOfService::Never)
+                    + u8::from(s.loses_data)
+                    + u8::from(s.breaks_users);
+                (!patches, price, a.effects.len(), a.duration, a.id.clone())
             })
             .map(|(i, _)| i)
     }
