@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::drill::Drill;
-use crate::model::{Command, Seat};
+use crate::model::{Command, Event, Player, Seat};
 use crate::scenario::load::{RonFile, parse_ron};
 use crate::scenario::locate::{Seg, SpanTree};
 use crate::scenario::validate::closest;
@@ -307,16 +307,50 @@ fn validate(p: &Playbook, s: &Scenario, text: &str) -> Vec<Diagnostic> {
 pub struct PlaybookRunner {
     steps: Vec<Step>,
     done: Vec<bool>,
+    /// The name the log records it under as every seat's player, until it has said so.
+    hand_over: Option<String>,
 }
 
 impl PlaybookRunner {
     /// Prepares to play `playbook`.
     pub fn new(playbook: &Playbook) -> Self {
-        PlaybookRunner { steps: playbook.steps.clone(), done: vec![false; playbook.steps.len()] }
+        PlaybookRunner {
+            steps: playbook.steps.clone(),
+            done: vec![false; playbook.steps.len()],
+            hand_over: None,
+        }
+    }
+
+    /// Plays as `name` (the playbook's file name without `.ron`): before its first step it
+    /// records, as the facilitator, that it plays every team's seat not already its own, so
+    /// the log and the report say who played. Re-running it from the start (resume)
+    /// records the same.
+    #[must_use]
+    pub fn playing_as(mut self, name: &str) -> Self {
+        self.hand_over = Some(name.to_owned());
+        self
+    }
+
+    /// Hands every seat to the playbook, once.
+    fn take_seats(&mut self, drill: &mut Drill) {
+        let Some(name) = self.hand_over.take() else { return };
+        let player = Player::Playbook(name);
+        let teams: Vec<String> = drill.scenario().teams.iter().map(|t| t.id.clone()).collect();
+        for team in teams {
+            let mine = drill.events_since(0).iter().rev().find_map(|e| match &e.event {
+                Event::SeatPlayer { team: t, player: p } if *t == team => Some(p == &player),
+                _ => None,
+            });
+            if mine != Some(true) {
+                let command = Command::SeatPlayer { team, player: player.clone() };
+                let _ = drill.submit(&Seat::Facilitator, command);
+            }
+        }
     }
 
     /// Submits every step that is due before the drill's next tick.
     pub fn before_tick(&mut self, drill: &mut Drill) {
+        self.take_seats(drill);
         let now = drill.now();
         for i in 0..self.steps.len() {
             if self.done[i] || self.steps[i].at > now {

@@ -116,7 +116,8 @@ fn a_seat_handed_to_a_bot_and_taken_back_is_played_by_each_in_turn() {
         Command::SeatPlayer { team: "it".into(), player: Player::Bot(Policy::Coordinated) };
     d.submit(&Seat::Facilitator, to_bot).unwrap();
     assert!(bot.set_seat("it", true));
-    while d.now() < Minutes(4 * 60) {
+    // Until IT sees the encryption at 09:38 it has nothing of its own to act on.
+    while d.now() < Minutes(11 * 60) {
         bot.step(&mut d);
         d.advance(1);
     }
@@ -145,7 +146,7 @@ fn a_seat_handed_to_a_bot_and_taken_back_is_played_by_each_in_turn() {
         vec![
             Stint { from: 0, player: Player::Person },
             Stint { from: 60, player: Player::Bot(Policy::Coordinated) },
-            Stint { from: 240, player: Player::Person },
+            Stint { from: 660, player: Player::Person },
         ]
     );
 }
@@ -160,4 +161,95 @@ fn only_the_facilitator_hands_seats_and_only_to_teams_that_exist() {
         d.submit(&Seat::Facilitator, hand("legal")),
         Err(Rejection::UnknownSeat("legal".into()))
     );
+}
+
+/// Security's alerts name credential theft on dc01 from 00:20 to 00:50; IT may reset dc01's
+/// credentials but receives no alerts. Nothing else happens that IT could see.
+const LEAK: &str = r#"Scenario(
+    format: 1,
+    meta: (id: "leak", title: "Leak", kind: Breach, summary: "Credential theft only security sees.",
+        briefing: "Watch the alerts.", duration: "4h"),
+    estate: (
+        sites: [(id: "hq", name: "HQ")],
+        zones: [(id: "corp", name: "Corporate", site: "hq", internet_facing: true)],
+        systems: [
+            (id: "ws01", name: "Workstation", kind: Workstation, zone: "corp"),
+            (id: "dc01", name: "Domain controller", kind: DomainController, zone: "corp",
+                criticality: 1000, controls: (edr: true, logging: Full, mfa: false)),
+        ],
+        credentials: [(id: "cred-admin", name: "Domain admin", issuer: "dc01", privilege: Domain)],
+    ),
+    teams: [
+        (id: "it", name: "IT", role: ItOps, capacity: 2, actions: ["reset_credentials"],
+            visibility: (monitoring: true, alerts: false)),
+        (id: "security", name: "Security", role: Security, capacity: 2,
+            actions: ["investigate"], visibility: (monitoring: false, alerts: true)),
+    ],
+    adversary: Some((name: "Crew", stages: [
+        (id: "phish", name: "Phishing", technique: "T1566.001", targets: (ids: ["ws01"]),
+            duration: "5m", success: 1.0, noise: 0.01, effects: [Foothold(User)]),
+        (id: "dump", name: "Credential dumping", technique: "T1003.001", after: ["phish"],
+            earliest: "20m", targets: (ids: ["dc01"]), duration: "30m", success: 1.0,
+            noise: 1.0, effects: [StealCredential("cred-admin")]),
+    ])),
+    detection: (false_positives_per_hour: 0.0, beacons_per_hour: 0.0),
+    objectives: [(id: "keep", description: "Keep the credential", weight: 10,
+        goal: Avoid(State(system: "dc01", is: Encrypted)))],
+)"#;
+
+/// The commands a coordinated bot gave for IT over the leak drill, playing `bot_seats` and
+/// from 01:00 also `later` (if any), and whether security got an alert that names
+/// credential theft.
+fn leak_drill(bot_seats: &[&str], later: Option<&str>) -> (Vec<String>, bool) {
+    let s = Arc::new(scenario::check_bytes("leak.ron", LEAK.as_bytes()).scenario.unwrap());
+    let mut d = Drill::new(s, 7);
+    let buf = SharedBuf::default();
+    d.record_to(Box::new(buf.clone()), "leak.ron", LEAK).unwrap();
+    let mut bot = Bot::seats(Policy::Coordinated, d.scenario(), bot_seats);
+    if let Some(seat) = later {
+        while d.now() < Minutes(60) {
+            bot.step(&mut d);
+            d.advance(1);
+        }
+        assert!(bot.set_seat(seat, true));
+    }
+    play_on(&mut d, &mut bot);
+    let log = log(&buf);
+    let it: Vec<String> = log
+        .records
+        .iter()
+        .filter_map(|b| match b {
+            Body::Command { seat, command, .. } if *seat == team("it") => {
+                Some(format!("{command:?}"))
+            }
+            _ => None,
+        })
+        .collect();
+    let alerted = log.records.iter().any(|b| {
+        matches!(b, Body::Event(e) if matches!(&e.event,
+            Event::Alert { team, technique, .. } if team == "security" && technique == "T1003.001"))
+    });
+    (it, alerted)
+}
+
+#[test]
+fn a_bot_in_one_seat_acts_only_on_what_that_seat_was_told() {
+    // The bot holding both seats hears security's alert and has IT reset the credentials:
+    // the alert is enough to act on.
+    let (both, alerted) = leak_drill(&["it", "security"], None);
+    assert!(alerted, "security was alerted to credential dumping");
+    assert!(both.iter().any(|c| c.contains("reset_credentials")), "{both:?}");
+    // Holding IT's seat alone, it never saw that alert (IT receives none), so IT does not
+    // act on it: a person at IT's screen would not have known.
+    let (alone, alerted) = leak_drill(&["it"], None);
+    assert!(alerted, "security was alerted all the same");
+    assert!(alone.is_empty(), "IT's bot acted on security's alert: {alone:?}");
+}
+
+#[test]
+fn a_seat_handed_to_a_bot_mid_drill_is_read_from_its_start() {
+    // Security's alerts stopped at 00:50; handed security's seat at 01:00, the bot reads its
+    // inbox as a person taking the seat over would, and IT resets the credentials.
+    let (it, _) = leak_drill(&["it"], Some("security"));
+    assert!(it.iter().any(|c| c.contains("reset_credentials")), "{it:?}");
 }

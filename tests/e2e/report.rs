@@ -364,7 +364,13 @@ fn a_drill_compared_with_a_bot_played_one_names_who_played() {
 
     let (code, md, stderr) = report(&[&s(played()), "--compare", &s(&bot)]);
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(md.contains("Who played A: it: people; security: people; management: people."), "{md}");
+    assert!(
+        md.contains(
+            "Who played A: it: ransomware (playbook); security: ransomware (playbook); \
+             management: ransomware (playbook)."
+        ),
+        "{md}"
+    );
     assert!(
         md.contains(
             "Who played B: it: coordinated (bot); security: coordinated (bot); \
@@ -377,4 +383,42 @@ fn a_drill_compared_with_a_bot_played_one_names_who_played() {
     let v: Value = serde_json::from_str(&json).expect("JSON");
     assert_valid(&v, "tabletop-comparison");
     assert_eq!(v["b"]["played_by"][0]["played_by"][0]["player"]["bot"], "coordinated");
+}
+
+#[test]
+fn a_drill_a_playbook_played_names_the_playbook_and_people_after_it() {
+    // `run --script` plays every seat by the playbook, under its name however it was given.
+    let (code, md, stderr) = report(&[&s(played())]);
+    assert_eq!(code, Some(0), "{stderr}");
+    for id in ["it", "security", "management"] {
+        let row = md.lines().find(|l| l.contains(&format!("(`{id}`)"))).expect("a team's row");
+        assert!(row.contains("| ransomware (playbook) |"), "{row}");
+    }
+    let (code, json, stderr) = report(&[&s(played()), "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_valid(&v, "tabletop-report");
+    assert_eq!(v["teams"][0]["played_by"][0]["player"]["playbook"], "ransomware");
+
+    // Cut off and resumed without the playbook, its seats go back to people.
+    let cut = temp("playbook-cut.log");
+    let out = run(&[
+        "run",
+        "ransomware",
+        "--seed",
+        "1",
+        "--script",
+        "ransomware",
+        "--until",
+        "03:00",
+        "--log",
+        &s(&cut),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let out = run(&["resume", &s(&cut), "--headless"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let (code, md, stderr) = report(&[&s(&cut)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let it = md.lines().find(|l| l.contains("(`it`)")).expect("IT's row");
+    assert!(it.contains("| ransomware (playbook), then people from 0"), "{it}");
 }

@@ -181,3 +181,38 @@ fn bundled_scenarios_and_their_playbooks_work_by_name_from_any_directory() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing).1.contains("bundled scenario's reference playbook: ransomware"));
 }
+
+#[test]
+fn a_bot_played_drill_cut_off_goes_on_with_its_policy_as_if_never_stopped() {
+    let (whole, cut) = (temp("bot-whole.log"), temp("bot-cut.log"));
+    let (whole, cut) = (whole.to_string_lossy().into_owned(), cut.to_string_lossy().into_owned());
+    let bot = ["--seed", "3", "--policy", "coordinated"];
+    outcome(&bot, &whole);
+    outcome(&[&bot[..], &["--until", "04:00"]].concat(), &cut);
+    let out = run(&["resume", &cut, "--headless"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("every seat goes on with the coordinated policy"), "{stderr}");
+    // The policy played on from where it stopped, exactly as it would have.
+    assert_eq!(fs::read(&cut).expect("resumed log"), fs::read(&whole).expect("whole log"));
+}
+
+#[test]
+fn resume_with_a_policy_hands_every_seat_to_it() {
+    let cut = temp("people-cut.log");
+    let cut = cut.to_string_lossy().into_owned();
+    outcome(&["--seed", "3", "--until", "02:00"], &cut);
+    let out = run(&["resume", &cut, "--policy", "it-first"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let out = run(&["report", &cut]);
+    let (md, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let it = md.lines().find(|l| l.contains("(`it`)")).expect("IT's row");
+    assert!(it.contains("| people, then it-first (bot) from 01:"), "{it}");
+    // And the bot played: IT started actions after the hand-over.
+    let started: u32 = it.split('|').nth(5).and_then(|c| c.trim().parse().ok()).unwrap_or(0);
+    assert!(started > 0, "{it}");
+    let out = run(&["verify", &cut]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).0);
+}

@@ -2,6 +2,9 @@
 //! headless drill with OpenSSH in tmux, each in their own terminal; what one seat does
 //! arrives in another's view, no seat's screen shows what only another seat knows, a wrong
 //! code and a command (`ssh … ls`) are refused, and a killed server continues from its log.
+//! Observers watch a seat read-only, people at a seat a bot plays only watch until the
+//! facilitator hands it back (also after a resume), and a participant whose public key is
+//! listed for a seat joins without a code.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -50,7 +53,7 @@ fn free_port() -> u16 {
 struct Server {
     child: Child,
     port: u16,
-    /// (seat, code) as `--print-codes` printed them.
+    /// (login, code) as `--print-codes` printed them: seats, then `SEAT-observer`.
     codes: Vec<(String, String)>,
 }
 
@@ -76,7 +79,7 @@ impl Server {
             let line = line.expect("a line of codes");
             let (seat, code) = line.split_once('\t').expect("seat<TAB>code");
             codes.push((seat.to_owned(), code.to_owned()));
-            if seat == "security" {
+            if seat == "security-observer" {
                 break;
             }
         }
@@ -125,6 +128,21 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A fresh directory for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tabletop-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// How many commands a seat's team gave, as the log records them.
+fn commands_of(log: &Path, team: &str) -> usize {
+    let text = std::fs::read_to_string(log).expect("the drill log");
+    let seat = format!("\"seat\":{{\"Team\":\"{team}\"}}");
+    text.lines().filter(|l| l.contains("\"kind\":\"command\"") && l.contains(&seat)).count()
 }
 
 /// Every screen a seat showed, to search afterwards for what it must never show.
@@ -244,9 +262,7 @@ fn a_bot_plays_an_empty_seat_until_the_facilitator_takes_it_back() {
     if !require_tmux() || !require_ssh() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("tabletop-e2e-serve-bot-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch("serve-bot");
     let log = dir.join("drill.log");
     let log_arg = log.display().to_string();
     let server = Server::start(
@@ -260,6 +276,13 @@ fn a_bot_plays_an_empty_seat_until_the_facilitator_takes_it_back() {
     let fac =
         server.join(&dir, "facilitator", "facilitator", server.code("facilitator"), (160, 45));
     fac.expect("Facilitator (truth)");
+
+    // Someone joins IT's seat while the bot plays it: told so, and only watches.
+    let it = server.join(&dir, "it", "it", server.code("it"), (140, 40));
+    it.expect("it is played by the coordinated bot; ask the facilitator to hand it back");
+    it.expect("played by coordinated (bot), read-only");
+    it.keys(&["Enter"]);
+    it.expect("read-only: it is played by the coordinated bot");
 
     // Security asks IT to isolate the domain controller.
     sec.keys(&["/"]);
@@ -281,23 +304,204 @@ fn a_bot_plays_an_empty_seat_until_the_facilitator_takes_it_back() {
     let screen = sec.expect("Security (SOC) │ T+00:07");
     assert!(!screen.contains("→ asked it"), "IT's bot answered:\n{screen}");
     fac.expect("it started isolate dc01");
+    assert_eq!(commands_of(&log, "it"), 1, "the bot's command alone, none of the watcher's");
 
-    // The facilitator takes IT's seat back for people (the third choice for IT).
+    // The server is killed and resumed: the bot still holds IT's seat.
+    assert_eq!(server.stop(), Some(128 + 15));
+    drop((sec, fac, it));
+    let server = Server::start(&dir, &["--resume", &log_arg]);
+    let fac = server.join(&dir, "fac-again", "facilitator", server.code("facilitator"), (160, 45));
+    fac.expect("Facilitator (truth)");
+    let it = server.join(&dir, "it-again", "it", server.code("it"), (120, 40));
+    it.expect("played by coordinated (bot), read-only");
+
+    // The facilitator takes IT's seat back for people (the third choice for IT): the
+    // person there plays it now.
     fac.keys(&["b"]);
     fac.expect("it → people (now coordinated (bot))");
     fac.keys(&["Down", "Down", "Enter"]);
     fac.expect("it → people (now coordinated (bot)): accepted");
     fac.keys(&["."]);
     fac.expect("it is played by people");
+    it.expect("only you at this seat");
+    it.keys(&["/"]);
+    it.type_line("vpn-gw");
+    it.keys(&["Enter"]);
+    it.expect("Isolate vpn-gw");
 
     assert_eq!(server.stop(), Some(128 + 15));
-    drop((sec, fac));
+    drop((fac, it));
     let report = Command::new(tabletop()).args(["report", &log_arg]).output().expect("report");
     let report = String::from_utf8_lossy(&report.stdout);
     let row = |id: &str| {
         report.lines().find(|l| l.contains(&format!("(`{id}`)"))).unwrap_or_default().to_owned()
     };
-    assert!(row("it").contains("| coordinated (bot), then people from 00:07 |"), "{report}");
+    assert!(row("it").contains("| coordinated (bot), then people from 00:0"), "{report}");
     assert!(row("security").contains("| people |"), "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_observer_watches_a_seat_live_and_cannot_act() {
+    if !require_tmux() || !require_ssh() {
+        return;
+    }
+    let dir = scratch("serve-observer");
+    let log = dir.join("drill.log");
+    let server =
+        Server::start(&dir, &["ransomware", "--seed", "5", "--log", &log.display().to_string()]);
+    let sec = server.join(&dir, "security", "security", server.code("security"), (120, 40));
+    sec.expect("Security (SOC) │ T+00:00");
+    // The observer's login and code are printed beside the seat's (`security-observer`).
+    let watch = server.code("security-observer");
+    assert_ne!(watch, server.code("security"));
+    let obs = server.join(&dir, "observer", "security-observer", watch, (120, 40));
+    obs.expect("Security (SOC) │ T+00:00");
+    obs.expect("tabletop serve · security · watching, read-only");
+    sec.expect("you and 1 other at this seat (1 watching)");
+    let fac =
+        server.join(&dir, "facilitator", "facilitator", server.code("facilitator"), (140, 35));
+    fac.expect("Facilitator (truth)");
+
+    // Security asks IT to isolate the domain controller; the observer sees it live.
+    sec.keys(&["/"]);
+    sec.type_line("dc01");
+    sec.keys(&["Enter"]);
+    sec.expect("Ask IT Operations to isolate dc01");
+    for _ in 0..8 {
+        sec.keys(&["Down"]);
+    }
+    sec.keys(&["Enter"]);
+    sec.expect("Ask IT Operations to isolate dc01: accepted");
+    fac.keys(&["."]);
+    obs.expect("→ asked it: isolate dc01");
+
+    // The observer may look around, but every key that would act is refused.
+    obs.keys(&["/"]);
+    obs.type_line("vpn-gw");
+    obs.expect("filter: vpn-gw");
+    obs.keys(&["Enter"]);
+    obs.expect("read-only: you watch the security seat; only its players act");
+    obs.keys(&["Tab", "Tab", "Tab", "c"]);
+    obs.keys(&["."]);
+    obs.expect("read-only: you watch the security seat");
+    let screen = obs.screen();
+    assert!(!screen.contains("Isolate vpn-gw"), "no menu of actions for an observer:\n{screen}");
+    assert!(screen.contains("T+00:01"), "nor the clock:\n{screen}");
+
+    assert_eq!(server.stop(), Some(128 + 15));
+    drop((sec, obs, fac));
+    assert_eq!(commands_of(&log, "security"), 1, "the player's request, nothing of the observer's");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A fresh Ed25519 key pair `dir/name` (and `name.pub`), as a participant makes one.
+fn key_pair(dir: &Path, name: &str) -> String {
+    let status = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(dir.join(name))
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(status.success(), "ssh-keygen failed");
+    std::fs::read_to_string(dir.join(format!("{name}.pub"))).expect("public key").trim().to_owned()
+}
+
+#[test]
+fn a_participant_whose_key_is_listed_joins_without_a_code() {
+    if !require_tmux() || !require_ssh() {
+        return;
+    }
+    let dir = scratch("serve-keys");
+    let (alice, bob) = (key_pair(&dir, "alice"), key_pair(&dir, "bob"));
+    let keys = format!("# who may join without a code\nsecurity {alice}\nit-observer {bob}\n");
+    std::fs::write(dir.join("keys"), keys).expect("keys file");
+
+    // The facilitator's console in a terminal of its own.
+    let port = free_port().to_string();
+    let bin = tabletop().display().to_string();
+    let console = Tmux::start_running(
+        &dir,
+        &format!("serve-{port}-console"),
+        &[&bin, "serve", "ransomware", "--seed", "5", "--port", &port, "--keys", "keys"]
+            .into_iter()
+            .chain(["--host-key", "host_key", "--log", "drill.log"])
+            .collect::<Vec<&str>>(),
+    );
+    let _ = Command::new("tmux")
+        .args(["resize-window", "-t", &console.name(), "-x", "150", "-y", "40"])
+        .status();
+    console.expect("Facilitator (truth)");
+
+    let join = |tag: &str, key: &str, login: &str| {
+        let target = format!("{login}@127.0.0.1");
+        let command = [
+            "ssh",
+            "-p",
+            &port,
+            "-i",
+            key,
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "NumberOfPasswordPrompts=1",
+            &target,
+        ];
+        Tmux::start_running(&dir, &format!("serve-{port}-{tag}"), &command)
+    };
+    // Alice's key is listed for security: no password prompt.
+    let sec = join("alice", "alice", "security");
+    let screen = sec.expect("Security (SOC) │ T+00:00");
+    assert!(!screen.contains("password"), "{screen}");
+    // Bob's for watching IT.
+    let obs = join("bob", "bob", "it-observer");
+    obs.expect("IT Operations │ T+00:00");
+    obs.expect("watching, read-only");
+    // The console shows who plays and who watches.
+    let screen = console.expect("1 watching: 127.0.0.1");
+    let line = |seat: &str| {
+        screen.lines().find(|l| l.trim_start().starts_with(seat)).unwrap_or_default().to_owned()
+    };
+    assert!(line("it ").contains("1 watching: 127.0.0.1"), "{screen}");
+    assert!(line("security ").contains("1 playing: 127.0.0.1"), "{screen}");
+    // Alice's key does not open IT's seat: the code is asked for.
+    let other = join("alice-it", "alice", "it");
+    other.expect("password:");
+
+    // `q` ends the server: its terminal's session goes with it.
+    console.keys(&["q"]);
+    let start = Instant::now();
+    while Command::new("tmux")
+        .args(["has-session", "-t", &console.name()])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        assert!(start.elapsed() < Duration::from_secs(10), "q did not end serve");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop((sec, obs, other, console));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_keys_file_with_mistakes_names_each_and_starts_nothing() {
+    let dir = scratch("serve-badkeys");
+    std::fs::write(dir.join("keys"), "secruity ssh-ed25519 AAAAC3Nza\nit\n").expect("keys file");
+    let out = Command::new(tabletop())
+        .args(["serve", "ransomware", "--headless", "--keys", "keys", "--log", "drill.log"])
+        .args(["--host-key", "host_key", "--port", &free_port().to_string()])
+        .current_dir(&dir)
+        .output()
+        .expect("serve runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("keys:1:1: error: `secruity` is not a seat of this drill"), "{stderr}");
+    assert!(stderr.contains("keys:2:3: error: a public key must follow `it`"), "{stderr}");
+    assert!(!dir.join("drill.log").exists(), "no drill was started");
     let _ = std::fs::remove_dir_all(&dir);
 }

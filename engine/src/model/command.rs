@@ -121,13 +121,16 @@ pub enum Command {
 }
 
 /// Who plays a team's seat. Every seat starts with people at it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Player {
     /// People.
     Person,
     /// A built-in policy.
     Bot(crate::policy::Policy),
+    /// A playbook (`run --script`), by its name: the file's name without `.ron`, or the
+    /// bundled scenario whose reference playbook it is.
+    Playbook(String),
 }
 
 impl std::fmt::Display for Player {
@@ -135,6 +138,7 @@ impl std::fmt::Display for Player {
         match self {
             Player::Person => f.write_str("people"),
             Player::Bot(p) => write!(f, "{} (bot)", p.name()),
+            Player::Playbook(name) => write!(f, "{name} (playbook)"),
         }
     }
 }

@@ -58,34 +58,60 @@ pub(super) struct Running {
 }
 
 impl Bot {
-    /// Takes in the events a seat sees about itself (its alerts, observations, findings,
-    /// injects, requests and its own actions); the truth's other events are skipped.
-    /// Returns whether any team's view changed.
+    /// Takes in the events its seats see about themselves (their alerts, observations,
+    /// findings, injects, requests and their own actions); the truth's other events, and
+    /// what only the seats people play were told, are skipped. A seat handed to the bot
+    /// mid-drill is caught up on what it was told before (its inbox, its own actions), as
+    /// a person taking it over would read its screen. Returns whether any of its seats'
+    /// views changed.
     pub(super) fn read_events(&mut self, drill: &Drill) -> bool {
-        let events = drill.events_since(self.cursor);
-        self.cursor += events.len();
+        let teams = self.estate.teams.len();
+        let all_events = drill.events_since(0);
+        let Some(from) = (0..teams).filter(|&t| self.plays[t]).map(|t| self.read[t]).min() else {
+            return false;
+        };
+        // Where each seat had read to before this call: an event before it was taken in then.
+        let read = self.read.clone();
+        for t in 0..teams {
+            if self.plays[t] {
+                self.read[t] = all_events.len();
+            }
+        }
         let mut changed = false;
-        let team = |id: &str| self.estate.team_index.get(id).copied();
-        let mut stale = vec![false; self.estate.teams.len()];
+        let alerts: Vec<bool> = self.estate.teams.iter().map(|x| x.alerts).collect();
+        // A team's event at index `i` is taken in only if the bot plays that team's seat and
+        // has not read it there yet: a bot in IT's seat never acts on an alert only
+        // security (a person) received.
+        let plays = &self.plays;
+        let fresh = |t: usize, i: usize| plays[t] && read[t] <= i;
+        let team =
+            |id: &str, i: usize| self.estate.team_index.get(id).copied().filter(|&t| fresh(t, i));
+        // Every team that receives alerts gets the same ones (in the same tick, so on the
+        // same side of every seat's reading position): they count once, at the first such
+        // seat, unless a seat read them before.
+        let counts_alerts = |t: usize, i: usize| {
+            (0..teams).find(|&u| alerts[u] && fresh(u, i)) == Some(t)
+                && !(0..teams).any(|u| alerts[u] && read[u] > i)
+        };
+        let mut stale = vec![false; teams];
         let mut all = false;
         let mut ended: Vec<(Running, Minutes, bool)> = Vec::new();
         // A decision taken, or an action that sets a flag, may have opened a gate: a flag
         // some action requires.
         let mut gates = false;
-        for e in events {
+        for (i, e) in all_events.iter().enumerate().skip(from) {
             match &e.event {
                 Event::Alert { team: t, system, technique, .. } => {
-                    if let Some(t) = team(t) {
+                    if let Some(t) = team(t, i) {
                         stale[t] = true;
-                        // Every team that receives alerts gets the same ones: count each once.
-                        if self.estate.teams.iter().position(|x| x.alerts) == Some(t)
+                        if counts_alerts(t, i)
                             && let Some(&s) = self.estate.index.get(system)
                         {
                             let m = &mut self.memory[s];
                             m.alerts.push(e.at);
                             let tactics = tactics(technique);
                             if tactics.contains(&"credential-access") {
-                                self.credential_alert = Some(e.at);
+                                self.credential_alert = self.credential_alert.max(Some(e.at));
                             }
                             if tactics.iter().any(|t| {
                                 matches!(*t, "command-and-control" | "collection" | "exfiltration")
@@ -96,25 +122,33 @@ impl Bot {
                     }
                 }
                 Event::Observed { team: t, .. } | Event::Finding { team: t, .. } => {
-                    if let Some(t) = team(t) {
+                    if let Some(t) = team(t, i) {
                         stale[t] = true;
                     }
                 }
                 // An investigation's indicator points here: a suspect, as scoping makes one.
                 Event::Suspected { team: t, system, .. } => {
-                    if let Some(t) = team(t) {
-                        stale[t] = true;
-                    }
+                    let Some(t) = team(t, i) else { continue };
+                    stale[t] = true;
                     if let Some(&s) = self.estate.index.get(system) {
                         let m = &mut self.memory[s];
                         m.suspect = Some(m.suspect.map_or(e.at, |x| x.max(e.at)));
                     }
                 }
-                Event::InjectDelivered { inject, teams } => {
-                    for t in teams {
-                        if let Some(t) = team(t) {
-                            stale[t] = true;
-                        }
+                Event::InjectDelivered { inject, teams: audience } => {
+                    let mine: Vec<usize> = audience.iter().filter_map(|t| team(t, i)).collect();
+                    if mine.is_empty() {
+                        continue;
+                    }
+                    for t in mine {
+                        stale[t] = true;
+                    }
+                    // Read at another seat already: its report was counted then.
+                    let counted = audience
+                        .iter()
+                        .any(|t| self.estate.team_index.get(t).is_some_and(|&u| read[u] > i));
+                    if counted {
+                        continue;
                     }
                     // A report that names a system counts as two alerts on it.
                     for &s in self.estate.named.get(inject).into_iter().flatten() {
@@ -122,7 +156,8 @@ impl Bot {
                     }
                 }
                 Event::ActionStarted { id, team: t, action, target, .. } => {
-                    if let (Some(t), Some(&a)) = (team(t), self.estate.action_index.get(action)) {
+                    if let (Some(t), Some(&a)) = (team(t, i), self.estate.action_index.get(action))
+                    {
                         stale[t] = true;
                         let target =
                             target.as_ref().and_then(|x| self.estate.index.get(x).copied());
@@ -136,7 +171,7 @@ impl Bot {
                     }
                 }
                 Event::ActionCompleted { id, team: t, .. } => {
-                    if let Some(t) = team(t) {
+                    if let Some(t) = team(t, i) {
                         stale[t] = true;
                     }
                     if let Some(r) = self.running.remove(id) {
@@ -144,7 +179,7 @@ impl Bot {
                     }
                 }
                 Event::ActionFailed { id, team: t, .. } => {
-                    if let Some(t) = team(t) {
+                    if let Some(t) = team(t, i) {
                         stale[t] = true;
                     }
                     if let Some(r) = self.running.remove(id) {
@@ -152,14 +187,14 @@ impl Bot {
                     }
                 }
                 Event::ActionCancelled { id, team: t } => {
-                    if let Some(t) = team(t) {
+                    if let Some(t) = team(t, i) {
                         stale[t] = true;
                     }
                     self.running.remove(id);
                 }
                 Event::RequestSent { from, to, .. } => {
                     for t in [from, to] {
-                        if let Some(t) = team(t) {
+                        if let Some(t) = team(t, i) {
                             stale[t] = true;
                         }
                     }

@@ -76,9 +76,12 @@
 //! simulation.
 //!
 //! **Bots in empty seats.** A bot may play only some seats while people play the others
-//! (`Bot::seats`, `Bot::set_seat`): it then reads only its own seats' views and submits only
-//! for them, so it answers what people ask of its teams and asks them in turn, as a person
-//! in the seat would. `Bot::step` acts at the drill's current tick, for loops that run the
+//! (`Bot::seats`, `Bot::set_seat`): it then reads only its own seats' views and the events
+//! those seats were told of (their alerts, injects, findings, requests and their own
+//! actions; never an alert only a people-played seat received), and submits only for them,
+//! so it answers what people ask of its teams and asks them in turn, as a person in the
+//! seat would. A seat handed to it mid-drill is read from the drill's start, as a person
+//! taking the seat over reads its inbox. `Bot::step` acts at the drill's current tick, for loops that run the
 //! clock while people play; `Bot::play` runs a drill to its end with every seat a bot's.
 
 mod acting;
@@ -163,8 +166,9 @@ pub struct Bot {
     stale: Vec<bool>,
     /// Capacity taken this look by commands not yet in the view.
     taken: Vec<u32>,
-    /// Events read so far.
-    cursor: usize,
+    /// Per team, the events its seat has read so far (they stay where they were while
+    /// people play the seat, so a seat handed back to the bot is caught up).
+    read: Vec<usize>,
     /// Times a bot wants to look at even if nothing changes.
     wake: BTreeSet<Minutes>,
     memory: Vec<Memory>,
@@ -201,7 +205,7 @@ impl Bot {
             views: vec![None; teams],
             stale: vec![true; teams],
             taken: vec![0; teams],
-            cursor: 0,
+            read: vec![0; teams],
             wake: BTreeSet::new(),
             memory: vec![Memory::default(); systems],
             running: BTreeMap::new(),

@@ -185,7 +185,7 @@ fn team_info(ctx: &context::Ctx<'_>, t: &scenario::Team, scores: &Scores) -> Tea
                     stints.pop();
                 }
                 if stints.last().is_none_or(|l| l.player != *player) {
-                    stints.push(Stint { from: *at, player: *player });
+                    stints.push(Stint { from: *at, player: player.clone() });
                 }
             }
             _ => {}

@@ -128,7 +128,7 @@ pub struct TeamInfo {
 }
 
 /// Who played a team's seat from a drill time on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stint {
     /// Drill minute the stint began.
     pub from: u32,

@@ -536,7 +536,8 @@ impl App {
                 let items = players
                     .into_iter()
                     .flat_map(|(team, now)| {
-                        HANDS_TO.into_iter().filter(move |p| *p != now).map(move |player| {
+                        let held = now.clone();
+                        HANDS_TO.into_iter().filter(move |p| *p != held).map(move |player| {
                             MenuItem {
                                 label: format!("{team} → {player} (now {now})"),
                                 disabled: None,

@@ -150,7 +150,7 @@ impl Session {
             if let Event::SeatPlayer { team, player } = &e.event
                 && let Some(seat) = out.iter_mut().find(|(t, _)| t == team)
             {
-                seat.1 = *player;
+                seat.1 = player.clone();
             }
         }
         out
@@ -167,7 +167,7 @@ impl Session {
             .events_since(self.handovers_read)
             .iter()
             .filter_map(|e| match &e.event {
-                Event::SeatPlayer { team, player } => Some((team.clone(), *player)),
+                Event::SeatPlayer { team, player } => Some((team.clone(), player.clone())),
                 _ => None,
             })
             .collect();

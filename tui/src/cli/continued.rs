@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 use tabletop_engine::Drill;
 use tabletop_engine::playbook::PlaybookRunner;
+use tabletop_engine::policy::Bot;
 use tabletop_engine::score::money;
 
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::{EXIT_PROBLEMS, EXIT_USAGE, bots};
 use crate::app::{App, SeatMode, Session};
 use crate::safe_text::terminal_safe;
 
@@ -30,20 +31,37 @@ pub struct Then {
     pub facilitator: bool,
 }
 
-/// Plays the drill on; `runner` already holds the playbook when one was given.
+/// Plays the drill on; `runner` already holds the playbook when one was given, `bots` the
+/// bots that play on headless when they were chosen (`resume --policy`). Otherwise the
+/// seats the log gives to bots stay theirs (headless and in the UI), and the seats a
+/// playbook held go back to people.
 pub fn play_on(
     mut drill: Drill,
     log: &Path,
     then: &Then,
     runner: Option<PlaybookRunner>,
+    chosen: Option<Vec<Bot>>,
 ) -> ExitCode {
     if let Some(mut runner) = runner {
         let end = drill.end();
         runner.play(&mut drill, end);
         return headless_done(&mut drill, log);
     }
-    if then.headless || !std::io::stdout().is_terminal() {
-        drill.run_to_end();
+    bots::playbook_seats_to_people(&mut drill);
+    let headless = then.headless || !std::io::stdout().is_terminal();
+    if chosen.is_some() || headless {
+        let mut bots = chosen.unwrap_or_else(|| bots::recorded(&drill));
+        if bots.is_empty() {
+            drill.run_to_end();
+        }
+        // Tick by tick, each bot glancing at its seats before every tick, as `run --policy`
+        // plays.
+        while !drill.is_over() {
+            for b in &mut bots {
+                b.step(&mut drill);
+            }
+            drill.advance(1);
+        }
         return headless_done(&mut drill, log);
     }
     let scenario = drill.scenario().clone();

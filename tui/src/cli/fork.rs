@@ -56,7 +56,7 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let runner = match &args.then.script {
         Some(path) => match load::playbook(path, &scenario) {
-            Ok(p) => Some(PlaybookRunner::new(&p)),
+            Ok(p) => Some(PlaybookRunner::new(&p).playing_as(&load::playbook_name(path))),
             Err(load::Failed(code)) => return ExitCode::from(code),
         },
         None => None,
@@ -87,5 +87,5 @@ pub fn run(args: &Args) -> ExitCode {
     }
     drill.advance_to(args.at);
     eprintln!("forked {name} at T+{} into {}", args.at.clock(), path.display());
-    continued::play_on(drill, &path, &args.then, runner)
+    continued::play_on(drill, &path, &args.then, runner, None)
 }

@@ -63,6 +63,13 @@ pub fn scenario(arg: &str) -> Result<Loaded, Failed> {
     }
 }
 
+/// The name a playbook plays seats under in the log: its file's name without `.ron`, which
+/// for a bundled reference playbook is the scenario's (`ransomware`), however it was named
+/// on the command line.
+pub fn playbook_name(path: &Path) -> String {
+    path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into())
+}
+
 /// Loads and checks a playbook for `scenario`.
 pub fn playbook(path: &Path, scenario: &Scenario) -> Result<Playbook, Failed> {
     let name = path.display().to_string();

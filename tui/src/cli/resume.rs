@@ -5,11 +5,14 @@ use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use tabletop_engine::Drill;
-use tabletop_engine::log::Body;
+use tabletop_engine::log::{Body, LogWriter, ReadLog};
+use tabletop_engine::model::Player;
 use tabletop_engine::playbook::PlaybookRunner;
-use tabletop_engine::replay;
+use tabletop_engine::policy::{Bot, Policy};
+use tabletop_engine::scenario::Scenario;
+use tabletop_engine::{Command, Drill, Seat, replay};
 
+use super::bots::{self, BotSeat};
 use super::continued::{self, Then};
 use super::{EXIT_PROBLEMS, load, logread};
 use crate::safe_text::terminal_safe;
@@ -19,6 +22,10 @@ use crate::safe_text::terminal_safe;
 pub struct Args {
     /// The drill log to continue (appended to in place).
     log: PathBuf,
+    /// Play on headless with this built-in policy in every seat. Without it, a drill the
+    /// log's bots played goes on with the same bots.
+    #[arg(long, value_name = "POLICY", value_parser = bots::policy, conflicts_with = "script")]
+    policy: Option<Policy>,
     /// How to go on.
     #[command(flatten)]
     then: Then,
@@ -26,10 +33,112 @@ pub struct Args {
 
 /// Resumes the drill.
 pub fn run(args: &Args) -> ExitCode {
-    match rebuild(&args.log, args.then.script.as_deref()) {
-        Ok((drill, runner)) => continued::play_on(drill, &args.log, &args.then, runner),
-        Err(code) => code,
+    if args.then.script.is_some() {
+        return match rebuild(&args.log, args.then.script.as_deref()) {
+            Ok((drill, runner)) => continued::play_on(drill, &args.log, &args.then, runner, None),
+            Err(code) => code,
+        };
     }
+    // A drill one policy played in every seat from the start (`run --policy`) is played
+    // again by that policy up to where it stopped, so it goes on as it would have.
+    if let Some((drill, bot)) = replayed_by_its_bot(&args.log, args.policy) {
+        eprintln!(
+            "{}: every seat goes on with the {} policy",
+            args.log.display(),
+            bot.policy().name()
+        );
+        return continued::play_on(drill, &args.log, &args.then, None, Some(vec![bot]));
+    }
+    let mut drill = match rebuild(&args.log, None) {
+        Ok((drill, _)) => drill,
+        Err(code) => return code,
+    };
+    let Some(policy) = args.policy else {
+        return continued::play_on(drill, &args.log, &args.then, None, None);
+    };
+    let others: Vec<BotSeat> = bots::players(&drill)
+        .into_iter()
+        .filter(|(_, p)| *p != Player::Bot(policy))
+        .map(|(team, _)| BotSeat { team, policy })
+        .collect();
+    if let Err(e) = bots::hand(&mut drill, &others) {
+        eprintln!("error: {}", terminal_safe(&e));
+        return ExitCode::from(EXIT_PROBLEMS);
+    }
+    eprintln!("{}: every seat goes on with the {} policy", args.log.display(), policy.name());
+    // One bot for every seat, reading each from the drill's start.
+    let bot = Bot::new(policy, drill.scenario());
+    continued::play_on(drill, &args.log, &args.then, None, Some(vec![bot]))
+}
+
+/// The policy that played every seat of this log from its start, if one did: the log
+/// opens with the facilitator handing each team's seat to it (as `run --policy` does) and
+/// no seat changes hands after.
+fn sole_policy(log: &ReadLog, scenario: &Scenario) -> Option<Policy> {
+    let mut handed: Vec<(&str, Policy)> = Vec::new();
+    for body in &log.records {
+        let Body::Command { at, seat, command, .. } = body else { continue };
+        match (seat, command) {
+            (Seat::Facilitator, Command::SeatPlayer { team, player: Player::Bot(p) })
+                if at.0 == 0 && handed.len() < scenario.teams.len() =>
+            {
+                handed.push((team, *p));
+            }
+            (Seat::Team(_), _) if handed.len() == scenario.teams.len() => {}
+            _ => return None,
+        }
+    }
+    let policy = handed.first()?.1;
+    let every = scenario.teams.iter().all(|t| handed.contains(&(t.id.as_str(), policy)));
+    (handed.len() == scenario.teams.len() && every).then_some(policy)
+}
+
+/// The drill of a log one policy played in every seat, re-simulated by that policy from
+/// its start and checked record by record against the log; `None` when the log is not
+/// such a drill, `policy` names another, or re-simulation does not reproduce it (then
+/// nothing was written, and the log's own commands rebuild it instead).
+fn replayed_by_its_bot(path: &Path, policy: Option<Policy>) -> Option<(Drill, Bot)> {
+    // Quietly: when this is not such a log, `rebuild` reads it again and says what is wrong.
+    let (log, text) = logread::load(path).ok()?;
+    let ended = log.records.iter().any(
+        |b| matches!(b, Body::Event(e) if matches!(e.event, tabletop_engine::Event::DrillEnded { .. })),
+    );
+    if ended || log.seal.is_some() {
+        return None;
+    }
+    let scenario = replay::scenario_of(&log).ok()?;
+    let recorded = sole_policy(&log, &scenario)?;
+    if policy.is_some_and(|p| p != recorded) {
+        return None;
+    }
+    let out = AppendLater::new(path.to_path_buf(), good_length(&text, log.torn_tail.is_some()));
+    let out: Box<dyn std::io::Write + Send> = Box::new(out);
+    let writer = LogWriter::continuing(out, log.records.len() as u64 + 1, log.last_hash.clone());
+    let mut drill = Drill::new(scenario, log.header.seed);
+    drill.continue_recording(writer, log.records.clone());
+    // As `run --policy` plays: the seats handed over, then the bot before every tick.
+    let seats: Vec<BotSeat> = drill
+        .scenario()
+        .teams
+        .iter()
+        .map(|t| BotSeat { team: t.id.clone(), policy: recorded })
+        .collect();
+    bots::hand(&mut drill, &seats).ok()?;
+    let mut bot = Bot::new(recorded, drill.scenario());
+    let last = replay::last_tick(&log.records);
+    while drill.now() < last && !drill.is_over() && drill.divergence().is_none() {
+        bot.step(&mut drill);
+        drill.advance(1);
+    }
+    if drill.divergence().is_some() || drill.records_to_reproduce() > 0 {
+        return None;
+    }
+    let name = path.display();
+    if let Some(t) = &log.torn_tail {
+        eprintln!("{name}:{}:{}: warning: {}", t.line, t.column, terminal_safe(&t.message));
+    }
+    eprintln!("{name}: resuming at T+{} (seed {})", last.clock(), log.header.seed);
+    Some((drill, bot))
 }
 
 /// The drill of a log cut off before its end, re-simulated record by record and ready to
@@ -59,7 +168,7 @@ pub fn rebuild(
     };
     let mut runner = match script {
         Some(path) => match load::playbook(path, &scenario) {
-            Ok(p) => Some(PlaybookRunner::new(&p)),
+            Ok(p) => Some(PlaybookRunner::new(&p).playing_as(&load::playbook_name(path))),
             Err(load::Failed(code)) => return Err(ExitCode::from(code)),
         },
         None => None,

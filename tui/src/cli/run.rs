@@ -77,7 +77,10 @@ pub fn run(args: &Args) -> ExitCode {
         return ExitCode::from(super::EXIT_PROBLEMS);
     }
     let until = args.until.unwrap_or(drill.end());
-    let mut runner = playbook.as_ref().map(PlaybookRunner::new);
+    let mut runner = playbook
+        .as_ref()
+        .zip(args.script.as_deref())
+        .map(|(p, path)| PlaybookRunner::new(p).playing_as(&load::playbook_name(path)));
     let mut bot = match args.policy {
         Some(policy) => {
             let seats: Vec<BotSeat> = drill

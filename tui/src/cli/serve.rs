@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tabletop_engine::Drill;
+use tabletop_engine::model::Player;
+use tabletop_engine::scenario::Scenario;
 
 use super::bots::{self, BotSeat};
 use super::{EXIT_PROBLEMS, EXIT_USAGE, load, logfile, resume};
 use crate::safe_text::terminal_safe;
-use crate::serve::Options;
+use crate::serve::{Keys, Options};
 
 /// Arguments of `tabletop serve`.
 #[derive(Debug, clap::Args)]
@@ -45,6 +47,11 @@ pub struct Args {
     /// the facilitator resumes.
     #[arg(long)]
     pub pause_on_decision: bool,
+    /// Participants' OpenSSH public keys, one a line led by the login it opens
+    /// (`security ssh-ed25519 AAAA… alice`, or `security-observer …` to watch): a listed
+    /// participant joins without a code. Codes still work.
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
     /// The SSH host key (default: generated once in the user's data directory).
     #[arg(long, value_name = "FILE")]
     pub host_key: Option<PathBuf>,
@@ -57,9 +64,12 @@ pub struct Args {
 
 /// Serves the drill until the facilitator quits (or, headless, a signal ends it).
 pub fn run(args: &Args) -> ExitCode {
-    let (drill, log_path) = match &args.resume {
+    let (drill, log_path, keys) = match &args.resume {
         Some(log) => match resume::rebuild(log, None) {
-            Ok((drill, _)) => (drill, log.clone()),
+            Ok((drill, _)) => match keys(args, drill.scenario()) {
+                Ok(keys) => (drill, log.clone(), keys),
+                Err(code) => return code,
+            },
             Err(code) => return code,
         },
         None => match start(args) {
@@ -74,14 +84,26 @@ pub fn run(args: &Args) -> ExitCode {
         print_codes: args.print_codes,
         host_key: args.host_key.clone(),
         pause_on_decision: args.pause_on_decision,
+        keys,
+        bots: args.bot.iter().map(|b| (b.team.clone(), Player::Bot(b.policy))).collect(),
     };
     crate::serve::run(drill, log_path, &options)
 }
 
-/// A new drill of the scenario, recording to its log.
-fn start(args: &Args) -> Result<(Drill, PathBuf), ExitCode> {
+/// The keys file's keys, if one was given.
+fn keys(args: &Args, scenario: &Scenario) -> Result<Keys, ExitCode> {
+    match &args.keys {
+        Some(path) => crate::serve::keys(path, scenario),
+        None => Ok(Keys::new()),
+    }
+}
+
+/// A new drill of the scenario, recording to its log, and the keys file's keys (read
+/// before the log is created, so a bad file leaves nothing behind).
+fn start(args: &Args) -> Result<(Drill, PathBuf, Keys), ExitCode> {
     let arg = args.scenario.as_deref().unwrap_or_default();
     let loaded = load::scenario(arg).map_err(|load::Failed(code)| ExitCode::from(code))?;
+    let keys = keys(args, &loaded.scenario)?;
     let seed = args.seed.unwrap_or_else(|| {
         SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| d.as_secs() % 1_000_000)
     });
@@ -99,5 +121,5 @@ fn start(args: &Args) -> Result<(Drill, PathBuf), ExitCode> {
         eprintln!("error: {}", terminal_safe(&e));
         return Err(ExitCode::from(EXIT_USAGE));
     }
-    Ok((drill, path))
+    Ok((drill, path, keys))
 }

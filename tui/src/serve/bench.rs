@@ -46,7 +46,7 @@ pub fn seats(scenario: Arc<Scenario>, seed: u64, seats: u32, wall: Duration) -> 
         let seat = teams.get(conn as usize % teams.len().max(1)).cloned().unwrap_or_default();
         let (out, frames) = tokio::sync::mpsc::channel(QUEUE_FRAMES);
         let peer = format!("10.0.0.{conn}");
-        room.handle(ToRoom::Join { conn, seat, peer, size: (160, 48), out });
+        room.handle(ToRoom::Join { conn, seat, observer: false, peer, size: (160, 48), out });
         clients.push(frames);
     }
     let start_min = room.console.session.as_ref().map_or(0, |s| s.drill.now().0);

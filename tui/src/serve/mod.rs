@@ -7,6 +7,7 @@
 //! stays synchronous like the rest of the binary; russh runs on a small tokio runtime and
 //! only carries bytes between the network and the room.
 
+mod authorized;
 mod bench;
 mod gate;
 mod hostkey;
@@ -26,6 +27,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{self, Event};
 use russh::MethodKind;
 use tabletop_engine::Drill;
+use tabletop_engine::scenario::Scenario;
 
 use crate::app::{Action, Screen};
 use crate::cli::{EXIT_PROBLEMS, EXIT_USAGE};
@@ -35,7 +37,26 @@ use crate::ui::theme::Theme;
 use gate::{FACILITATOR, Gate};
 use room::{Room, ToRoom, is_clock};
 
+pub use authorized::Keys;
 pub use bench::seats;
+
+/// The seats of a drill of `scenario`: each team's, then the facilitator's.
+fn seat_names(scenario: &Scenario) -> Vec<String> {
+    let mut seats: Vec<String> = scenario.teams.iter().map(|t| t.id.clone()).collect();
+    seats.push(FACILITATOR.to_owned());
+    seats
+}
+
+/// Reads `serve --keys FILE` for a drill of `scenario`, or prints every problem in it and
+/// gives the exit code; nothing else is started or written first.
+pub fn keys(path: &std::path::Path, scenario: &Scenario) -> Result<Keys, ExitCode> {
+    authorized::load(path, &Gate::new(seat_names(scenario)).logins()).map_err(|problems| {
+        for p in problems {
+            eprintln!("{p}");
+        }
+        ExitCode::from(EXIT_PROBLEMS)
+    })
+}
 
 /// How `serve` listens and what it shows.
 pub struct Options {
@@ -52,6 +73,10 @@ pub struct Options {
     /// Pause the clock when a decision is addressed to a seat, until it is answered or the
     /// facilitator resumes.
     pub pause_on_decision: bool,
+    /// Participants' public keys per login (`--keys`, read by [`keys`]).
+    pub keys: Keys,
+    /// Seats handed to bots as a new drill starts (`--bot`).
+    pub bots: Vec<(String, tabletop_engine::model::Player)>,
 }
 
 /// How often the room looks for input when nothing arrives: the clock's resolution.
@@ -72,9 +97,13 @@ pub fn run(drill: Drill, log_path: PathBuf, options: &Options) -> ExitCode {
         }
     };
     let fingerprint = hostkey::fingerprint(&key);
-    let mut seats: Vec<String> = drill.scenario().teams.iter().map(|t| t.id.clone()).collect();
-    seats.push(FACILITATOR.to_owned());
-    let gate = Arc::new(Gate::new(seats));
+    let gate = Arc::new(Gate::new(seat_names(drill.scenario())).with_keys(options.keys.clone()));
+    // Codes always; listed public keys too when there are any.
+    let methods: &[MethodKind] = if gate.has_keys() {
+        &[MethodKind::PublicKey, MethodKind::Password]
+    } else {
+        &[MethodKind::Password]
+    };
     let listener = match TcpListener::bind(SocketAddr::new(options.bind, options.port))
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
     {
@@ -99,12 +128,14 @@ pub fn run(drill: Drill, log_path: PathBuf, options: &Options) -> ExitCode {
     let (to_room, from_ssh) = std::sync::mpsc::channel();
     let config = russh::server::Config {
         keys: vec![key],
-        // Codes only: no "none", no host-based, no keyboard-interactive to probe.
-        methods: [MethodKind::Password][..].into(),
+        // Codes (and listed keys): no "none", no host-based, no keyboard-interactive to probe.
+        methods: methods.into(),
         // Every refusal takes a second, whatever was wrong.
         auth_rejection_time: Duration::from_secs(1),
         auth_rejection_time_initial: Some(Duration::ZERO),
-        max_auth_attempts: 3,
+        // With keys, a client offers each of its own first (sshd allows six tries); codes
+        // are limited per address by the gate whatever this says.
+        max_auth_attempts: if gate.has_keys() { 6 } else { 3 },
         inactivity_timeout: None,
         // A client whose network went away is noticed and its seat shown empty.
         keepalive_interval: Some(Duration::from_secs(15)),
@@ -135,17 +166,18 @@ pub fn run(drill: Drill, log_path: PathBuf, options: &Options) -> ExitCode {
     eprintln!("{join}");
     if options.print_codes {
         let mut out = std::io::stdout();
-        for (seat, code) in gate.codes() {
-            let _ = writeln!(out, "{seat}\t{code}");
+        for (login, code) in gate.codes() {
+            let _ = writeln!(out, "{login}\t{code}");
         }
         let _ = out.flush();
     }
     let mut room = Room::new(drill, log_path.clone(), Theme::from_env());
     room.pause_on_decision = options.pause_on_decision;
+    room.starting.clone_from(&options.bots);
     let ended = if options.headless {
         headless(&mut room, &from_ssh)
     } else {
-        console(&mut room, &from_ssh, gate.codes(), &join)
+        console(&mut room, &from_ssh, &gate.seat_codes(), &join)
     };
     room.close_all("the drill server stopped; the drill log is saved\r\n");
     // Let the connections' tasks send their last words.
@@ -208,7 +240,7 @@ fn headless(room: &mut Room, from_ssh: &Receiver<ToRoom>) -> std::io::Result<Opt
 fn console(
     room: &mut Room,
     from_ssh: &Receiver<ToRoom>,
-    codes: &std::collections::BTreeMap<String, String>,
+    codes: &[(&str, &str, &str)],
     join: &str,
 ) -> std::io::Result<Option<i32>> {
     let signals = Signals::register()?;

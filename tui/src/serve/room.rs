@@ -27,7 +27,7 @@ use tokio::sync::mpsc::error::TrySendError;
 
 use super::gate::FACILITATOR;
 use super::remote::{FrameBytes, RemoteBackend};
-use crate::app::{Action, App, Overlay, SPEEDS, Screen, SeatMode, Session};
+use crate::app::{Action, App, InputPurpose, Overlay, SPEEDS, Screen, SeatMode, Session};
 use crate::input;
 use crate::ui::{self, theme::Theme};
 
@@ -50,6 +50,8 @@ pub enum ToRoom {
         conn: u64,
         /// The seat it joined.
         seat: String,
+        /// It watches the seat read-only (`SEAT-observer`).
+        observer: bool,
         /// Where it connects from, to show who is in the room.
         peer: String,
         /// Its terminal: (columns, rows).
@@ -84,6 +86,8 @@ type Remote = Terminal<RemoteBackend>;
 /// One client at a seat.
 struct Conn {
     seat: String,
+    /// Logged in to watch the seat: it may look around, never act.
+    observer: bool,
     peer: String,
     app: App,
     terminal: Remote,
@@ -120,8 +124,9 @@ pub struct Room {
     scenario: Arc<Scenario>,
     log_path: PathBuf,
     conns: BTreeMap<u64, Conn>,
-    /// The UI of the last client to leave each seat, so whoever rejoins finds it as it was.
-    parked: BTreeMap<String, App>,
+    /// The UI of the last client to leave each seat (players and observers apart), so
+    /// whoever rejoins finds it as it was.
+    parked: BTreeMap<(String, bool), App>,
     /// Where the drill was when clients last drew: (drill time, events so far).
     seen: (u32, usize),
     theme: Theme,
@@ -133,6 +138,9 @@ pub struct Room {
     events_read: usize,
     /// What the clients' frames have cost.
     pub stats: FrameStats,
+    /// Seats handed to bots as the drill starts (`--bot`): the hand-over takes effect at the
+    /// first tick, and until then these seats are already the bots'.
+    pub starting: Vec<(String, Player)>,
 }
 
 impl Room {
@@ -157,22 +165,50 @@ impl Room {
             waiting: None,
             events_read,
             stats: FrameStats::default(),
+            starting: Vec::new(),
         }
     }
 
-    /// Who is connected, per seat: the peers' addresses.
-    pub fn who(&self) -> BTreeMap<&str, Vec<&str>> {
-        let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    /// Who is connected, per seat: the addresses of those who play it and of those who
+    /// watch it.
+    pub fn who(&self) -> BTreeMap<&str, Here<'_>> {
+        let mut out: BTreeMap<&str, Here<'_>> = BTreeMap::new();
         for c in self.conns.values() {
-            out.entry(c.seat.as_str()).or_default().push(c.peer.as_str());
+            let here = out.entry(c.seat.as_str()).or_default();
+            if c.observer { &mut here.watching } else { &mut here.playing }.push(c.peer.as_str());
         }
         out
+    }
+
+    /// Who plays each team's seat now, as the drill records it, or as `--bot` handed it
+    /// before the first tick records it.
+    fn players(&self) -> Vec<(String, Player)> {
+        let Some(s) = &self.console.session else { return Vec::new() };
+        let mut players = s.players();
+        let recorded =
+            s.drill.events_since(0).iter().any(|e| matches!(e.event, Event::SeatPlayer { .. }));
+        if !recorded {
+            for (team, player) in &self.starting {
+                if let Some(seat) = players.iter_mut().find(|(t, _)| t == team) {
+                    seat.1 = player.clone();
+                }
+            }
+        }
+        players
+    }
+
+    /// The bot that plays a team's seat now, if one does: people joining it only watch.
+    fn bot_at(&self, seat: &str) -> Option<Player> {
+        let players = self.players();
+        players.into_iter().find(|(t, p)| t == seat && matches!(p, Player::Bot(_))).map(|(_, p)| p)
     }
 
     /// Handles one message from the SSH side.
     pub fn handle(&mut self, message: ToRoom) {
         match message {
-            ToRoom::Join { conn, seat, peer, size, out } => self.join(conn, seat, peer, size, out),
+            ToRoom::Join { conn, seat, observer, peer, size, out } => {
+                self.join(conn, (seat, observer), peer, size, out);
+            }
             ToRoom::Input { conn, bytes } => {
                 for key in super::keys::decode(&bytes) {
                     self.key(conn, key);
@@ -191,8 +227,15 @@ impl Room {
         }
     }
 
-    fn join(&mut self, conn: u64, seat: String, peer: String, size: (u16, u16), out: Outbox) {
-        let app = match self.parked.remove(&seat) {
+    fn join(
+        &mut self,
+        conn: u64,
+        (seat, observer): (String, bool),
+        peer: String,
+        size: (u16, u16),
+        out: Outbox,
+    ) {
+        let mut app = match self.parked.remove(&(seat.clone(), observer)) {
             Some(mut app) => {
                 app.quit = false;
                 app.message = format!("rejoined {seat}");
@@ -203,6 +246,11 @@ impl Room {
                 None => return,
             },
         };
+        if observer {
+            app.message = format!("you watch the {seat} seat, read-only; ? for help");
+        } else if let Some(bot) = self.bot_at(&seat) {
+            app.message = bot_holds(&seat, &bot);
+        }
         let viewport = Viewport::Fixed(Rect::new(0, 0, size.0, size.1));
         let bytes = FrameBytes::default();
         let backend = RemoteBackend::new(bytes.clone(), Size::new(size.0, size.1));
@@ -211,6 +259,7 @@ impl Room {
         };
         let mut c = Conn {
             seat,
+            observer,
             peer,
             app,
             terminal,
@@ -260,7 +309,7 @@ impl Room {
         }
         // Best effort: a full queue means the client is gone or stalled anyway.
         let _ = c.out.try_send(bye);
-        self.parked.insert(c.seat, c.app);
+        self.parked.insert((c.seat, c.observer), c.app);
         self.touch_all();
     }
 
@@ -272,10 +321,24 @@ impl Room {
 
     /// A key pressed by a client.
     fn key(&mut self, conn: u64, key: KeyEvent) {
+        let Some(c) = self.conns.get(&conn) else { return };
+        // Those who watch, and people at a seat a bot plays, look around and never act.
+        let refusal = if c.observer {
+            Some(format!("read-only: you watch the {} seat; only its players act", c.seat))
+        } else {
+            self.bot_at(&c.seat).map(|bot| format!("read-only: {}", bot_holds(&c.seat, &bot)))
+        };
         let Some(c) = self.conns.get_mut(&conn) else { return };
         c.dirty = true;
         c.urgent = true;
         let Some(action) = input::action_for(&c.app, key) else { return };
+        if let Some(refusal) = refusal
+            && action != Action::Quit
+            && !looks_only(&c.app, &action)
+        {
+            c.app.message = refusal;
+            return;
+        }
         let clock = is_clock(&action);
         let in_drill = matches!(c.app.screen, Screen::Drill) && c.app.overlay.is_none();
         if clock && in_drill {
@@ -387,11 +450,13 @@ impl Room {
     }
 
     fn draw_clients(&mut self) {
-        let who: BTreeMap<String, Vec<String>> = self
+        // How many play and watch each seat.
+        let who: BTreeMap<String, (usize, usize)> = self
             .who()
             .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+            .map(|(k, h)| (k.to_owned(), (h.playing.len(), h.watching.len())))
             .collect();
+        let players = self.players();
         let (paused, speed, over) = self
             .console
             .session
@@ -412,7 +477,12 @@ impl Room {
                 c.app.screen = Screen::Summary;
                 c.app.overlay = None;
             }
-            let bar = room_line(&c.seat, who.get(&c.seat).map_or(0, Vec::len), paused, speed);
+            let here = who.get(&c.seat).copied().unwrap_or_default();
+            let bot = players
+                .iter()
+                .find(|(t, p)| *t == c.seat && matches!(p, Player::Bot(_)))
+                .map(|(_, p)| p);
+            let bar = room_line(&c.seat, (c.observer, bot), here, (paused, speed));
             let start = Instant::now();
             let sent = draw(&mut self.console, c, &bar, theme);
             let took = start.elapsed();
@@ -433,25 +503,42 @@ impl Room {
         }
     }
 
-    /// The console's frame: a panel of seats, codes and who is connected, above the
-    /// facilitator's own screen.
-    pub fn render_console(&self, frame: &mut Frame, codes: &BTreeMap<String, String>, join: &str) {
+    /// The console's frame: a panel of seats, their codes (to play and to watch) and who
+    /// is connected, above the facilitator's own screen.
+    pub fn render_console(&self, frame: &mut Frame, codes: &[(&str, &str, &str)], join: &str) {
         let who = self.who();
-        let players = self.console.session.as_ref().map(Session::players).unwrap_or_default();
+        let players = self.players();
         let rows = u16::try_from(codes.len()).unwrap_or(u16::MAX).saturating_add(1);
         let [panel, rest] =
             Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(frame.area());
         let mut lines = vec![Line::from(Span::styled(join.to_owned(), self.theme.title()))];
-        for (seat, code) in codes {
-            let here = who.get(seat.as_str()).map_or_else(
+        for &(seat, code, watch) in codes {
+            let here = who.get(seat).map_or_else(
                 || "nobody".to_owned(),
-                |p| format!("{} connected: {}", p.len(), p.join(", ")),
+                |h| {
+                    let mut parts = Vec::new();
+                    if !h.playing.is_empty() {
+                        parts.push(format!(
+                            "{} playing: {}",
+                            h.playing.len(),
+                            h.playing.join(", ")
+                        ));
+                    }
+                    if !h.watching.is_empty() {
+                        parts.push(format!(
+                            "{} watching: {}",
+                            h.watching.len(),
+                            h.watching.join(", ")
+                        ));
+                    }
+                    parts.join("; ")
+                },
             );
             let bot = match players.iter().find(|(t, _)| t == seat) {
                 Some((_, p @ Player::Bot(_))) => format!("   played by {p}"),
                 _ => String::new(),
             };
-            lines.push(Line::from(format!("  {seat:<12} code {code}   {here}{bot}")));
+            lines.push(Line::from(format!("  {seat:<12} code {code}  watch {watch}  {here}{bot}")));
         }
         frame.render_widget(Paragraph::new(lines), panel);
         ui::render_in(&self.console, frame, rest, self.theme);
@@ -466,19 +553,81 @@ impl Room {
     }
 }
 
-/// The line above a client's screen: its seat, who else is there, who runs the clock.
-fn room_line(seat: &str, here: usize, paused: bool, speed: usize) -> String {
-    let others = match here.saturating_sub(1) {
+/// Who is connected to one seat: the addresses of those who play it and who watch it.
+#[derive(Debug, Default)]
+pub struct Here<'a> {
+    /// Those who play the seat.
+    pub playing: Vec<&'a str>,
+    /// Those who watch it read-only.
+    pub watching: Vec<&'a str>,
+}
+
+/// What a person who joins a seat a bot plays is told, and reminded of at each key that
+/// would act.
+fn bot_holds(seat: &str, bot: &Player) -> String {
+    let name = match bot {
+        Player::Bot(p) => p.name().to_owned(),
+        other => other.to_string(),
+    };
+    format!("{seat} is played by the {name} bot; ask the facilitator to hand it back")
+}
+
+/// Whether an observer may do this: look around (move, switch panes, filter, help), never
+/// act (no menu of actions, no answer, no verdict, no clock).
+fn looks_only(app: &App, action: &Action) -> bool {
+    match (&app.overlay, action) {
+        (Some(Overlay::Input { purpose: InputPurpose::Filter, .. }), a) => {
+            matches!(a, Action::Char(_) | Action::Backspace | Action::Enter | Action::Back)
+        }
+        (Some(Overlay::Help), a) => {
+            matches!(a, Action::Help | Action::Back | Action::Enter | Action::Up | Action::Down)
+        }
+        (Some(_), a) => matches!(a, Action::Up | Action::Down | Action::Back),
+        (None, a) => {
+            matches!(
+                a,
+                Action::Help
+                    | Action::Up
+                    | Action::Down
+                    | Action::Back
+                    | Action::NextPane
+                    | Action::PrevPane
+                    | Action::ClickRow(_)
+                    | Action::Filter
+            ) || (matches!(app.screen, Screen::Summary) && *a == Action::Enter)
+        }
+    }
+}
+
+/// The line above a client's screen: its seat, whether it only watches (logged in to
+/// watch, or a bot plays the seat), who else is there, who runs the clock.
+fn room_line(
+    seat: &str,
+    (observer, bot): (bool, Option<&Player>),
+    (playing, watching): (usize, usize),
+    (paused, speed): (bool, usize),
+) -> String {
+    let me = match (observer, bot) {
+        (true, Some(bot)) => format!(" · watching, read-only · played by {bot}"),
+        (true, None) => " · watching, read-only".to_owned(),
+        (false, Some(bot)) => format!(" · played by {bot}, read-only"),
+        (false, None) => String::new(),
+    };
+    let mut others = match (playing + watching).saturating_sub(1) {
         0 => "only you at this seat".to_owned(),
         1 => "you and 1 other at this seat".to_owned(),
         n => format!("you and {n} others at this seat"),
     };
+    let watchers = watching.saturating_sub(usize::from(observer));
+    if watchers > 0 {
+        others.push_str(&format!(" ({watchers} watching)"));
+    }
     let clock = if paused {
         "clock paused by the facilitator".to_owned()
     } else {
         format!("clock running ×{}", SPEEDS.get(speed).copied().unwrap_or(1))
     };
-    format!(" tabletop serve · {seat} · {others} · {clock}")
+    format!(" tabletop serve · {seat}{me} · {others} · {clock}")
 }
 
 /// Whether an action works the room's clock, which only the facilitator may.
@@ -579,6 +728,7 @@ mod tests {
         let join = ToRoom::Join {
             conn: 1,
             seat: "it".into(),
+            observer: false,
             peer: "10.0.0.1".into(),
             size: (100, 30),
             out,

@@ -1,5 +1,6 @@
-//! The SSH side of `serve`: authenticates a client for a seat by its join code, serves it
-//! one interactive terminal and nothing else, and passes bytes to and from the room.
+//! The SSH side of `serve`: authenticates a client for a seat (to play or to watch it) by
+//! its join code or a public key listed for it, serves it one interactive terminal and
+//! nothing else, and passes bytes to and from the room.
 //! Exec, subsystems (sftp), agent, X11 and port forwarding are all refused: a participant
 //! gets the drill screen of their seat, never the machine.
 
@@ -7,10 +8,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use russh::server::{Auth, ChannelOpenHandle, Handler, Msg, Session};
+use russh::server::{
+    Auth, ChannelOpenHandle, Handler, Msg, PublicKeyOffer, Session, VerifiedPublicKey,
+};
 use russh::{Channel, ChannelId, Pty};
 
-use super::gate::Gate;
+use super::gate::{Admitted, Gate};
 use super::room::{QUEUE_FRAMES, ToRoom};
 
 /// What the server says when a client asks for something other than a terminal.
@@ -37,7 +40,7 @@ impl russh::server::Server for Server {
             peer,
             gate: self.gate.clone(),
             room: self.room.clone(),
-            seat: None,
+            admitted: None,
             channel: None,
             size: None,
             joined: false,
@@ -51,8 +54,8 @@ pub struct Client {
     peer: Option<SocketAddr>,
     gate: Arc<Gate>,
     room: Sender<ToRoom>,
-    /// The seat its code opened.
-    seat: Option<String>,
+    /// The seat its code or key opened, and whether to watch it.
+    admitted: Option<Admitted>,
     /// Its one session channel.
     channel: Option<ChannelId>,
     /// Its terminal, once it asked for one: (columns, rows).
@@ -81,11 +84,39 @@ impl Handler for Client {
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
         match self.gate.check(self.peer.map(|p| p.ip()), user, password) {
-            Ok(()) => {
-                self.seat = Some(user.to_owned());
+            Ok(admitted) => {
+                self.admitted = Some(admitted);
                 Ok(Auth::Accept)
             }
             Err(_) => Ok(Auth::reject()),
+        }
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        // Only a key listed for this login is worth the client's signature; the others
+        // are not guesses (a client offers every key it has), so they cost no code tries.
+        if self.gate.check_key(user, offer.public_key).is_some() {
+            Ok(Auth::Accept)
+        } else {
+            Ok(Auth::reject())
+        }
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        match self.gate.check_key(user, key.public_key) {
+            Some(admitted) => {
+                self.admitted = Some(admitted);
+                Ok(Auth::Accept)
+            }
+            None => Ok(Auth::reject()),
         }
     }
 
@@ -128,7 +159,8 @@ impl Handler for Client {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let (Some(seat), Some(size)) = (self.seat.clone(), self.size) else {
+        let (Some(Admitted { seat, observer }), Some(size)) = (self.admitted.clone(), self.size)
+        else {
             // `ssh -T`: no terminal to draw a seat on.
             return self.refuse(channel, session);
         };
@@ -151,8 +183,10 @@ impl Handler for Client {
             let _ = handle.close(channel).await;
         });
         let peer = self.peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string());
-        self.joined =
-            self.room.send(ToRoom::Join { conn: self.conn, seat, peer, size, out }).is_ok();
+        self.joined = self
+            .room
+            .send(ToRoom::Join { conn: self.conn, seat, observer, peer, size, out })
+            .is_ok();
         session.channel_success(channel)
     }
 
