@@ -583,7 +583,7 @@ fn resetting_the_domain_admin_and_isolating_the_dumped_host_stops_the_campaign()
         let mut d = Drill::new(ransomware(), seed);
         let dumped = advance_until(&mut d, |e| stage_succeeded(e, "cred-dump"));
         let dumped = dumped.unwrap_or_else(|| panic!("seed {seed}: no cred-dump"));
-        order(&mut d, "security", "reset_credentials", "dc01");
+        order(&mut d, "it", "reset_credentials", "dc01");
         order(&mut d, "security", "isolate", "ws-it01");
         d.run_to_end();
 

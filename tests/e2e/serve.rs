@@ -206,7 +206,9 @@ fn seats_in_separate_rooms_over_ssh() {
     sec.type_line("dc01");
     sec.keys(&["Enter"]);
     sec_seen.expect(&sec, "Ask IT Operations to isolate dc01");
-    for _ in 0..8 {
+    // Security's menu: its own actions (a reset needs IT: ask, or override), then what it
+    // can ask of IT.
+    for _ in 0..9 {
         sec.keys(&["Down"]);
     }
     sec.keys(&["Enter"]);
@@ -289,7 +291,9 @@ fn a_bot_plays_an_empty_seat_until_the_facilitator_takes_it_back() {
     sec.type_line("dc01");
     sec.keys(&["Enter"]);
     sec.expect("Ask IT Operations to isolate dc01");
-    for _ in 0..8 {
+    // Security's menu: its own actions (a reset needs IT: ask, or override), then what it
+    // can ask of IT.
+    for _ in 0..9 {
         sec.keys(&["Down"]);
     }
     sec.keys(&["Enter"]);
@@ -368,7 +372,9 @@ fn an_observer_watches_a_seat_live_and_cannot_act() {
     sec.type_line("dc01");
     sec.keys(&["Enter"]);
     sec.expect("Ask IT Operations to isolate dc01");
-    for _ in 0..8 {
+    // Security's menu: its own actions (a reset needs IT: ask, or override), then what it
+    // can ask of IT.
+    for _ in 0..9 {
         sec.keys(&["Down"]);
     }
     sec.keys(&["Enter"]);

@@ -48,10 +48,8 @@ impl SideEffects {
         let mut s = SideEffects::default();
         for e in effects {
             match e {
-                ActionEffect::Patch => {
-                    if s.out_of_service == OutOfService::Never {
-                        s.out_of_service = OutOfService::UnlessRedundant;
-                    }
+                ActionEffect::Patch if s.out_of_service == OutOfService::Never => {
+                    s.out_of_service = OutOfService::UnlessRedundant;
                 }
                 ActionEffect::Reimage => {
                     s.out_of_service = OutOfService::WhileRunning;

@@ -3,13 +3,17 @@
 
 use bevy_ecs::prelude::*;
 
+use super::commands::{escalate, tell};
 use super::effects::TickEvents;
+use super::engagement::escalation;
 use super::script::ScriptState;
 use crate::model::{
-    Clock, Compiled, Decider, Event, Ledger, PendingRequest, RecordedEvents, TimedEvent,
+    Clock, Compiled, Decider, Entities, Event, Knowledge, Ledger, PendingRequest, RecordedEvents,
+    RequestState, TimedEvent,
 };
 
 /// The account phase.
+#[allow(clippy::too_many_arguments)]
 pub fn account(
     mut commands: Commands,
     c: Res<Compiled>,
@@ -18,14 +22,30 @@ pub fn account(
     mut script: ResMut<ScriptState>,
     mut events: ResMut<TickEvents>,
     requests: Query<(Entity, &PendingRequest)>,
+    (entities, mut knowledge): (Res<Entities>, Query<&mut Knowledge>),
 ) {
     let now = clock.now;
-    let mut expired: Vec<(u64, Entity)> =
-        requests.iter().filter(|(_, r)| r.expires <= now).map(|(e, r)| (r.id, e)).collect();
-    expired.sort_unstable();
-    for (id, e) in expired {
+    let mut expired: Vec<(u64, Entity, &PendingRequest)> =
+        requests.iter().filter(|(_, r)| r.expires <= now).map(|(e, r)| (r.id, e, r)).collect();
+    expired.sort_unstable_by_key(|(id, _, _)| *id);
+    for (id, e, req) in expired {
         events.0.push(Event::RequestExpired { id });
-        commands.entity(e).despawn();
+        tell(&mut knowledge, &entities, req.from, id, RequestState::Expired, now);
+        // Unanswered is not approved: it goes where the rules of engagement send it.
+        match escalation(&c, req) {
+            Some(to) => escalate(
+                &c,
+                req,
+                to,
+                now,
+                &mut events.0,
+                &mut commands,
+                e,
+                &mut knowledge,
+                &entities,
+            ),
+            None => commands.entity(e).despawn(),
+        }
     }
     let script = &mut *script;
     for exp in script.expectations.iter_mut().filter(|e| e.outcome.is_none() && e.deadline <= now) {

@@ -414,17 +414,16 @@ type Changes<'w, 's> = (
     Query<'w, 's, &'static mut SystemFacts>,
 );
 
+/// What the commands phase reads: the scenario, the clock, the entities, the alerts' truth
+/// and the flags.
+type Reads<'w> =
+    (Res<'w, Compiled>, Res<'w, Clock>, Res<'w, Entities>, Res<'w, AlertTruth>, Res<'w, Flags>);
+
 /// The commands phase: applies the queue in the order commands were accepted.
 #[allow(clippy::too_many_arguments)]
 pub fn apply_commands(
     mut commands: Commands,
-    (c, clock, entities, truth, flags): (
-        Res<Compiled>,
-        Res<Clock>,
-        Res<Entities>,
-        Res<AlertTruth>,
-        Res<Flags>,
-    ),
+    (c, clock, entities, truth, flags): Reads,
     mut queue: ResMut<CommandQueue>,
     mut script: ResMut<ScriptState>,
     mut events: ResMut<TickEvents>,
@@ -764,7 +763,7 @@ impl Starter<'_, '_, '_> {
                             f.backups
                                 .iter()
                                 .filter(|b| {
-                                    !b.destroyed && restore_site(c, ix, &f, &b.id, sites).is_some()
+                                    !b.destroyed && restore_site(c, ix, f, &b.id, sites).is_some()
                                 })
                                 .max_by_key(|b| b.taken_at)
                         }) {
@@ -853,8 +852,8 @@ impl Starter<'_, '_, '_> {
             .any(|(_, r)| r.team == t && r.action == action && r.target.as_deref() == target);
         let ready = match target.and_then(|x| c.system(x)) {
             Some(ix) => self.facts.get(self.entities.systems[ix as usize]).is_ok_and(|f| {
-                check_requirements(c, def, ix, &f, &flags.0).is_ok()
-                    && check_host(c, def, ix, &f, self.sites).is_ok()
+                check_requirements(c, def, ix, f, &flags.0).is_ok()
+                    && check_host(c, def, ix, f, self.sites).is_ok()
             }),
             None => def.requires.iter().all(|r| match r {
                 Requirement::Flag(flag) => flags.0.contains(flag),

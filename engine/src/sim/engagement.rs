@@ -125,6 +125,6 @@ pub fn clearance(
 /// to act, when that team may take the action and has not asked there already.
 pub fn escalation(c: &Compiled, req: &PendingRequest) -> Option<TeamIx> {
     let to = c.team(c.scenario.engagement.escalate_to.as_deref()?)?;
-    let may = c.teams.get(req.from as usize)?.actions.iter().any(|a| *a == req.action);
+    let may = c.teams.get(req.from as usize)?.actions.contains(&req.action);
     (to != req.to && to != req.from && may).then_some(to)
 }
