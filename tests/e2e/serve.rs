@@ -215,7 +215,7 @@ fn seats_in_separate_rooms_over_ssh() {
     sec_seen.expect(&sec, "Ask IT Operations to isolate dc01: accepted");
     fac.keys(&["."]);
     it_seen.expect(&it, "requests (1 to answer)");
-    it_seen.expect(&it, "security asks: isolate dc01");
+    it_seen.expect(&it, "security asks you to isolate dc01");
     sec_seen.expect(&sec, "Security (SOC) │ T+00:02");
 
     // No seat saw another's facts, nor the truth.
@@ -299,14 +299,14 @@ fn a_bot_plays_an_empty_seat_until_the_facilitator_takes_it_back() {
     sec.keys(&["Enter"]);
     sec.expect("Ask IT Operations to isolate dc01: accepted");
     fac.keys(&["."]);
-    sec.expect("→ asked it: isolate dc01");
+    sec.expect("→ it isolate dc01: open until");
 
     // The bot glances at IT's screen every five minutes and takes the request on.
     for _ in 0..6 {
         fac.keys(&["."]);
     }
     let screen = sec.expect("Security (SOC) │ T+00:07");
-    assert!(!screen.contains("→ asked it"), "IT's bot answered:\n{screen}");
+    assert!(screen.contains("→ it isolate dc01: accepted"), "IT's bot answered:\n{screen}");
     fac.expect("it started isolate dc01");
     assert_eq!(commands_of(&log, "it"), 1, "the bot's command alone, none of the watcher's");
 
@@ -380,7 +380,7 @@ fn an_observer_watches_a_seat_live_and_cannot_act() {
     sec.keys(&["Enter"]);
     sec.expect("Ask IT Operations to isolate dc01: accepted");
     fac.keys(&["."]);
-    obs.expect("→ asked it: isolate dc01");
+    obs.expect("→ it isolate dc01: open until");
 
     // The observer may look around, but every key that would act is refused.
     obs.keys(&["/"]);
