@@ -5,7 +5,6 @@ use bevy_ecs::prelude::*;
 
 use super::commands::{escalate, tell};
 use super::effects::TickEvents;
-use super::engagement::escalation;
 use super::script::ScriptState;
 use crate::model::{
     Clock, Compiled, Decider, Entities, Event, Knowledge, Ledger, PendingRequest, RecordedEvents,
@@ -32,19 +31,8 @@ pub fn account(
         events.0.push(Event::RequestExpired { id });
         tell(&mut knowledge, &entities, req.from, id, RequestState::Expired, now);
         // Unanswered is not approved: it goes where the rules of engagement send it.
-        match escalation(&c, req) {
-            Some(to) => escalate(
-                &c,
-                req,
-                to,
-                now,
-                &mut events.0,
-                &mut commands,
-                e,
-                &mut knowledge,
-                &entities,
-            ),
-            None => commands.entity(e).despawn(),
+        if !escalate(&c, (req, e), now, &mut events.0, &mut commands, &mut knowledge, &entities) {
+            commands.entity(e).despawn();
         }
     }
     let script = &mut *script;

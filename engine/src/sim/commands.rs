@@ -178,12 +178,8 @@ fn validate_approval_request(
     action: &str,
     target: Option<&str>,
 ) -> Result<(), Rejection> {
-    let def = c.action(action).ok_or_else(|| Rejection::UnknownAction(action.to_owned()))?;
+    may_take(c, t, action, target)?;
     let team = &c.teams[t as usize];
-    if !team.actions.iter().any(|a| a == action) {
-        return Err(Rejection::NotAllowed { team: team.id.clone(), action: action.to_owned() });
-    }
-    check_target(c, def, target)?;
     let approver = rule_for(c, t, action, target).and_then(|r| r.approver.as_deref());
     let Some(approver) = approver else {
         return Err(Rejection::BadTarget(format!(
@@ -227,12 +223,8 @@ fn validate_start_with(
     target: Option<&str>,
     now: Option<bool>,
 ) -> Result<(), Rejection> {
-    let def = c.action(action).ok_or_else(|| Rejection::UnknownAction(action.to_owned()))?;
+    let def = may_take(c, t, action, target)?;
     let team = &c.teams[t as usize];
-    if !team.actions.iter().any(|a| a == action) {
-        return Err(Rejection::NotAllowed { team: team.id.clone(), action: action.to_owned() });
-    }
-    check_target(c, def, target)?;
     let Some(overrule) = now else { return Ok(()) };
     let permits = world.get_resource::<Permits>().ok_or(Rejection::DrillOver)?;
     clearance(c, permits, t, (action, target), overrule)?;
@@ -297,6 +289,22 @@ fn validate_start_with(
         return Err(Rejection::NoCapacity { busy: busy + pending, capacity: team.capacity });
     }
     Ok(())
+}
+
+/// The action, when team `t` has it in its catalogue and `target` suits it.
+fn may_take<'c>(
+    c: &'c Compiled,
+    t: TeamIx,
+    action: &str,
+    target: Option<&str>,
+) -> Result<&'c ActionDef, Rejection> {
+    let def = c.action(action).ok_or_else(|| Rejection::UnknownAction(action.to_owned()))?;
+    let team = &c.teams[t as usize];
+    if !team.actions.iter().any(|a| a == action) {
+        return Err(Rejection::NotAllowed { team: team.id.clone(), action: action.to_owned() });
+    }
+    check_target(c, def, target)?;
+    Ok(def)
 }
 
 fn check_target(c: &Compiled, def: &ActionDef, target: Option<&str>) -> Result<(), Rejection> {
@@ -569,22 +577,20 @@ pub fn apply_commands(
                 let state =
                     if accept { RequestState::Accepted } else { RequestState::Declined { reason } };
                 tell(&mut knowledge, &entities, req.from, request, state, now);
-                if !accept {
-                    if let Some(to) = escalation(&c, req) {
-                        escalate(
-                            &c,
-                            req,
-                            to,
-                            now,
-                            &mut events.0,
-                            &mut commands,
-                            e,
-                            &mut knowledge,
-                            &entities,
-                        );
-                        continue;
-                    }
-                } else if req.approval {
+                let escalated = !accept
+                    && escalate(
+                        &c,
+                        (req, e),
+                        now,
+                        &mut events.0,
+                        &mut commands,
+                        &mut knowledge,
+                        &entities,
+                    );
+                if escalated {
+                    continue;
+                }
+                if accept && req.approval {
                     permits.0.push(Permit {
                         team: req.from,
                         action: req.action.clone(),
@@ -592,7 +598,7 @@ pub fn apply_commands(
                         request,
                     });
                     // The approved action starts as soon as the team can take it (below).
-                } else {
+                } else if accept {
                     starter.start(
                         &mut commands,
                         &mut events.0,
@@ -678,20 +684,19 @@ pub(super) fn tell(
     }
 }
 
-/// Sends a request that was not approved on to the escalation team, as a request for the
-/// asking team to act; the asking team sees where it went.
-#[allow(clippy::too_many_arguments)]
+/// Sends a request that was not approved on to the escalation team, if the rules of
+/// engagement name one it may go to, as a request for the asking team to act; the asking
+/// team sees where it went. Returns whether it went on.
 pub(super) fn escalate(
     c: &Compiled,
-    req: &PendingRequest,
-    to: TeamIx,
+    (req, e): (&PendingRequest, Entity),
     now: Minutes,
     events: &mut Vec<Event>,
     commands: &mut Commands,
-    e: Entity,
     knowledge: &mut Query<&mut Knowledge>,
     entities: &Entities,
-) {
+) -> bool {
+    let Some(to) = escalation(c, req) else { return false };
     let expires = now.saturating_add(c.scenario.engagement.request_expiry);
     let to_id = c.teams[to as usize].id.clone();
     events.push(Event::RequestEscalated {
@@ -709,6 +714,7 @@ pub(super) fn escalate(
         s.at = now;
     }
     commands.entity(e).insert(PendingRequest { to, expires, approval: true, ..req.clone() });
+    true
 }
 
 /// Starts actions: what the commands phase needs to put one under way.
