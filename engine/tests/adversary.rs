@@ -791,10 +791,12 @@ fn patching_the_vpn_in_time_blocks_initial_access_and_releases_phishing() {
         let mut d = Drill::new(ransomware(), seed);
         order(&mut d, "it", "patch", "vpn-gw");
         d.advance_to(hm(3, 0));
-        assert_eq!(first(&d, |e| stage_started(e, "initial-access")), Some(hm(0, 15)));
+        // The VPN is down for the patch from 00:00 to 00:30: the exploit waits for it to come
+        // back, and finds it patched.
+        assert_eq!(first(&d, |e| stage_started(e, "initial-access")), None);
         let blocked =
             d.events_since(0).iter().find(|e| stage_blocked(&e.event, "initial-access")).unwrap();
-        assert_eq!(blocked.at, hm(0, 35), "seed {seed}: blocked when its run ended");
+        assert_eq!(blocked.at, hm(0, 31), "seed {seed}: blocked once the VPN was back");
         let Event::StageBlocked { cause, .. } = &blocked.event else { unreachable!() };
         assert_eq!(
             cause,
@@ -813,6 +815,58 @@ fn patching_the_vpn_in_time_blocks_initial_access_and_releases_phishing() {
             "seed {seed}: phishing began at {phishing:?}"
         );
     }
+}
+
+#[test]
+fn an_exploit_that_lands_while_its_target_is_down_for_a_patch_fails() {
+    for seed in 0..4 {
+        let mut d = Drill::new(ransomware(), seed);
+        // The exploit runs from 00:15 to 00:35; the patch takes the VPN down from 00:20.
+        d.advance_to(hm(0, 20));
+        assert_eq!(first(&d, |e| stage_started(e, "initial-access")), Some(hm(0, 15)));
+        order(&mut d, "it", "patch", "vpn-gw");
+        d.advance_to(hm(1, 0));
+        let blocked =
+            d.events_since(0).iter().find(|e| stage_blocked(&e.event, "initial-access")).unwrap();
+        let Event::StageBlocked { cause, .. } = &blocked.event else { unreachable!() };
+        assert_eq!(
+            cause,
+            &BlockCause::Defence(Defence::Maintenance("vpn-gw".into())),
+            "seed {seed}: blocked because {cause}"
+        );
+        assert_eq!(cause.to_string(), "vpn-gw was down for maintenance");
+        assert!(
+            !d.events_since(0).iter().any(
+                |e| matches!(&e.event, Event::Compromised { system, .. } if system == "vpn-gw")
+            ),
+            "seed {seed}: the crew got into a VPN that was down"
+        );
+    }
+}
+
+#[test]
+fn an_attacker_waiting_for_a_system_back_from_maintenance_is_not_stalled() {
+    // The crew holds the VPN and waits to move to a workstation that is being patched:
+    // the campaign pauses, it is not contained.
+    let bigger_it = variant(
+        RANSOMWARE,
+        "role: ItOps,\n            capacity: 3,",
+        "role: ItOps,\n            capacity: 4,",
+    );
+    let scenario = load("ransomware-it4.ron", &bigger_it);
+    let mut d = (0..20)
+        .map(|seed| {
+            let mut d = Drill::new(scenario.clone(), seed);
+            d.advance_to(hm(0, 40));
+            d
+        })
+        .find(|d| first(d, |e| stage_succeeded(e, "initial-access")).is_some())
+        .expect("the exploit lands in one of 20 drills");
+    for ws in ["ws-fin01", "ws-hr01", "ws-sales01", "ws-eng01"] {
+        order(&mut d, "it", "patch", ws);
+    }
+    d.advance_to(hm(1, 5));
+    assert_eq!(first(&d, |e| matches!(e, Event::CampaignStalled)), None);
 }
 
 #[test]

@@ -280,3 +280,26 @@ fn the_turnaround_and_escalations_reach_the_report() {
     assert_eq!(q.escalated_to, vec!["management".to_owned()]);
     assert_eq!(q.cost_per_hour, 2000);
 }
+
+#[test]
+fn an_approved_action_keeps_the_next_free_hands_of_its_team() {
+    let mut d = Drill::new(scenario(), 1);
+    d.submit(&team("security"), start("investigate", "ws01")).unwrap();
+    let r = d.submit(&team("security"), ask_approval("it", "reset_credentials", "dc01")).unwrap();
+    d.advance(1);
+    d.submit(&team("it"), answer(r, true, "")).unwrap();
+    d.advance(1);
+    let busy = |d: &mut Drill, action: &str| {
+        d.view("security").unwrap().running.iter().any(|a| a.action == action)
+    };
+    assert!(!busy(&mut d, "reset_credentials"), "the only analyst is still investigating");
+    while busy(&mut d, "investigate") {
+        d.advance(1);
+    }
+    // The analyst is free: the approved reset has the first claim on them.
+    let refused = d.submit(&team("security"), start("investigate", "app01")).unwrap_err();
+    assert!(matches!(refused, Rejection::NoCapacity { held: 1, .. }), "{refused}");
+    assert!(refused.to_string().contains("1 kept for approved actions"), "{refused}");
+    d.advance(1);
+    assert!(busy(&mut d, "reset_credentials"), "the approved reset started");
+}

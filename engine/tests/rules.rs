@@ -870,7 +870,7 @@ fn capacity_limits_parallel_actions_and_cancelling_frees_it() {
     submit(&mut d, "it", "isolate", "fs01").expect("second");
     assert_eq!(
         submit(&mut d, "it", "isolate", "ws01"),
-        Err(Rejection::NoCapacity { busy: 2, capacity: 2 })
+        Err(Rejection::NoCapacity { busy: 2, capacity: 2, held: 0 })
     );
     // Capacity is per team.
     submit(&mut d, "security", "isolate", "ws01").expect("security has its own capacity");
@@ -881,7 +881,7 @@ fn capacity_limits_parallel_actions_and_cancelling_frees_it() {
     assert_eq!(submit(&mut d, "it", "isolate", "db01"), Err(Rejection::AlreadyRunning));
     assert_eq!(
         submit(&mut d, "it", "isolate", "ws01"),
-        Err(Rejection::NoCapacity { busy: 2, capacity: 2 })
+        Err(Rejection::NoCapacity { busy: 2, capacity: 2, held: 0 })
     );
 
     let fs01 = view

@@ -185,10 +185,13 @@ pub enum Rejection {
     Precondition(String),
     /// The team has no free capacity.
     NoCapacity {
-        /// Capacity in use.
+        /// Capacity in use, or kept for approved actions.
         busy: u32,
         /// Total capacity.
         capacity: u32,
+        /// Of `busy`, what is kept for approved actions waiting to start.
+        #[serde(default)]
+        held: u32,
     },
     /// The same action is already running on the target.
     AlreadyRunning,
@@ -232,10 +235,17 @@ impl std::fmt::Display for Rejection {
             }
             Rejection::BadTarget(why) => f.write_str(why),
             Rejection::Precondition(why) => f.write_str(why),
-            Rejection::NoCapacity { busy, capacity } => {
+            Rejection::NoCapacity { busy, capacity, held: 0 } => {
                 write!(
                     f,
                     "no free capacity ({busy} of {capacity} in use); wait or cancel an action"
+                )
+            }
+            Rejection::NoCapacity { busy, capacity, held } => {
+                write!(
+                    f,
+                    "no free capacity ({busy} of {capacity} in use, {held} kept for approved \
+                     actions that start next); wait or cancel an action"
                 )
             }
             Rejection::AlreadyRunning => {

@@ -78,6 +78,10 @@ pub struct SystemFacts {
     /// rebuild) and a C2 block that cut its own outbound traffic.
     #[serde(default)]
     pub out_of_service: u32,
+    /// How many response actions hold it out of service for work on it now (a patch, a
+    /// rebuild): while one runs it is down for maintenance and cannot be attacked.
+    #[serde(default)]
+    pub maintenance: u32,
     /// A credential it logs in with was reset: it fails until reconfigured.
     #[serde(default)]
     pub stale_credentials: bool,

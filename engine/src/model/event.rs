@@ -40,6 +40,8 @@ pub enum Defence {
     FlagUnset(String),
     /// The target has no network path to an internet-facing zone.
     NoPathOut(String),
+    /// The target was down for work on it (a patch, a rebuild) when the stage reached it.
+    Maintenance(String),
 }
 
 impl std::fmt::Display for Defence {
@@ -55,6 +57,7 @@ impl std::fmt::Display for Defence {
             Defence::FootholdLost(z) => write!(f, "the attacker lost its foothold in zone {z}"),
             Defence::FlagUnset(x) => write!(f, "{x} is not set"),
             Defence::NoPathOut(s) => write!(f, "{s} has no path to the internet"),
+            Defence::Maintenance(s) => write!(f, "{s} was down for maintenance"),
         }
     }
 }

@@ -63,6 +63,7 @@ pub fn complete_actions(
         {
             if let Ok((mut f, _, _)) = systems.get_mut(entities.systems[ix as usize]) {
                 f.out_of_service = f.out_of_service.saturating_sub(1);
+                f.maintenance = f.maintenance.saturating_sub(1);
             }
             dirty.mark(ix);
         }

@@ -205,11 +205,15 @@ impl Look<'_> {
         if (info.entry || info.needs_c2) && !egress(self.c, self.network, here) {
             return Some(Defence::NoPathOut(id()));
         }
-        if info.entry || cmp.foothold.is_some() {
-            return None;
+        if !info.entry && cmp.foothold.is_none() {
+            let (zone, network) = (self.c.systems[t as usize].zone, self.network);
+            if !self.holdings(systems).reaches(zone, network) {
+                return Some(Defence::OutOfReach(id()));
+            }
         }
-        let (zone, network) = (self.c.systems[t as usize].zone, self.network);
-        (!self.holdings(systems).reaches(zone, network)).then(|| Defence::OutOfReach(id()))
+        // Down for a patch or a rebuild, it answers nothing the attacker sends until the
+        // work is over: the last barrier, as the only one that lifts by itself.
+        (f.maintenance > 0).then(|| Defence::Maintenance(id()))
     }
 }
 
@@ -373,9 +377,13 @@ pub fn advance_stages(
                 if candidates.is_empty() {
                     // Targets exist but none is in reach (patched, isolated, cut off): a
                     // stage that would rather retry, give up or switch path does so now;
-                    // one that waits keeps waiting.
-                    if !selected.is_empty() && stage.on_blocked != OnBlocked::Wait {
-                        let cut = selected.iter().find_map(|&t| look.barrier(info, t, &systems));
+                    // one that waits keeps waiting. So does one whose target is only down
+                    // for work on it: the attacker tries again when it is back.
+                    let cuts: Vec<Defence> =
+                        selected.iter().filter_map(|&t| look.barrier(info, t, &systems)).collect();
+                    let lifts = cuts.iter().any(|d| matches!(d, Defence::Maintenance(_)));
+                    if !selected.is_empty() && stage.on_blocked != OnBlocked::Wait && !lifts {
+                        let cut = cuts.into_iter().next();
                         let why = BlockCause::Defence(
                             cut.unwrap_or_else(|| Defence::OutOfReach(stage.id.clone())),
                         );
@@ -445,7 +453,11 @@ fn stalled(
         };
         could_start && look.ready(stage, r.ix, attack, flags, systems) && {
             let info = &c.stages[r.ix as usize];
-            info.targets.select(&c.systems).into_iter().any(|t| look.in_reach(info, t, systems))
+            // A target down for maintenance comes back when the work is over: waiting for it
+            // is not a stalled campaign.
+            info.targets.select(&c.systems).into_iter().any(|t| {
+                matches!(look.barrier(info, t, systems), None | Some(Defence::Maintenance(_)))
+            })
         }
     })
 }

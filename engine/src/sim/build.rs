@@ -60,6 +60,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                         relocated: None,
                         rebuilt_at: None,
                         out_of_service: 0,
+                        maintenance: 0,
                         stale_credentials: false,
                     },
                     Compromise::default(),

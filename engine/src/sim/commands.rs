@@ -163,7 +163,11 @@ fn validate_triage(world: &mut World, seat: &Seat, t: TeamIx, alert: u64) -> Res
         .count();
     let pending = u32::try_from(pending).unwrap_or(u32::MAX);
     if busy.saturating_add(pending).saturating_add(1) > capacity {
-        return Err(Rejection::NoCapacity { busy: busy.saturating_add(pending), capacity });
+        return Err(Rejection::NoCapacity {
+            busy: busy.saturating_add(pending),
+            capacity,
+            held: 0,
+        });
     }
     Ok(())
 }
@@ -285,10 +289,54 @@ fn validate_start_with(
             _ => None,
         })
         .sum();
-    if busy + pending + def.capacity > team.capacity {
-        return Err(Rejection::NoCapacity { busy: busy + pending, capacity: team.capacity });
+    let held = reserved(world, c, t, (action, target));
+    if busy + pending + held + def.capacity > team.capacity {
+        return Err(Rejection::NoCapacity {
+            busy: busy + pending + held,
+            capacity: team.capacity,
+            held,
+        });
     }
     Ok(())
+}
+
+/// The capacity team `t` keeps for actions it was approved to take and has not started,
+/// whose preconditions hold: an approval won for an urgent action must not lose its hands to
+/// whatever the team thinks of next. The action being started now does not count.
+fn reserved(
+    world: &mut World,
+    c: &Compiled,
+    t: TeamIx,
+    (action, target): (&str, Option<&str>),
+) -> u32 {
+    let Some(permits) = world.get_resource::<Permits>() else { return 0 };
+    let (Some(entities), Some(sites)) =
+        (world.get_resource::<Entities>(), world.get_resource::<SiteState>())
+    else {
+        return 0;
+    };
+    let flags = world.get_resource::<Flags>().map(|f| &f.0);
+    permits
+        .0
+        .iter()
+        .filter(|p| p.team == t && !(p.action == action && p.target.as_deref() == target))
+        .filter_map(|p| {
+            let def = c.action(&p.action)?;
+            let ready = match p.target.as_deref().and_then(|x| c.system(x)) {
+                Some(ix) => {
+                    world.get::<SystemFacts>(entities.systems[ix as usize]).is_some_and(|f| {
+                        flags.is_some_and(|flags| check_requirements(c, def, ix, f, flags).is_ok())
+                            && check_host(c, def, ix, f, sites).is_ok()
+                    })
+                }
+                None => def.requires.iter().all(|r| match r {
+                    Requirement::Flag(flag) => flags.is_some_and(|f| f.contains(flag)),
+                    _ => true,
+                }),
+            };
+            ready.then_some(def.capacity)
+        })
+        .sum()
 }
 
 /// The action, when team `t` has it in its catalogue and `target` suits it.
@@ -808,6 +856,7 @@ impl Starter<'_, '_, '_> {
         if let (true, Some(ix)) = (holds_service, system) {
             if let Ok(mut f) = self.facts.get_mut(self.entities.systems[ix as usize]) {
                 f.out_of_service += 1;
+                f.maintenance += 1;
             }
             self.dirty.mark(ix);
             events.push(Event::Disrupted {
@@ -835,6 +884,7 @@ impl Starter<'_, '_, '_> {
         let Some(ix) = target.and_then(|t| self.c.system(t)) else { return };
         if let Ok(mut f) = self.facts.get_mut(self.entities.systems[ix as usize]) {
             f.out_of_service = f.out_of_service.saturating_sub(1);
+            f.maintenance = f.maintenance.saturating_sub(1);
         }
         self.dirty.mark(ix);
     }
