@@ -10,7 +10,7 @@ use crate::log::{Body, Header, LOG_FORMAT, LogWriter, sha256_hex};
 use crate::model::{
     ActionRun, Attack, Clock, Command, CommandQueue, Compiled, Compromise, Entities, Event, Flags,
     Knowledge, Ledger, OpState, PendingRequest, RecordedEvents, Rejection, Seat, StageRun,
-    SystemFacts, TeamState, TimedEvent,
+    SystemFacts, TeamIx, TeamState, TimedEvent,
 };
 use crate::scenario::{Minutes, Scenario, SystemState};
 use crate::sim::{ScriptState, build_world, tick_schedule, validate_command};
@@ -42,7 +42,17 @@ pub struct Drill {
     divergence: Option<Divergence>,
     /// The head hash the log's seal carries, once the drill has ended and been sealed.
     sealed: Option<String>,
+    /// This drill among every drill of the process, and how many times it has changed:
+    /// see [`Drill::revision`].
+    revision: (u64, u64),
+    /// Each team's view as last handed out, brought up to date when asked for again.
+    views: Vec<Option<Arc<SeatView>>>,
+    /// The truth as last handed out, brought up to date when asked for again.
+    truth: Option<Arc<TruthView>>,
 }
+
+/// Drills made so far in this process, to tell their revisions apart.
+static DRILLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Where re-simulating a log first produced something other than what it records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +110,18 @@ impl Drill {
             expected_line: 0,
             divergence: None,
             sealed: None,
+            revision: (DRILLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed), 0),
+            views: Vec::new(),
+            truth: None,
         }
+    }
+
+    /// Changes whenever what a view or the truth shows may have changed (a command
+    /// accepted, a tick run), and differs between drills: a client that drew a view at one
+    /// revision need not read it again until the revision moves. It plays no part in the
+    /// simulation.
+    pub fn revision(&self) -> (u64, u64) {
+        self.revision
     }
 
     /// Starts recording the drill to `out`, header first; `name` and `text` are the
@@ -201,6 +222,7 @@ impl Drill {
         let at = self.now();
         self.write(Body::Command { at, seat: seat.clone(), id, command: command.clone() });
         self.world.resource_mut::<CommandQueue>().0.push((seat.clone(), command, id));
+        self.revision.1 += 1;
         Ok(id)
     }
 
@@ -211,6 +233,7 @@ impl Drill {
                 break;
             }
             self.schedule.run(&mut self.world);
+            self.revision.1 += 1;
             self.flush_events();
         }
     }
@@ -298,32 +321,100 @@ impl Drill {
         }
     }
 
-    /// What a team's seat sees; `None` for an unknown team.
+    /// What a team's seat sees; `None` for an unknown team. A copy of [`Drill::seat_view`],
+    /// for clients that keep their own.
     pub fn view(&mut self, team: &str) -> Option<SeatView> {
-        let c = self.compiled.clone();
-        let t = c.team(team)?;
+        self.seat_view(team).map(|v| (*v).clone())
+    }
+
+    /// What a team's seat sees, shared: the engine keeps each seat's view and brings it up
+    /// to date from what changed since it was last asked for, so reading it costs what
+    /// changed, not the estate. A client that drops its copy before asking again gets the
+    /// same view updated in place; one that keeps it gets a fresh copy. `None` for an
+    /// unknown team.
+    pub fn seat_view(&mut self, team: &str) -> Option<Arc<SeatView>> {
+        let t = self.compiled.team(team)?;
+        if self.views.len() < self.compiled.teams.len() {
+            self.views.resize(self.compiled.teams.len(), None);
+        }
+        let mut view = match self.views[t as usize].take() {
+            Some(v) => v,
+            None => Arc::new(self.new_view(t)),
+        };
+        self.update_view(t, Arc::make_mut(&mut view))?;
+        self.views[t as usize] = Some(view.clone());
+        Some(view)
+    }
+
+    /// A team's view with what never changes filled in: who it is and the systems it sees.
+    fn new_view(&self, t: TeamIx) -> SeatView {
+        let c = &self.compiled;
         let info = &c.teams[t as usize];
-        let clock = *self.world.resource::<Clock>();
-        let entity = self.world.resource::<Entities>().teams[t as usize];
-        let knowledge = self.world.get::<Knowledge>(entity)?.clone();
-        let busy = self.world.get::<TeamState>(entity)?.busy;
         let systems = c
             .systems
             .iter()
-            .enumerate()
-            .filter(|(_, s)| info.sees_zone[s.zone as usize])
-            .map(|(i, s)| KnownSystem {
+            .filter(|s| info.sees_zone[s.zone as usize])
+            .map(|s| KnownSystem {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 kind: s.kind,
                 zone: c.zones[s.zone as usize].clone(),
                 site: c.sites[s.site as usize].clone(),
                 criticality: s.criticality,
-                state: knowledge.systems[i].state,
-                compromise: knowledge.systems[i].compromise,
-                suspected: knowledge.systems[i].suspected.clone(),
+                state: None,
+                compromise: None,
+                suspected: None,
             })
             .collect();
+        SeatView {
+            team: info.id.clone(),
+            name: info.name.clone(),
+            role: info.role,
+            now: Minutes(0),
+            end: Minutes(0),
+            capacity: info.capacity,
+            busy: 0,
+            actions: info.actions.clone(),
+            systems,
+            running: Vec::new(),
+            requests_in: Vec::new(),
+            requests_out: Vec::new(),
+            inbox: Vec::new(),
+            triaged: std::collections::BTreeMap::new(),
+            sent: Vec::new(),
+            decisions: Vec::new(),
+        }
+    }
+
+    /// Brings a team's view up to date with what it knows now. What it knows of the systems
+    /// is compared, not copied, so only what changed is written; the inbox only grows.
+    fn update_view(&mut self, t: TeamIx, v: &mut SeatView) -> Option<()> {
+        let c = self.compiled.clone();
+        let info = &c.teams[t as usize];
+        let clock = *self.world.resource::<Clock>();
+        let entity = self.world.resource::<Entities>().teams[t as usize];
+        let knowledge = self.world.get::<Knowledge>(entity)?;
+        let busy = self.world.get::<TeamState>(entity)?.busy;
+        (v.now, v.end, v.busy) = (clock.now, clock.end, busy);
+        let seen = c.systems.iter().enumerate().filter(|(_, s)| info.sees_zone[s.zone as usize]);
+        for ((i, _), k) in seen.zip(v.systems.iter_mut()) {
+            let o = &knowledge.systems[i];
+            k.state = o.state;
+            k.compromise = o.compromise;
+            if k.suspected != o.suspected {
+                k.suspected.clone_from(&o.suspected);
+            }
+        }
+        match knowledge.inbox.get(v.inbox.len()..) {
+            Some(new) => v.inbox.extend_from_slice(new),
+            None => v.inbox.clone_from(&knowledge.inbox),
+        }
+        if v.triaged != knowledge.triaged {
+            v.triaged.clone_from(&knowledge.triaged);
+        }
+        if v.sent != knowledge.sent {
+            v.sent.clone_from(&knowledge.sent);
+        }
         let mut running: Vec<RunningAction> = self
             .world
             .query::<&ActionRun>()
@@ -338,10 +429,15 @@ impl Drill {
             })
             .collect();
         running.sort_by_key(|r| r.id);
-        let mut requests: Vec<PendingRequest> =
-            self.world.query::<&PendingRequest>().iter(&self.world).cloned().collect();
+        v.running = running;
+        let mut requests: Vec<&PendingRequest> = self
+            .world
+            .query::<&PendingRequest>()
+            .iter(&self.world)
+            .filter(|r| r.to == t || r.from == t)
+            .collect();
         requests.sort_by_key(|r| r.id);
-        let view_of = |r: &PendingRequest| RequestView {
+        let view_of = |r: &&PendingRequest| RequestView {
             id: r.id,
             from: c.teams[r.from as usize].id.clone(),
             to: c.teams[r.to as usize].id.clone(),
@@ -353,8 +449,10 @@ impl Drill {
             approval: r.approval,
             cost_per_hour: r.cost_per_hour,
         };
+        v.requests_in = requests.iter().filter(|r| r.to == t).map(view_of).collect();
+        v.requests_out = requests.iter().filter(|r| r.from == t).map(view_of).collect();
         let script = self.world.resource::<ScriptState>();
-        let decisions = script
+        v.decisions = script
             .decisions
             .iter()
             .filter(|d| d.choice.is_none())
@@ -372,58 +470,117 @@ impl Drill {
                 })
             })
             .collect();
-        Some(SeatView {
-            team: info.id.clone(),
-            name: info.name.clone(),
-            role: info.role,
-            now: clock.now,
-            end: clock.end,
-            capacity: info.capacity,
-            busy,
-            actions: info.actions.clone(),
-            systems,
-            running,
-            requests_in: requests.iter().filter(|r| r.to == t).map(view_of).collect(),
-            requests_out: requests.iter().filter(|r| r.from == t).map(view_of).collect(),
-            inbox: knowledge.inbox,
-            triaged: knowledge.triaged,
-            sent: knowledge.sent,
-            decisions,
-        })
+        Some(())
     }
 
-    /// The truth, for the facilitator.
+    /// The truth, for the facilitator and for scoring. A copy of [`Drill::shared_truth`].
     pub fn truth(&mut self) -> TruthView {
-        let c = self.compiled.clone();
-        let clock = *self.world.resource::<Clock>();
-        let entities = self.world.resource::<Entities>().systems.clone();
-        let systems = entities
+        (*self.shared_truth()).clone()
+    }
+
+    /// The truth, shared and kept up to date in place as [`Drill::seat_view`] keeps a seat's
+    /// view: reading it again costs what changed, not the estate.
+    pub fn shared_truth(&mut self) -> Arc<TruthView> {
+        let mut truth = match self.truth.take() {
+            Some(t) => t,
+            None => Arc::new(self.new_truth()),
+        };
+        self.update_truth(Arc::make_mut(&mut truth));
+        self.truth = Some(truth.clone());
+        truth
+    }
+
+    /// The truth with what never changes filled in: the systems' and stages' names.
+    fn new_truth(&self) -> TruthView {
+        let c = &self.compiled;
+        let systems = c
+            .systems
             .iter()
-            .enumerate()
-            .filter_map(|(i, &e)| {
-                let f = self.world.get::<SystemFacts>(e)?;
-                let op = self.world.get::<OpState>(e)?;
-                let cmp = self.world.get::<Compromise>(e)?;
-                Some(TrueSystem {
-                    id: c.systems[i].id.clone(),
-                    state: op.state,
-                    available: op.available,
-                    foothold: cmp.foothold,
-                    persistence: cmp.persistence,
-                    c2: cmp.c2,
-                    exfiltration: cmp.exfil_rate > 0.0,
-                    evidence: f.evidence.intact || f.evidence.collected,
-                    data_lost: f.data_lost,
-                    powered: f.powered,
-                    hung: f.hung,
-                })
+            .map(|s| TrueSystem {
+                id: s.id.clone(),
+                state: SystemState::Online,
+                available: true,
+                foothold: None,
+                persistence: false,
+                c2: false,
+                exfiltration: false,
+                evidence: true,
+                data_lost: 0,
+                powered: true,
+                hung: false,
             })
             .collect();
-        let mut runs: Vec<StageRun> =
-            self.world.query::<&StageRun>().iter(&self.world).cloned().collect();
-        runs.sort_by_key(|r| r.ix);
+        let stages = c
+            .scenario
+            .adversary
+            .iter()
+            .flat_map(|a| a.stages.iter())
+            .map(|s| TrueStage {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                technique: s.technique.clone(),
+                status: crate::model::StageStatus::Waiting,
+            })
+            .collect();
+        let teams = c
+            .teams
+            .iter()
+            .map(|t| TeamKnowledge {
+                team: t.id.clone(),
+                believes_compromised: Vec::new(),
+                sees_down: Vec::new(),
+                alerts: 0,
+            })
+            .collect();
+        TruthView {
+            stages,
+            teams,
+            now: Minutes(0),
+            end: Minutes(0),
+            systems,
+            stages_succeeded: Vec::new(),
+            stolen_credentials: Vec::new(),
+            cost: 0,
+            cost_rate: 0,
+            exfiltrated_gb: 0.0,
+            flags: Vec::new(),
+        }
+    }
+
+    /// Brings the truth up to date: every system's facts in place, the rest anew (it is
+    /// small: stages, teams' beliefs, the ledger).
+    fn update_truth(&mut self, v: &mut TruthView) {
+        let c = self.compiled.clone();
+        let clock = *self.world.resource::<Clock>();
+        (v.now, v.end) = (clock.now, clock.end);
+        let entities = self.world.resource::<Entities>();
+        for (t, &e) in v.systems.iter_mut().zip(entities.systems.iter()) {
+            let (Some(f), Some(op), Some(cmp)) = (
+                self.world.get::<SystemFacts>(e),
+                self.world.get::<OpState>(e),
+                self.world.get::<Compromise>(e),
+            ) else {
+                continue;
+            };
+            t.state = op.state;
+            t.available = op.available;
+            t.foothold = cmp.foothold;
+            t.persistence = cmp.persistence;
+            t.c2 = cmp.c2;
+            t.exfiltration = cmp.exfil_rate > 0.0;
+            t.evidence = f.evidence.intact || f.evidence.collected;
+            t.data_lost = f.data_lost;
+            t.powered = f.powered;
+            t.hung = f.hung;
+        }
+        let mut runs: Vec<(u32, crate::model::StageStatus)> =
+            self.world.query::<&StageRun>().iter(&self.world).map(|r| (r.ix, r.status)).collect();
+        runs.sort_by_key(|r| r.0);
+        for (stage, (_, status)) in v.stages.iter_mut().zip(runs) {
+            stage.status = status;
+        }
         let attack = self.world.resource::<Attack>();
-        let stages_succeeded = c
+        v.stages_succeeded = c
             .scenario
             .adversary
             .iter()
@@ -431,59 +588,37 @@ impl Drill {
             .filter(|(i, _)| attack.succeeded.get(*i).copied().unwrap_or(false))
             .map(|(_, s)| s.id.clone())
             .collect();
-        let stages = c
-            .scenario
-            .adversary
-            .iter()
-            .flat_map(|a| a.stages.iter())
-            .zip(runs)
-            .map(|(s, r)| TrueStage {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                technique: s.technique.clone(),
-                status: r.status,
-            })
-            .collect();
-        let team_entities = self.world.resource::<Entities>().teams.clone();
-        let teams = team_entities
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &e)| {
-                let k = self.world.get::<Knowledge>(e)?;
-                let ids = |pred: &dyn Fn(&crate::model::Observed) -> bool| -> Vec<String> {
-                    k.systems
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, o)| pred(o))
-                        .map(|(s, _)| c.systems[s].id.clone())
-                        .collect()
-                };
-                Some(TeamKnowledge {
-                    team: c.teams[i].id.clone(),
-                    believes_compromised: ids(&|o| matches!(o.compromise, Some((true, _, _)))),
-                    sees_down: ids(&|o| o.state.is_some_and(|(s, _)| !crate::sim::available(s))),
-                    alerts: k
-                        .inbox
-                        .iter()
-                        .filter(|i| matches!(i, crate::model::InboxItem::Alert { .. }))
-                        .count(),
-                })
-            })
-            .collect();
-        let ledger = self.world.resource::<Ledger>();
-        TruthView {
-            stages,
-            teams,
-            now: clock.now,
-            end: clock.end,
-            systems,
-            stages_succeeded,
-            stolen_credentials: attack.stolen.iter().cloned().collect(),
-            cost: ledger.total(),
-            cost_rate: ledger.cost_rate,
-            exfiltrated_gb: ledger.exfiltrated_gb,
-            flags: self.world.resource::<Flags>().0.iter().cloned().collect(),
+        v.stolen_credentials = attack.stolen.iter().cloned().collect();
+        let entities = self.world.resource::<Entities>();
+        for (i, &e) in entities.teams.iter().enumerate() {
+            let (Some(k), Some(team)) = (self.world.get::<Knowledge>(e), v.teams.get_mut(i)) else {
+                continue;
+            };
+            let ids = |pred: fn(&crate::model::Observed) -> bool| {
+                k.systems
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, o)| pred(o))
+                    .map(|(s, _)| c.systems[s].id.as_str())
+            };
+            sync_ids(
+                &mut team.believes_compromised,
+                ids(|o| matches!(o.compromise, Some((true, _, _)))),
+            );
+            sync_ids(
+                &mut team.sees_down,
+                ids(|o| o.state.is_some_and(|(s, _)| !crate::sim::available(s))),
+            );
+            team.alerts = k
+                .inbox
+                .iter()
+                .filter(|i| matches!(i, crate::model::InboxItem::Alert { .. }))
+                .count();
         }
+        let ledger = self.world.resource::<Ledger>();
+        (v.cost, v.cost_rate, v.exfiltrated_gb) =
+            (ledger.total(), ledger.cost_rate, ledger.exfiltrated_gb);
+        v.flags = self.world.resource::<Flags>().0.iter().cloned().collect();
     }
 
     /// How the drill stands (or ended).
@@ -522,8 +657,27 @@ impl Drill {
     /// long to reach. Clients never need it.
     #[doc(hidden)]
     pub fn world_mut(&mut self) -> &mut World {
+        self.revision.1 += 1;
         &mut self.world
     }
+}
+
+/// Makes `out` the list of `ids`, copying only from the first that differs: a list that did
+/// not change costs a comparison, not an allocation per id.
+fn sync_ids<'a>(out: &mut Vec<String>, ids: impl Iterator<Item = &'a str>) {
+    let mut n = 0;
+    let mut same = true;
+    for id in ids {
+        if same && out.get(n).map(String::as_str) != Some(id) {
+            same = false;
+            out.truncate(n);
+        }
+        if !same {
+            out.push(id.to_owned());
+        }
+        n += 1;
+    }
+    out.truncate(n);
 }
 
 /// A log record in words, for divergence messages.
@@ -548,4 +702,58 @@ fn is_key(e: &Event) -> bool {
             | Event::Exfiltrated { .. }
             | Event::AvailabilityChanged { .. }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Bot, Policy};
+
+    fn fresh_view(d: &mut Drill, t: TeamIx) -> SeatView {
+        let mut v = d.new_view(t);
+        d.update_view(t, &mut v);
+        v
+    }
+
+    fn fresh_truth(d: &mut Drill) -> TruthView {
+        let mut v = d.new_truth();
+        d.update_truth(&mut v);
+        v
+    }
+
+    /// The views kept up to date tick by tick are the views built from scratch, for every
+    /// seat and the facilitator, on every bundled scenario played by the coordinated bots.
+    #[test]
+    fn views_kept_up_to_date_are_the_views_built_afresh() {
+        for (name, text) in [
+            ("ransomware", include_str!("../../scenarios/ransomware.ron")),
+            ("bec", include_str!("../../scenarios/bec.ron")),
+            ("cloud-leak", include_str!("../../scenarios/cloud-leak.ron")),
+            ("insider", include_str!("../../scenarios/insider.ron")),
+            ("supply-chain", include_str!("../../scenarios/supply-chain.ron")),
+            ("dc-power", include_str!("../../scenarios/dc-power.ron")),
+            ("region-outage", include_str!("../../scenarios/region-outage.ron")),
+        ] {
+            let checked = crate::scenario::check_bytes(name, text.as_bytes());
+            let scenario = Arc::new(checked.scenario.expect("bundled scenarios check clean"));
+            let mut d = Drill::new(scenario.clone(), 3);
+            let mut bot = Bot::new(Policy::Coordinated, &scenario);
+            let teams = d.compiled.teams.len() as TeamIx;
+            while !d.is_over() {
+                bot.step(&mut d);
+                d.advance(1);
+                // Every few ticks, as a UI that skips frames would; every tick near the start.
+                if d.now().0 > 120 && !d.now().0.is_multiple_of(7) {
+                    continue;
+                }
+                for t in 0..teams {
+                    let id = d.compiled.teams[t as usize].id.clone();
+                    let kept = d.seat_view(&id).expect("a team's view");
+                    assert_eq!(*kept, fresh_view(&mut d, t), "{name}: {id} at {:?}", d.now());
+                }
+                let kept = d.shared_truth();
+                assert_eq!(*kept, fresh_truth(&mut d), "{name}: truth at {:?}", d.now());
+            }
+        }
+    }
 }

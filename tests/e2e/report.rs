@@ -242,9 +242,21 @@ fn the_navigator_layer_has_what_navigator_requires() {
     }
     let colour_of =
         |id: &str| techniques.iter().find(|t| t["techniqueID"] == id).map(|t| t["color"].clone());
-    // The LSASS dump raised alerts; the VPN exploit attempt went unseen.
+    // The LSASS dump raised alerts; the VPN, patched on the advisory, was never attacked:
+    // the layer holds only what the crew tried.
     assert_eq!(colour_of("T1003.001"), Some(Value::from("#31a354")));
-    assert_eq!(colour_of("T1190"), Some(Value::from("#e34a33")));
+    assert_eq!(colour_of("T1190"), None);
+    // Left alone, the crew exploits the VPN unseen.
+    let layer = temp("layer-nothing.json");
+    let (code, _, stderr) = report(&[&s(nothing()), "--navigator", &s(&layer)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value =
+        serde_json::from_str(&fs::read_to_string(&layer).expect("layer written")).expect("JSON");
+    let exploit = v["techniques"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["techniqueID"] == "T1190"))
+        .map(|t| t["color"].clone());
+    assert_eq!(exploit, Some(Value::from("#e34a33")));
 }
 
 #[test]

@@ -20,12 +20,15 @@ pub struct ObjectiveState {
     pub decided: Vec<Option<bool>>,
     /// Per objective with a `within` deadline: when its `after` condition first held.
     pub armed: Vec<Option<Minutes>>,
+    /// Minutes of data lost to restores and failovers so far, over the whole estate: added
+    /// up from the losses as they happen rather than summed over every system every tick.
+    pub data_lost: u32,
 }
 
 impl ObjectiveState {
     /// Nothing decided for `n` objectives.
     pub fn new(n: usize) -> Self {
-        ObjectiveState { decided: vec![None; n], armed: vec![None; n] }
+        ObjectiveState { decided: vec![None; n], armed: vec![None; n], data_lost: 0 }
     }
 }
 
@@ -72,10 +75,6 @@ impl ConditionReader<'_, '_> {
         };
         holds(cond, &ctx)
     }
-
-    fn data_lost(&self) -> u32 {
-        self.systems.iter().map(|(f, _, _)| f.data_lost).sum()
-    }
 }
 
 /// The objectives step of the account phase.
@@ -88,6 +87,13 @@ pub fn track_objectives(
     let c = &reader.c;
     let now = reader.clock.now;
     let ending = now.saturating_add(reader.clock.tick) >= reader.clock.end;
+    // Every loss of this tick is among its events by now: the account phase comes after the
+    // phases that restore and fail over.
+    state.data_lost = events.0.iter().fold(state.data_lost, |n, e| match e {
+        Event::DataLost { minutes, .. } => n.saturating_add(*minutes),
+        _ => n,
+    });
+    let lost = state.data_lost;
     for (i, o) in c.scenario.objectives.iter().enumerate() {
         if state.decided[i].is_some() {
             continue;
@@ -124,7 +130,7 @@ pub fn track_objectives(
             Goal::HoldAtEnd(cond) => ending.then(|| reader.holds(cond)),
             Goal::CostBelow(limit) => exceeded(ledger.total() >= *limit, ending),
             Goal::ExfiltrationBelow(gb) => exceeded(ledger.exfiltrated_gb >= *gb, ending),
-            Goal::DataLossBelow(m) => exceeded(reader.data_lost() >= m.0, ending),
+            Goal::DataLossBelow(m) => exceeded(lost >= m.0, ending),
         };
         if let Some(met) = verdict {
             state.decided[i] = Some(met);

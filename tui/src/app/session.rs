@@ -1,8 +1,10 @@
 //! One drill being played in the UI: the engine's drill, who is at the keyboard, the clock
 //! mapping from wall time to simulated time, and what each seat has read and marked.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tabletop_engine::model::InboxItem;
@@ -64,6 +66,10 @@ impl Pane {
     }
 }
 
+/// The estate's display order, for a team (first) and a filter (second): indices into the
+/// team's view of the systems.
+type EstateOrder = ((String, String), Vec<usize>);
+
 /// A drill in the UI.
 pub struct Session {
     /// The engine's drill.
@@ -79,10 +85,15 @@ pub struct Session {
     /// Clock stopped.
     pub paused: bool,
     carry: f64,
-    /// The current seat's view (teams) — refreshed after every change.
-    pub view: Option<SeatView>,
+    /// The current seat's view (teams) — refreshed after every change, shared with the
+    /// drill, which updates it in place when this copy is dropped first.
+    pub view: Option<Arc<SeatView>>,
     /// The truth (facilitator only).
-    pub truth: Option<TruthView>,
+    pub truth: Option<Arc<TruthView>>,
+    /// What `view` and `truth` were read from: the drill's revision, the seat, a review.
+    shown: Option<((u64, u64), Seat, bool)>,
+    /// The estate's display order for a team and a filter: indices into its view's systems.
+    order: RefCell<Option<EstateOrder>>,
     /// Focused pane.
     pub pane: Pane,
     /// Selected row per pane.
@@ -126,6 +137,8 @@ impl Session {
             carry: 0.0,
             view: None,
             truth: None,
+            shown: None,
+            order: RefCell::new(None),
             pane: Pane::Estate,
             selected: BTreeMap::new(),
             filter: String::new(),
@@ -197,15 +210,24 @@ impl Session {
     /// Re-reads the seat's view (or the truth) after the drill changed. The previous seat's
     /// view is dropped first: nothing of it survives a seat change.
     pub fn refresh(&mut self) {
-        self.view = None;
-        self.truth = None;
-        match &self.seat {
-            Seat::Team(t) => self.view = self.drill.view(t),
-            Seat::Facilitator => self.truth = Some(self.drill.truth()),
-        }
-        // A review shows the truth beside the seat's view.
-        if self.review.is_some() && self.truth.is_none() {
-            self.truth = Some(self.drill.truth());
+        // Rebuilding a view costs the whole estate: only when the drill or the seat changed.
+        let shown = (self.drill.revision(), self.seat.clone(), self.review.is_some());
+        let missing = match &self.seat {
+            Seat::Team(_) => self.view.is_none(),
+            Seat::Facilitator => self.truth.is_none(),
+        };
+        if missing || self.shown.as_ref() != Some(&shown) {
+            self.view = None;
+            self.truth = None;
+            match &self.seat {
+                Seat::Team(t) => self.view = self.drill.seat_view(t),
+                Seat::Facilitator => self.truth = Some(self.drill.shared_truth()),
+            }
+            // A review shows the truth beside the seat's view.
+            if self.review.is_some() && self.truth.is_none() {
+                self.truth = Some(self.drill.shared_truth());
+            }
+            self.shown = Some(shown);
         }
         let new: Vec<(String, Event)> = self
             .drill
@@ -355,19 +377,28 @@ impl Session {
     /// Systems of the view that pass the filter, in display order (by site, zone, id).
     pub fn visible_systems(&self) -> Vec<&tabletop_engine::view::KnownSystem> {
         let Some(v) = &self.view else { return Vec::new() };
-        let f = self.filter.to_lowercase();
-        let mut list: Vec<_> = v
-            .systems
-            .iter()
-            .filter(|s| {
-                f.is_empty()
-                    || s.id.to_lowercase().contains(&f)
-                    || s.name.to_lowercase().contains(&f)
-                    || s.zone.to_lowercase().contains(&f)
-            })
-            .collect();
-        list.sort_by(|a, b| (&a.site, &a.zone, &a.id).cmp(&(&b.site, &b.zone, &b.id)));
-        list
+        // Which systems a seat sees and their names never change: the order and the filter
+        // are worked out once per seat and filter, not on every frame.
+        let key = (v.team.clone(), self.filter.clone());
+        let mut cached = self.order.borrow_mut();
+        if cached.as_ref().is_none_or(|(k, _)| *k != key) {
+            let f = self.filter.to_lowercase();
+            let mut list: Vec<usize> = (0..v.systems.len())
+                .filter(|&i| {
+                    let s = &v.systems[i];
+                    f.is_empty()
+                        || s.id.to_lowercase().contains(&f)
+                        || s.name.to_lowercase().contains(&f)
+                        || s.zone.to_lowercase().contains(&f)
+                })
+                .collect();
+            let k = |i: usize| (&v.systems[i].site, &v.systems[i].zone, &v.systems[i].id);
+            list.sort_by(|&a, &b| k(a).cmp(&k(b)));
+            *cached = Some((key, list));
+        }
+        cached.as_ref().map_or_else(Vec::new, |(_, list)| {
+            list.iter().filter_map(|&i| v.systems.get(i)).collect()
+        })
     }
 
     /// The selected row of a pane.

@@ -37,8 +37,9 @@ pub struct Args {
     /// Print the measurements as JSON.
     #[arg(long)]
     json: bool,
-    /// Also time this many UI frames (a team's screen and the facilitator's, 160x48) on the
-    /// drill as it stands at the end: reading the seat's view and drawing it.
+    /// Also time this many UI frames (a team's screen and the facilitator's, 160x48) over
+    /// the drill's last ticks, one tick between frames: reading the seat's view and drawing
+    /// it after the drill moved.
     #[arg(long, value_name = "N", default_value_t = 0,
           value_parser = clap::value_parser!(u32).range(0..=MAX_FRAMES))]
     frames: u32,
@@ -76,12 +77,13 @@ struct Frames {
     facilitator_max_ms: f64,
 }
 
-/// Times `n` frames of each kind of screen on a drill advanced `ticks` ticks. A frame is
-/// what the UI loop does per frame when the clock moves: read the seat's view, then draw.
+/// Times `n` frames of each kind of screen over the last `2n` of `ticks` ticks, one tick
+/// between frames (not timed). A frame is what the UI loop does per frame when the clock
+/// moves: read the seat's view, then draw.
 fn frames(scenario: Arc<Scenario>, seed: u64, ticks: u32, n: u32) -> Option<Frames> {
     use crate::app::{App, SeatMode, Session};
     let mut drill = Drill::new(scenario.clone(), seed);
-    drill.advance(ticks);
+    drill.advance(ticks.saturating_sub(n.max(1).saturating_mul(2)));
     let team = scenario.teams.first()?.id.clone();
     let time = |mode: SeatMode, drill: Drill| -> Option<(f64, f64, Drill)> {
         let mut app = App::new(Vec::new(), seed, None, |_, _, _| Err("bench".into()));
@@ -92,6 +94,9 @@ fn frames(scenario: Arc<Scenario>, seed: u64, ticks: u32, n: u32) -> Option<Fram
         let theme = crate::ui::theme::Theme { colour: true };
         let (mut total, mut worst) = (0.0f64, 0.0f64);
         for _ in 0..n.max(1) {
+            if let Some(s) = app.session.as_mut() {
+                s.drill.advance(1);
+            }
             let start = Instant::now();
             if let Some(s) = app.session.as_mut() {
                 s.refresh();

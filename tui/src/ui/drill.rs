@@ -11,7 +11,7 @@ use tabletop_engine::scenario::{Role, alert_summary};
 use tabletop_engine::view::SeatView;
 
 use super::theme::{Theme, glyph};
-use super::{money, scroll};
+use super::{money, window};
 use crate::app::{Pane, SPEEDS, Session};
 
 /// The estate list's area within the main area (shared with mouse hit-testing).
@@ -83,8 +83,8 @@ fn render_estate(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
     let systems = s.visible_systems();
     let height = area.height.saturating_sub(2) as usize;
     let sel = s.sel("estate").min(systems.len().saturating_sub(1));
-    let offset = scroll(sel, height);
-    let items: Vec<ListItem> = systems
+    let (rows, at) = window(systems.len(), sel, height);
+    let items: Vec<ListItem> = systems[rows]
         .iter()
         .map(|k| {
             let state = k.state.map(|(st, _)| st);
@@ -112,7 +112,7 @@ fn render_estate(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         systems.len(),
         s.view.as_ref().map_or(0, |v| v.systems.len())
     );
-    let mut state = ListState::default().with_selected(Some(sel)).with_offset(offset);
+    let mut state = ListState::default().with_selected(Some(at));
     frame.render_stateful_widget(
         List::new(items)
             .block(block(title, s.pane == Pane::Estate, theme))

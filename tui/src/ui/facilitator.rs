@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
 use super::theme::{Theme, glyph};
-use super::{money, scroll};
+use super::{money, window};
 use tabletop_engine::model::StageStatus;
 
 use crate::app::{SPEEDS, Session};
@@ -39,8 +39,8 @@ pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         Layout::horizontal([Constraint::Percentage(45), Constraint::Min(20)]).areas(body);
     let height = left.height.saturating_sub(2) as usize;
     let sel = s.sel("truth").min(t.systems.len().saturating_sub(1));
-    let items: Vec<ListItem> = t
-        .systems
+    let (rows, at) = window(t.systems.len(), sel, height);
+    let items: Vec<ListItem> = t.systems[rows]
         .iter()
         .map(|sys| {
             let (g, word) = glyph(Some(sys.state));
@@ -67,7 +67,7 @@ pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
             ]))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(sel)).with_offset(scroll(sel, height));
+    let mut state = ListState::default().with_selected(Some(at));
     frame.render_stateful_widget(
         List::new(items)
             .block(Block::default().borders(Borders::ALL).title(" systems: truth "))

@@ -102,3 +102,12 @@ pub use tabletop_engine::score::money;
 pub fn scroll(selected: usize, height: usize) -> usize {
     (selected + 1).saturating_sub(height.max(1))
 }
+
+/// The rows of a list of `len` that a pane of `height` rows shows with `selected` in view,
+/// and where the selection falls among them: a frame builds only what it draws, so a
+/// 10,000-system estate costs what a 40-system one does.
+pub fn window(len: usize, selected: usize, height: usize) -> (std::ops::Range<usize>, usize) {
+    let start = scroll(selected, height).min(len);
+    let end = start.saturating_add(height.max(1)).min(len);
+    (start..end, selected.saturating_sub(start))
+}
