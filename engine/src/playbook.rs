@@ -363,11 +363,11 @@ impl PlaybookRunner {
                 Seat::Team(step.team.clone())
             };
             let view = match &seat {
-                Seat::Team(t) => drill.view(t),
+                Seat::Team(t) => drill.seat_view(t),
                 Seat::Facilitator => None,
             };
             if let Some(w) = &step.when
-                && !view.as_ref().is_some_and(|v| w.holds(v))
+                && !view.as_deref().is_some_and(|v| w.holds(v))
             {
                 continue;
             }

@@ -162,7 +162,7 @@ pub struct Bot {
     /// The drill time it last looked at, so a second call at the same tick does nothing.
     looked: Option<Minutes>,
     /// Each team's view as last read, and whether something it can see changed since.
-    views: Vec<Option<SeatView>>,
+    views: Vec<Option<std::sync::Arc<SeatView>>>,
     stale: Vec<bool>,
     /// Capacity taken this look by commands not yet in the view.
     taken: Vec<u32>,
@@ -304,7 +304,9 @@ impl Bot {
         }
         for t in 0..self.estate.teams.len() {
             if self.plays[t] && (self.stale[t] || self.views[t].is_none()) {
-                self.views[t] = drill.view(&self.estate.teams[t].id);
+                // Dropped first: the drill then updates the view it keeps in place.
+                self.views[t] = None;
+                self.views[t] = drill.seat_view(&self.estate.teams[t].id);
                 self.stale[t] = false;
             }
             self.taken[t] = 0;
@@ -335,7 +337,7 @@ impl Bot {
     }
 
     fn view(&self, team: usize) -> Option<&SeatView> {
-        self.views[team].as_ref()
+        self.views[team].as_deref()
     }
 
     /// The state the team last saw the system in.
