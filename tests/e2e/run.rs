@@ -152,6 +152,23 @@ fn bench_refuses_absurd_sizes_as_a_usage_error() {
 }
 
 #[test]
+fn bench_times_the_launchers_first_frame_and_its_memory() {
+    let out = run(&["bench", "--launcher"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("launcher")
+            && first.contains("ms to the first frame (7 bundled scenarios)"),
+        "{stdout}"
+    );
+    assert!(stdout.lines().any(|l| l.starts_with("peak memory") && l.ends_with("MiB")), "{stdout}");
+    // It times the launcher alone: a drill's figures would not say what it measured.
+    let out = run(&["bench", "--launcher", "--frames", "5"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+}
+
+#[test]
 fn bundled_scenarios_and_their_playbooks_work_by_name_from_any_directory() {
     let elsewhere = temp("elsewhere");
     fs::create_dir_all(&elsewhere).expect("a directory outside the checkout");

@@ -19,7 +19,7 @@ use super::{EXIT_USAGE, load};
 
 /// Arguments of `tabletop bench`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("input").required(true).args(["scenario", "generate"])))]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["scenario", "generate", "launcher"])))]
 pub struct Args {
     /// Scenario file, or the name of a bundled scenario.
     scenario: Option<String>,
@@ -48,6 +48,11 @@ pub struct Args {
     /// what does a frame cost the server?
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     seats: Option<u32>,
+    /// Time what `tabletop play` does before its first frame: read and check every bundled
+    /// scenario and draw the launcher (160x48), then report the peak memory at that point.
+    /// The process's own start (exec, loading) comes on top: time `tabletop --version`.
+    #[arg(long, conflicts_with_all = ["frames", "seats", "json"])]
+    launcher: bool,
     /// Wall seconds of the `--seats` run.
     #[arg(long, value_name = "S", default_value_t = 10, requires = "seats",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -149,6 +154,9 @@ struct Report {
 
 /// Runs the bench: exit 0, or 1 when the scenario is broken.
 pub fn run(args: &Args) -> ExitCode {
+    if args.launcher {
+        return launcher();
+    }
     let started = Instant::now();
     let (name, scenario) = match (&args.scenario, args.generate) {
         (_, Some(n)) => {
@@ -357,6 +365,34 @@ fn measure(
         events: drill.events_since(0).len(),
         peak_memory_kib: peak_memory_kib(),
     }
+}
+
+/// Times the launcher's first frame from here: the bundled scenarios read and checked, the
+/// launcher drawn once.
+fn launcher() -> ExitCode {
+    let started = Instant::now();
+    let app =
+        crate::app::App::new(crate::bundled::offers(), 1, None, |_, _, _| Err("bench".into()));
+    let drawn =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).and_then(|mut t| {
+            t.draw(|f| crate::ui::render(&app, f, crate::ui::theme::Theme { colour: true }))
+                .map(|_| ())
+        });
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    if let Err(e) = drawn {
+        eprintln!("error: cannot draw the launcher: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "{:<12} {took:.2} ms to the first frame ({} bundled scenarios)",
+        "launcher",
+        app.offers.len()
+    );
+    match peak_memory_kib() {
+        Some(kib) => println!("{:<12} {:.1} MiB", "peak memory", kib as f64 / 1024.0),
+        None => println!("{:<12} not told by this platform", "peak memory"),
+    }
+    ExitCode::SUCCESS
 }
 
 /// Peak resident set size of this process in KiB (VmHWM), on Linux.
