@@ -59,7 +59,7 @@ pub fn keymap() -> Vec<Binding> {
         bind(Char('+'), "+", Action::SpeedUp, "faster", Drill),
         bind(Char('-'), "-", Action::SpeedDown, "slower", Drill),
         bind(Char('.'), ".", Action::Step, "advance one tick", Drill),
-        bind(Char('x'), "x", Action::EndDrill, "end the drill and show the summary", Drill),
+        bind(Char('x'), "x", Action::EndDrill, "end the drill for every seat (asks first)", Drill),
         bind(Tab, "Tab", Action::NextPane, "next pane", Team),
         bind(BackTab, "S-Tab", Action::PrevPane, "previous pane", Team),
         bind(Char('/'), "/", Action::Filter, "filter the estate", Team),

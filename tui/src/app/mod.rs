@@ -93,6 +93,8 @@ pub enum Overlay {
         /// Highlighted entry.
         selected: usize,
     },
+    /// Ending the drill asks first: one key would end it for every seat.
+    ConfirmEnd,
     /// Typing text: a filter, a facilitator note.
     Input {
         /// What is being typed.
@@ -393,6 +395,16 @@ impl App {
                 Action::Back => {}
                 _ => self.overlay = Some(Overlay::Menu { title, items, selected }),
             },
+            Overlay::ConfirmEnd => match action {
+                Action::Enter | Action::EndDrill => {
+                    if let Some(s) = &mut self.session {
+                        s.paused = true;
+                    }
+                    self.screen = Screen::Summary;
+                }
+                Action::Back => {}
+                _ => self.overlay = Some(Overlay::ConfirmEnd),
+            },
             Overlay::Input { purpose, mut text } => match action {
                 Action::Char(c) => {
                     text.push(c);
@@ -498,10 +510,7 @@ impl App {
                     self.screen = Screen::Summary;
                 }
             }
-            Action::EndDrill => {
-                s.paused = true;
-                self.screen = Screen::Summary;
-            }
+            Action::EndDrill => self.overlay = Some(Overlay::ConfirmEnd),
             Action::SwitchSeat => match s.next_team() {
                 Some(team) => {
                     s.paused = true;

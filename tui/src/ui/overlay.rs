@@ -89,6 +89,24 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
                 &mut state,
             );
         }
+        Overlay::ConfirmEnd => {
+            let lines = vec![
+                Line::styled("End the drill now?", theme.title()),
+                Line::raw(""),
+                Line::raw("It ends for every seat and shows the summary; objectives not"),
+                Line::raw("decided yet stay undecided. The log keeps everything played:"),
+                Line::raw("`tabletop resume LOG` goes on from here."),
+                Line::raw(""),
+                Line::raw("Enter or x: end it    Esc: back to the drill"),
+            ];
+            let rect = centred(area, 66, lines.len() as u16 + 2);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(Block::default().borders(Borders::ALL).title(" end the drill ")),
+                rect,
+            );
+        }
         Overlay::Input { purpose, text } => {
             let title = match purpose {
                 InputPurpose::Filter => " filter the estate — Enter keeps, Esc clears ",

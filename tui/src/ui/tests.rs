@@ -114,6 +114,20 @@ fn help_overlay() {
 }
 
 #[test]
+fn ending_the_drill_asks_first() {
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
+    app.update(Action::EndDrill);
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmEnd)));
+    assert!(matches!(app.screen, Screen::Drill), "one key does not end the drill");
+    both_sizes("confirm_end", &app);
+    app.update(Action::Back);
+    assert!(app.overlay.is_none() && matches!(app.screen, Screen::Drill), "Esc goes back");
+    app.update(Action::EndDrill);
+    app.update(Action::EndDrill);
+    assert!(matches!(app.screen, Screen::Summary), "x twice ends it");
+}
+
+#[test]
 fn action_menu_says_why_an_action_is_unavailable() {
     let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
     app.update(Action::Enter);
