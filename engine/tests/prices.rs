@@ -283,7 +283,14 @@ fn the_turnaround_and_escalations_reach_the_report() {
 
 #[test]
 fn an_approved_action_keeps_the_next_free_hands_of_its_team() {
-    let mut d = Drill::new(scenario(), 1);
+    // False alarms, so that the analyst has an alert to triage.
+    let noisy = PRICES.replacen(
+        "    objectives: [",
+        "    detection: (false_positives_per_hour: 30.0),\n    objectives: [",
+        1,
+    );
+    let checked = scenario::check_bytes("prices-noisy.ron", noisy.as_bytes());
+    let mut d = Drill::new(Arc::new(checked.scenario.expect("the noisy variant checks")), 1);
     d.submit(&team("security"), start("investigate", "ws01")).unwrap();
     let r = d.submit(&team("security"), ask_approval("it", "reset_credentials", "dc01")).unwrap();
     d.advance(1);
@@ -300,6 +307,15 @@ fn an_approved_action_keeps_the_next_free_hands_of_its_team() {
     let refused = d.submit(&team("security"), start("investigate", "app01")).unwrap_err();
     assert!(matches!(refused, Rejection::NoCapacity { held: 1, .. }), "{refused}");
     assert!(refused.to_string().contains("1 kept for approved actions"), "{refused}");
+    // Nor may it triage an alert first: that, too, takes the analyst.
+    let alert = d.view("security").unwrap().inbox.iter().find_map(|i| match i {
+        tabletop_engine::model::InboxItem::Alert { id, .. } => Some(*id),
+        _ => None,
+    });
+    let alert = alert.expect("a false alarm reached security in an hour");
+    let verdict = tabletop_engine::model::Verdict::FalsePositive;
+    let triage = d.submit(&team("security"), Command::Triage { alert, verdict });
+    assert!(matches!(triage, Err(Rejection::NoCapacity { held: 1, .. })), "{triage:?}");
     d.advance(1);
     assert!(busy(&mut d, "reset_credentials"), "the approved reset started");
 }

@@ -162,12 +162,13 @@ fn validate_triage(world: &mut World, seat: &Seat, t: TeamIx, alert: u64) -> Res
         .filter(|(s, cmd, _)| mine(s) && !matches!(cmd, Command::Cancel { .. }))
         .count();
     let pending = u32::try_from(pending).unwrap_or(u32::MAX);
-    if busy.saturating_add(pending).saturating_add(1) > capacity {
-        return Err(Rejection::NoCapacity {
-            busy: busy.saturating_add(pending),
-            capacity,
-            held: 0,
-        });
+    // Triage, too, waits behind an approved action that waits for hands.
+    let held = world
+        .try_resource_scope(|world, c: Mut<Compiled>| reserved(world, &c, t, ("", None)))
+        .unwrap_or(0);
+    let busy = busy.saturating_add(pending).saturating_add(held);
+    if busy.saturating_add(1) > capacity {
+        return Err(Rejection::NoCapacity { busy, capacity, held });
     }
     Ok(())
 }
