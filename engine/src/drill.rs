@@ -97,6 +97,7 @@ impl Drill {
     pub fn new(scenario: Arc<Scenario>, seed: u64) -> Self {
         let compiled = Arc::new(Compiled::new(scenario));
         let world = build_world(compiled.clone(), seed);
+        let teams = compiled.teams.len();
         Drill {
             world,
             schedule: tick_schedule(),
@@ -111,7 +112,7 @@ impl Drill {
             divergence: None,
             sealed: None,
             revision: (DRILLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed), 0),
-            views: Vec::new(),
+            views: vec![None; teams],
             truth: None,
         }
     }
@@ -334,9 +335,6 @@ impl Drill {
     /// unknown team.
     pub fn seat_view(&mut self, team: &str) -> Option<Arc<SeatView>> {
         let t = self.compiled.team(team)?;
-        if self.views.len() < self.compiled.teams.len() {
-            self.views.resize(self.compiled.teams.len(), None);
-        }
         let mut view = match self.views[t as usize].take() {
             Some(v) => v,
             None => Arc::new(self.new_view(t)),

@@ -20,9 +20,15 @@ use tabletop_engine::{Command, Drill, Event, Rejection, Seat};
 const PRICES: &str = include_str!("fixtures/prices.ron");
 
 fn scenario() -> Arc<Scenario> {
-    let checked = scenario::check_bytes("prices.ron", PRICES.as_bytes());
+    load("prices.ron", PRICES)
+}
+
+fn load(name: &str, text: &str) -> Arc<Scenario> {
+    let checked = scenario::check_bytes(name, text.as_bytes());
     let diagnostics = checked.diagnostics.to_string();
-    Arc::new(checked.scenario.unwrap_or_else(|| panic!("does not check clean:\n{diagnostics}")))
+    Arc::new(
+        checked.scenario.unwrap_or_else(|| panic!("{name} does not check clean:\n{diagnostics}")),
+    )
 }
 
 /// A drill that records its log, and the report of that log once the drill has ended.
@@ -289,8 +295,7 @@ fn an_approved_action_keeps_the_next_free_hands_of_its_team() {
         "    detection: (false_positives_per_hour: 30.0),\n    objectives: [",
         1,
     );
-    let checked = scenario::check_bytes("prices-noisy.ron", noisy.as_bytes());
-    let mut d = Drill::new(Arc::new(checked.scenario.expect("the noisy variant checks")), 1);
+    let mut d = Drill::new(load("prices-noisy.ron", &noisy), 1);
     d.submit(&team("security"), start("investigate", "ws01")).unwrap();
     let r = d.submit(&team("security"), ask_approval("it", "reset_credentials", "dc01")).unwrap();
     d.advance(1);
