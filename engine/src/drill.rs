@@ -214,6 +214,21 @@ impl Drill {
         validate_command(&mut self.world, seat, command)
     }
 
+    /// What taking `action` on `target` would cost the business per hour while the target
+    /// is out (the target and everything that depends on it), as an approval request
+    /// shows it; zero when the action takes nothing out of service.
+    pub fn outage_cost(&self, action: &str, target: Option<&str>) -> u64 {
+        crate::sim::outage_cost(&self.compiled, action, target)
+    }
+
+    /// The hands `team` has in use as a new action would count them: running actions,
+    /// commands queued for the next tick, and hands kept for approved actions.
+    pub fn hands_in_use(&mut self, team: &str) -> u32 {
+        let Some(t) = self.compiled.team(team) else { return 0 };
+        let c = self.compiled.clone();
+        crate::sim::hands_in_use(&mut self.world, &c, t, None).0
+    }
+
     /// Submits a command for a seat. It applies at the start of the next tick; a refusal
     /// says why in words the UI can show.
     pub fn submit(&mut self, seat: &Seat, command: Command) -> Result<u64, Rejection> {

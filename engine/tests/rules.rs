@@ -1513,3 +1513,18 @@ fn the_blast_radius_the_bots_and_ui_read_is_what_isolation_does() {
     let web = ids.iter().position(|i| i == "web01").expect("web01") as u32;
     assert!(tabletop_engine::sim::blast_radius(&compiled, fw).contains(&web));
 }
+
+/// An action waiting on something the scenario decides says what and who, in the words the
+/// players read: the decision, its choice and the team that makes it, or the action that
+/// sets it and the team that takes it — never the flag's id.
+#[test]
+fn a_refusal_for_want_of_a_decision_names_the_decision_and_who_makes_it() {
+    let s = load("dc-power.ron", include_str!("../../scenarios/dc-power.ron"));
+    let mut d = Drill::new(s, 1);
+    let command =
+        Command::Start { action: "fail_over".into(), target: Some("ad".into()), overrule: false };
+    let why = d.check(&Seat::Team("it".into()), &command).unwrap_err().to_string();
+    assert!(why.contains("“Invoke DR now”") && why.contains("“Riverside is dark”"), "{why}");
+    assert!(why.contains("Crisis"), "the deciding team is named: {why}");
+    assert!(!why.contains("dr-invoked"), "no flag id: {why}");
+}

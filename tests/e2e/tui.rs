@@ -223,6 +223,9 @@ fn ending_signals_restore_the_terminal_and_keep_the_log() {
             "{} play ransomware --team it --seed 5 --log {log}",
             tabletop().display()
         ));
+        // A seat taken from the command line reads the briefing first.
+        t.expect("briefing");
+        t.keys(&["Escape"]);
         t.expect("IT Operations │ T+00:00");
         assert_eq!(t.format("#{alternate_on} #{cursor_flag}"), "1 0", "the UI is up");
         let shell = t.format("#{pane_pid}");

@@ -12,6 +12,8 @@ pub enum Context {
     Global,
     /// During a drill, any seat.
     Drill,
+    /// During a live drill (not a review), any seat.
+    Live,
     /// During a drill, a team's seat.
     Team,
     /// During a drill, the facilitator.
@@ -55,14 +57,27 @@ pub fn keymap() -> Vec<Binding> {
         bind(Down, "↓/j", Action::Down, "move down", Global),
         bind(Enter, "Enter", Action::Enter, "choose / open the action menu / answer", Global),
         bind(Esc, "Esc", Action::Back, "close / go back", Global),
+        bind(Home, "g/Home", Action::Top, "first row", Drill),
+        bind(End, "G/End", Action::Bottom, "last row", Drill),
+        bind(PageUp, "PgUp", Action::PageUp, "a page up", Drill),
+        bind(PageDown, "PgDn", Action::PageDown, "a page down", Drill),
+        bind(Char('o'), "o", Action::Objectives, "objectives: what this seat is scored on", Drill),
+        bind(Char('r'), "r", Action::Briefing, "read the briefing again", Drill),
         bind(Char(' '), "space", Action::Pause, "pause or resume the clock", Drill),
         bind(Char('+'), "+", Action::SpeedUp, "faster", Drill),
         bind(Char('-'), "-", Action::SpeedDown, "slower", Drill),
         bind(Char('.'), ".", Action::Step, "advance one tick", Drill),
-        bind(Char('x'), "x", Action::EndDrill, "end the drill for every seat (asks first)", Drill),
+        bind(Char('x'), "x", Action::EndDrill, "end the drill for every seat (asks first)", Live),
         bind(Tab, "Tab", Action::NextPane, "next pane", Team),
         bind(BackTab, "S-Tab", Action::PrevPane, "previous pane", Team),
         bind(Char('/'), "/", Action::Filter, "filter the estate", Team),
+        bind(
+            Char('m'),
+            "m",
+            Action::OrganisationActions,
+            "organisation-wide actions (notify, declare)",
+            Team,
+        ),
         bind(Char('s'), "s", Action::SwitchSeat, "hand over to the next team (hot seat)", Team),
         bind(Char('f'), "f", Action::MarkFalsePositive, "mark the alert a false positive", Team),
         bind(Char('e'), "e", Action::Escalate, "escalate the alert", Team),
@@ -99,8 +114,8 @@ pub fn contexts(app: &App) -> Vec<Context> {
                     out.push(Context::Team);
                 }
             }
-            Some(s) if s.team().is_some() => out.push(Context::Team),
-            Some(_) => out.push(Context::Facilitator),
+            Some(s) if s.team().is_some() => out.extend([Context::Live, Context::Team]),
+            Some(_) => out.extend([Context::Live, Context::Facilitator]),
             None => {}
         }
     }
@@ -124,9 +139,15 @@ pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
     let code = match key.code {
         KeyCode::Char('k') => KeyCode::Up,
         KeyCode::Char('j') => KeyCode::Down,
+        KeyCode::Char('G') => KeyCode::End,
         other => other,
     };
     let active = contexts(app);
+    // `g` is a row key where nothing claims it for its own (review: go to a time).
+    let code = match code {
+        KeyCode::Char('g') if !active.contains(&Context::Review) => KeyCode::Home,
+        other => other,
+    };
     keymap().into_iter().find(|b| b.key == code && active.contains(&b.context)).map(|b| b.action)
 }
 

@@ -7,6 +7,8 @@ mod input;
 mod safe_text;
 mod serve;
 mod terminal;
+#[cfg(test)]
+mod test_log;
 mod ui;
 
 use std::process::ExitCode;

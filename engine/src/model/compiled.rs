@@ -404,6 +404,51 @@ impl Compiled {
         }
     }
 
+    /// Why an action waiting on `flag` cannot start yet, in the words of the scenario: the
+    /// decision or the action that sets the flag and who takes it, so a player learns what
+    /// has to happen and whom to ask, not an id.
+    pub fn flag_pending(&self, flag: &str) -> String {
+        use crate::scenario::{ActionEffect, Consequence};
+        let team_name = |id: &str| {
+            self.team(id).map_or_else(|| id.to_owned(), |t| self.teams[t as usize].name.clone())
+        };
+        let mut ways = Vec::new();
+        for inject in &self.scenario.injects {
+            let Some(d) = &inject.decision else { continue };
+            for choice in &d.choices {
+                if choice
+                    .consequences
+                    .iter()
+                    .any(|c| matches!(c, Consequence::SetFlag(f) if f == flag))
+                {
+                    ways.push(format!(
+                        "{} choosing \u{201c}{}\u{201d} in \u{201c}{}\u{201d}",
+                        team_name(&d.team),
+                        choice.label,
+                        inject.title
+                    ));
+                }
+            }
+        }
+        for def in &self.actions {
+            if def.effects.iter().any(|e| matches!(e, ActionEffect::SetFlag(f) if f == flag)) {
+                let who: Vec<String> = self
+                    .teams
+                    .iter()
+                    .filter(|t| t.actions.contains(&def.id))
+                    .map(|t| t.name.clone())
+                    .collect();
+                let who = if who.is_empty() { "a team".to_owned() } else { who.join(" or ") };
+                ways.push(format!("{who} completing \u{201c}{}\u{201d}", def.name));
+            }
+        }
+        if ways.is_empty() {
+            format!("`{flag}` has not happened yet")
+        } else {
+            format!("waits on {}", ways.join(", or "))
+        }
+    }
+
     /// The action with this id.
     pub fn action(&self, id: &str) -> Option<&ActionDef> {
         self.actions.binary_search_by(|a| a.id.as_str().cmp(id)).ok().map(|i| &self.actions[i])

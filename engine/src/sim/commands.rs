@@ -251,7 +251,7 @@ fn validate_start_with(
             if let Requirement::Flag(flag) = r
                 && !flags.contains(flag)
             {
-                return Err(Rejection::Precondition(format!("`{flag}` has not happened yet")));
+                return Err(Rejection::Precondition(c.flag_pending(flag)));
             }
         }
     }
@@ -274,31 +274,43 @@ fn validate_start_with(
     {
         return Err(Rejection::AlreadyRunning);
     }
+    let (in_use, held) = hands_in_use(world, c, t, Some((action, target)));
+    if in_use + def.capacity > team.capacity {
+        return Err(Rejection::NoCapacity { busy: in_use, capacity: team.capacity, held });
+    }
+    Ok(())
+}
+
+/// The hands team `t` has in use, as a start would count them: running actions, starts and
+/// accepted requests queued for the next tick, and (second, also in the first) what it
+/// keeps for approved actions not started yet, except `starting`.
+pub fn hands_in_use(
+    world: &mut World,
+    c: &Compiled,
+    t: TeamIx,
+    starting: Option<(&str, Option<&str>)>,
+) -> (u32, u32) {
+    let Some(team) = c.teams.get(t as usize) else { return (0, 0) };
+    let seat = Seat::Team(team.id.clone());
+    let queued = queued(world);
+    let mut runs = world.query::<&ActionRun>();
     let busy: u32 = runs.iter(world).filter(|r| r.team == t).map(|r| r.capacity).sum();
+    let mut requests = world.query::<&PendingRequest>();
     let pending: u32 = queued
         .iter()
-        .filter(|(s, _, _)| *s == Seat::Team(team.id.clone()))
+        .filter(|(s, _, _)| *s == seat)
         .filter_map(|(_, cmd, _)| match cmd {
             Command::Start { action, .. } => c.action(action).map(|d| d.capacity),
-            Command::Answer { accept: true, request, .. } => {
-                let mut q = world.query::<&PendingRequest>();
-                q.iter(world)
-                    .find(|r| r.id == *request && !r.approval)
-                    .and_then(|r| c.action(&r.action))
-                    .map(|d| d.capacity)
-            }
+            Command::Answer { accept: true, request, .. } => requests
+                .iter(world)
+                .find(|r| r.id == *request && !r.approval)
+                .and_then(|r| c.action(&r.action))
+                .map(|d| d.capacity),
             _ => None,
         })
         .sum();
-    let held = reserved(world, c, t, (action, target));
-    if busy + pending + held + def.capacity > team.capacity {
-        return Err(Rejection::NoCapacity {
-            busy: busy + pending + held,
-            capacity: team.capacity,
-            held,
-        });
-    }
-    Ok(())
+    let held = reserved(world, c, t, starting.unwrap_or(("", None)));
+    (busy + pending + held, held)
 }
 
 /// The capacity team `t` keeps for actions it was approved to take and has not started,
@@ -426,39 +438,41 @@ pub fn check_requirements(
 ) -> Result<(), Rejection> {
     let id = &c.systems[ix as usize].id;
     for r in &def.requires {
-        let (ok, why) = match r {
-            Requirement::Isolated => (f.isolated, format!("{id} is not isolated")),
-            Requirement::NotIsolated => (!f.isolated, format!("{id} is already isolated")),
-            Requirement::PoweredOn => (f.powered, format!("{id} is powered off")),
-            Requirement::PoweredOff => (f.needs_start(), format!("{id} is already running")),
-            Requirement::HasBackup => (
-                f.backups.iter().any(|b| !b.destroyed),
-                if f.backups.is_empty() {
-                    format!("{id} has no backup")
-                } else {
-                    format!("every backup of {id} was destroyed")
-                },
-            ),
-            Requirement::HasReplication => (
-                c.systems[ix as usize].replication.is_some() && !f.failed_over,
-                if f.failed_over {
-                    format!("{id} already runs at its DR site")
-                } else {
-                    format!("{id} is not replicated to a DR site")
-                },
-            ),
-            Requirement::FailedOver => (f.failed_over, format!("{id} is not failed over")),
-            Requirement::NotDestroyed => (!f.wiped, format!("{id} is destroyed; restore it first")),
-            Requirement::EvidenceCollected => {
-                (f.evidence.collected, format!("no evidence was collected from {id}"))
+        let ok = match r {
+            Requirement::Isolated => f.isolated,
+            Requirement::NotIsolated => !f.isolated,
+            Requirement::PoweredOn => f.powered,
+            Requirement::PoweredOff => f.needs_start(),
+            Requirement::HasBackup => f.backups.iter().any(|b| !b.destroyed),
+            Requirement::HasReplication => {
+                c.systems[ix as usize].replication.is_some() && !f.failed_over
             }
-            Requirement::Flag(flag) => {
-                (flags.contains(flag), format!("`{flag}` has not happened yet"))
-            }
+            Requirement::FailedOver => f.failed_over,
+            Requirement::NotDestroyed => !f.wiped,
+            Requirement::EvidenceCollected => f.evidence.collected,
+            Requirement::Flag(flag) => flags.contains(flag),
         };
-        if !ok {
-            return Err(Rejection::Precondition(why));
+        if ok {
+            continue;
         }
+        // Worded only on refusal: bots and reservations check far more often than they fail.
+        let why = match r {
+            Requirement::Isolated => format!("{id} is not isolated"),
+            Requirement::NotIsolated => format!("{id} is already isolated"),
+            Requirement::PoweredOn => format!("{id} is powered off"),
+            Requirement::PoweredOff => format!("{id} is already running"),
+            Requirement::HasBackup if f.backups.is_empty() => format!("{id} has no backup"),
+            Requirement::HasBackup => format!("every backup of {id} was destroyed"),
+            Requirement::HasReplication if f.failed_over => {
+                format!("{id} already runs at its DR site")
+            }
+            Requirement::HasReplication => format!("{id} is not replicated to a DR site"),
+            Requirement::FailedOver => format!("{id} is not failed over"),
+            Requirement::NotDestroyed => format!("{id} is destroyed; restore it first"),
+            Requirement::EvidenceCollected => format!("no evidence was collected from {id}"),
+            Requirement::Flag(flag) => c.flag_pending(flag),
+        };
+        return Err(Rejection::Precondition(why));
     }
     Ok(())
 }

@@ -21,9 +21,10 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleT
 
 pub use blast::{available, blast_radius};
 pub use build::build_world;
-pub use commands::validate as validate_command;
+pub use commands::{hands_in_use, validate as validate_command};
 pub use conditions::holds as condition_holds;
 pub use effects::{Dirty, TickEvents};
+pub use engagement::outage_cost;
 pub use propagate::{recompute_network, settle_all as settle};
 pub use script::ScriptState;
 

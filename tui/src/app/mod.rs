@@ -2,6 +2,7 @@
 //! only place the model changes. Talks to the engine through the drill façade only; no
 //! drawing and no terminal code here.
 
+mod menus;
 mod review;
 mod session;
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use tabletop_engine::model::{InboxItem, Player, Verdict};
 use tabletop_engine::policy::Policy;
-use tabletop_engine::scenario::{Scenario, TargetKind};
+use tabletop_engine::scenario::Scenario;
 use tabletop_engine::{Command, Drill, Seat};
 
 pub use review::Review;
@@ -60,16 +61,30 @@ pub enum Screen {
     Summary,
 }
 
-/// One entry of the action menu.
+/// One entry of a menu.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MenuItem {
     /// What the entry reads.
     pub label: String,
     /// Why it cannot be chosen now, if it cannot.
     pub disabled: Option<String>,
-    /// The command it submits.
-    pub command: Command,
+    /// What choosing it would do, shown under the menu while it is highlighted.
+    pub detail: Vec<String>,
+    /// What choosing it does.
+    pub choice: Choice,
 }
+
+/// What a menu entry does when chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    /// Submit a command to the drill.
+    Send(Command),
+    /// Select a system in the estate (by id).
+    Show(String),
+}
+
+/// Rows a page key moves.
+const PAGE: usize = 10;
 
 /// Who the facilitator can hand a seat to: the policies that play (not `nothing`, which
 /// leaves a seat as empty as nobody at it), or people.
@@ -95,6 +110,10 @@ pub enum Overlay {
     },
     /// Ending the drill asks first: one key would end it for every seat.
     ConfirmEnd,
+    /// The seat's objectives: what it is scored on, and how it stands.
+    Objectives,
+    /// The scenario's briefing, scrolled by this many rows.
+    Briefing(u16),
     /// Typing text: a filter, a facilitator note.
     Input {
         /// What is being typed.
@@ -130,6 +149,20 @@ pub enum Action {
     Up,
     /// Move the selection down.
     Down,
+    /// Select the first row.
+    Top,
+    /// Select the last row.
+    Bottom,
+    /// A page of rows up.
+    PageUp,
+    /// A page of rows down.
+    PageDown,
+    /// The team's organisation-wide actions (notifications, declarations).
+    OrganisationActions,
+    /// Show or hide the seat's objectives.
+    Objectives,
+    /// Show or hide the scenario's briefing.
+    Briefing,
     /// Choose / open.
     Enter,
     /// Close the overlay or go back.
@@ -274,6 +307,10 @@ impl App {
             }
             _ => Screen::Drill,
         };
+        // A team seated straight from the command line has not read the briefing yet.
+        if matches!(mode, SeatMode::Team(_)) {
+            self.overlay = Some(Overlay::Briefing(0));
+        }
         self.message = format!("log: {}", session.log_path.display());
         self.session = Some(session);
     }
@@ -374,13 +411,38 @@ impl App {
                     self.overlay = Some(Overlay::Help);
                 }
             }
+            Overlay::Briefing(scroll) => {
+                let scroll = match action {
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::Down => scroll.saturating_add(1),
+                    Action::PageUp => scroll.saturating_sub(PAGE as u16),
+                    Action::PageDown => scroll.saturating_add(PAGE as u16),
+                    Action::Top => 0,
+                    Action::Back | Action::Briefing | Action::Enter => return None,
+                    _ => scroll,
+                };
+                self.overlay = Some(Overlay::Briefing(scroll));
+            }
+            Overlay::Objectives => {
+                if !matches!(action, Action::Back | Action::Objectives | Action::Enter) {
+                    self.overlay = Some(Overlay::Objectives);
+                }
+            }
             Overlay::Menu { title, items, mut selected } => match action {
                 Action::Up => {
                     selected = selected.saturating_sub(1);
                     self.overlay = Some(Overlay::Menu { title, items, selected });
                 }
-                Action::Down => {
-                    selected = (selected + 1).min(items.len().saturating_sub(1));
+                Action::Down | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
+                    let last = items.len().saturating_sub(1);
+                    selected = match action {
+                        Action::Down => selected + 1,
+                        Action::Top => 0,
+                        Action::Bottom => last,
+                        Action::PageUp => selected.saturating_sub(PAGE),
+                        _ => selected + PAGE,
+                    }
+                    .min(last);
                     self.overlay = Some(Overlay::Menu { title, items, selected });
                 }
                 Action::Enter => {
@@ -390,7 +452,10 @@ impl App {
                         self.overlay = Some(Overlay::Menu { title, items, selected });
                         return None;
                     }
-                    self.send(item.command, &item.label);
+                    match item.choice {
+                        Choice::Send(command) => self.send(command, &item.label),
+                        Choice::Show(system) => self.show_system(&system),
+                    }
                 }
                 Action::Back => {}
                 _ => self.overlay = Some(Overlay::Menu { title, items, selected }),
@@ -478,6 +543,12 @@ impl App {
             action,
             Action::Up
                 | Action::Down
+                | Action::Top
+                | Action::Bottom
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Objectives
+                | Action::Briefing
                 | Action::NextPane
                 | Action::PrevPane
                 | Action::Filter
@@ -534,7 +605,8 @@ impl App {
                     .map(|i| MenuItem {
                         label: format!("{} — {}", i.id, i.title),
                         disabled: None,
-                        command: Command::FireInject { inject: i.id.clone() },
+                        detail: vec![i.text.split_whitespace().collect::<Vec<_>>().join(" ")],
+                        choice: Choice::Send(Command::FireInject { inject: i.id.clone() }),
                     })
                     .collect();
                 self.overlay =
@@ -550,7 +622,11 @@ impl App {
                             MenuItem {
                                 label: format!("{team} → {player} (now {now})"),
                                 disabled: None,
-                                command: Command::SeatPlayer { team: team.clone(), player },
+                                detail: Vec::new(),
+                                choice: Choice::Send(Command::SeatPlayer {
+                                    team: team.clone(),
+                                    player,
+                                }),
                             }
                         })
                     })
@@ -561,18 +637,33 @@ impl App {
                     selected: 0,
                 });
             }
-            Action::Up | Action::Down => {
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown => {
                 let key = pane_key(s.pane, facilitator);
-                let len = pane_len(s, facilitator);
+                let last = pane_len(s, facilitator).saturating_sub(1);
                 let cur = s.sel(key);
-                let next = if action == Action::Up {
-                    cur.saturating_sub(1)
-                } else {
-                    (cur + 1).min(len.saturating_sub(1))
+                let next = match action {
+                    Action::Up => cur.saturating_sub(1),
+                    Action::Down => cur + 1,
+                    Action::Top => 0,
+                    Action::Bottom => last,
+                    Action::PageUp => cur.saturating_sub(PAGE),
+                    _ => cur + PAGE,
                 };
-                s.selected.insert(key, next);
-                if s.pane == Pane::Inbox {
-                    s.mark_read();
+                s.selected.insert(key, next.min(last));
+                if s.pane == Pane::Inbox && !facilitator {
+                    s.mark_selected_read();
+                }
+            }
+            Action::Objectives => self.overlay = Some(Overlay::Objectives),
+            Action::Briefing => self.overlay = Some(Overlay::Briefing(0)),
+            Action::OrganisationActions if !facilitator => {
+                if let Some(team) = s.team().map(str::to_owned) {
+                    self.overlay = Some(menus::organisation_menu(s, &team));
                 }
             }
             Action::ClickRow(row) => {
@@ -584,7 +675,7 @@ impl App {
             Action::NextPane if !facilitator => {
                 s.pane = s.pane.next();
                 if s.pane == Pane::Inbox {
-                    s.mark_read();
+                    s.mark_selected_read();
                 }
             }
             Action::PrevPane if !facilitator => s.pane = s.pane.prev(),
@@ -674,16 +765,47 @@ impl App {
             Action::NextEvent => {
                 let next = s.review.as_ref().and_then(|r| r.next_event_after(now));
                 match next {
-                    Some(t) => s.review_goto(t),
+                    Some(t) => {
+                        let seen = s.drill.events_since(0).len();
+                        s.review_goto(t);
+                        // Say what the jump landed on: the reviewer asked for an event.
+                        let new = s.drill.events_since(seen);
+                        self.message = match new.first() {
+                            Some(e) if new.len() > 1 => format!(
+                                "{}: {} (and {} more)",
+                                e.at.clock(),
+                                e.event,
+                                new.len() - 1
+                            ),
+                            Some(e) => format!("{}: {}", e.at.clock(), e.event),
+                            None => format!("at {}", t.clock()),
+                        };
+                    }
                     None => self.message = "no later event".into(),
                 }
+            }
+            Action::Pause => {
+                s.paused = !s.paused;
+                self.message = if s.paused {
+                    "replay paused".into()
+                } else {
+                    format!("replaying at ×{} (space pauses)", SPEEDS[s.speed])
+                };
+            }
+            Action::SpeedUp => {
+                s.speed = (s.speed + 1).min(SPEEDS.len() - 1);
+                self.message = format!("speed ×{}", SPEEDS[s.speed]);
+            }
+            Action::SpeedDown => {
+                s.speed = s.speed.saturating_sub(1);
+                self.message = format!("speed ×{}", SPEEDS[s.speed]);
             }
             Action::GoToTime => {
                 self.overlay =
                     Some(Overlay::Input { purpose: InputPurpose::GoTo, text: String::new() });
             }
             Action::SwitchSeat => s.review_next_seat(),
-            Action::EndDrill | Action::Back => self.quit = true,
+            Action::Back => self.quit = true,
             _ => self.message = "review: the recorded drill is read-only".into(),
         }
         // A recorded command the engine now refuses: the drill shown stops being the record.
@@ -693,7 +815,8 @@ impl App {
         None
     }
 
-    /// Enter on the focused pane: the action menu for a system, a decision for an inject.
+    /// Enter on the focused pane: the action menu for a system, a decision for an inject,
+    /// a verdict for an alert.
     fn open_selected(&mut self) -> Option<Action> {
         let s = self.session.as_mut()?;
         let view = s.view.clone()?;
@@ -702,119 +825,47 @@ impl App {
             Pane::Estate => {
                 let systems = s.visible_systems();
                 let sys = systems.get(s.sel("estate")).map(|k| (*k).clone())?;
-                let scenario = s.drill.scenario().clone();
-                let mut items = Vec::new();
-                let catalogue = tabletop_engine::scenario::resolve_actions(&scenario);
-                for a in catalogue.iter().filter(|a| view.actions.contains(&a.id)) {
-                    let target = match a.target {
-                        TargetKind::System => Some(sys.id.clone()),
-                        TargetKind::Organisation => None,
-                        _ => continue,
-                    };
-                    let label = match a.target {
-                        TargetKind::System => format!("{} {}", a.name, sys.id),
-                        _ => a.name.clone(),
-                    };
-                    let command = Command::Start { action: a.id.clone(), target, overrule: false };
-                    items.extend(start_items(s, &team, label, command));
-                }
-                for other in scenario.teams.iter().filter(|t| t.id != team) {
-                    for a in catalogue
-                        .iter()
-                        .filter(|a| other.actions.contains(&a.id) && a.target == TargetKind::System)
-                    {
-                        let command = Command::Request {
-                            to: other.id.clone(),
-                            action: a.id.clone(),
-                            target: Some(sys.id.clone()),
-                            note: String::new(),
-                            approval: false,
-                        };
-                        items.push(MenuItem {
-                            label: format!(
-                                "Ask {} to {} {}",
-                                other.name,
-                                a.name.to_lowercase(),
-                                sys.id
-                            ),
-                            disabled: knowable_refusal(s, &command),
-                            command,
-                        });
+                self.overlay = Some(menus::system_menu(s, &team, &sys));
+            }
+            Pane::Inbox => match view.inbox.iter().rev().nth(s.sel("inbox")).cloned() {
+                Some(InboxItem::Inject { id, .. }) => {
+                    if let Some(d) = view.decisions.iter().find(|d| d.inject == id) {
+                        let title = s
+                            .drill
+                            .scenario()
+                            .injects
+                            .iter()
+                            .find(|i| i.id == id)
+                            .map_or_else(|| id.clone(), |i| i.title.clone());
+                        self.overlay = Some(menus::decision_menu(&title, &id, &d.choices));
                     }
                 }
-                self.overlay = Some(Overlay::Menu {
-                    title: format!("{} — {}", sys.id, sys.name),
-                    items,
-                    selected: 0,
-                });
-            }
-            Pane::Inbox => {
-                let item = view.inbox.iter().rev().nth(s.sel("inbox")).cloned();
-                if let Some(InboxItem::Inject { id, .. }) = item
-                    && let Some(d) = view.decisions.iter().find(|d| d.inject == id)
-                {
-                    let items = d
-                        .choices
-                        .iter()
-                        .map(|(cid, label)| MenuItem {
-                            label: label.clone(),
-                            disabled: None,
-                            command: Command::Decide { inject: id.clone(), choice: cid.clone() },
-                        })
-                        .collect();
-                    self.overlay =
-                        Some(Overlay::Menu { title: format!("Decide: {id}"), items, selected: 0 });
+                Some(InboxItem::Alert { id, system, technique, .. }) => {
+                    let summary = tabletop_engine::scenario::alert_summary(&technique);
+                    self.overlay = Some(menus::alert_menu(s, id, &system, &summary));
                 }
-            }
+                None => {}
+            },
             Pane::Requests => return Some(Action::Accept),
             Pane::Running => return Some(Action::Cancel),
         }
         None
     }
-}
 
-/// Why a command would be refused, when the seat could know it without trying: permission,
-/// capacity, duplicates. Preconditions on the system are learned by trying, as in life.
-/// The menu items for starting an action: the action itself, or, where the rules of
-/// engagement want an approval, a request for it (showing what the outage costs) and the
-/// override where the rules allow one.
-fn start_items(s: &mut Session, team: &str, label: String, command: Command) -> Vec<MenuItem> {
-    let seat = s.seat.clone();
-    let Command::Start { action, target, .. } = &command else { return Vec::new() };
-    let Err(tabletop_engine::Rejection::NeedsApproval { approver, cost_per_hour, overrule_cost }) =
-        s.drill.check(&seat, &command)
-    else {
-        return vec![MenuItem { disabled: knowable_refusal(s, &command), label, command }];
-    };
-    let ask = Command::Request {
-        to: approver.clone(),
-        action: action.clone(),
-        target: target.clone(),
-        note: format!("{team} asks approval"),
-        approval: true,
-    };
-    let mut items = vec![MenuItem {
-        label: format!("{label}: ask {approver} to approve (outage {cost_per_hour}/h)"),
-        disabled: knowable_refusal(s, &ask),
-        command: ask,
-    }];
-    if let Some(cost) = overrule_cost {
-        let command =
-            Command::Start { action: action.clone(), target: target.clone(), overrule: true };
-        items.push(MenuItem {
-            label: format!("{label}: override the rules without {approver} (costs {cost})"),
-            disabled: knowable_refusal(s, &command),
-            command,
-        });
-    }
-    items
-}
-
-fn knowable_refusal(s: &mut Session, command: &Command) -> Option<String> {
-    let seat = s.seat.clone();
-    match s.drill.check(&seat, command) {
-        Ok(()) | Err(tabletop_engine::Rejection::Precondition(_)) => None,
-        Err(why) => Some(why.to_string()),
+    /// Selects a system in the estate (clearing a filter that hides it).
+    fn show_system(&mut self, id: &str) {
+        let Some(s) = self.session.as_mut() else { return };
+        let find = |s: &Session| s.visible_systems().iter().position(|k| k.id == id);
+        if find(s).is_none() {
+            s.filter.clear();
+        }
+        match find(s) {
+            Some(ix) => {
+                s.pane = Pane::Estate;
+                s.selected.insert("estate", ix);
+            }
+            None => self.message = format!("{id} is not in your view of the estate"),
+        }
     }
 }
 

@@ -125,7 +125,7 @@ impl Review {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     use tabletop_engine::log::{Body, ReadLog, read_log};
     use tabletop_engine::playbook::{PlaybookRunner, load_playbook};
@@ -135,18 +135,7 @@ mod tests {
     use super::Review;
     use crate::app::{Action, App, Screen, SeatMode, Session};
 
-    #[derive(Clone, Default)]
-    struct Shared(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Shared {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::test_log::Shared;
 
     #[test]
     fn replay_shows_each_seat_what_it_saw_live_at_that_moment() {

@@ -100,8 +100,9 @@ pub struct Session {
     pub selected: BTreeMap<&'static str, usize>,
     /// Estate filter text.
     pub filter: String,
-    /// Inbox items read per seat (count of the oldest).
-    pub read: BTreeMap<String, usize>,
+    /// Inbox items read per seat: positions in the inbox, oldest first (an item is read
+    /// once it has been selected, not when the pane is merely focused).
+    pub read: BTreeMap<String, std::collections::BTreeSet<usize>>,
     /// Objectives decided so far: (id, met).
     pub objectives: Vec<(String, bool)>,
     /// Facilitator notes so far.
@@ -117,6 +118,11 @@ pub struct Session {
     bots: Vec<Bot>,
     /// Events already read for seat hand-overs.
     handovers_read: usize,
+    /// Hands the seat's team has in use as a new action counts them: running, queued for
+    /// the next tick, and kept for approved actions (the header and the menu agree).
+    pub hands: u32,
+    /// Display names by id: actions, then teams (people read names, not ids).
+    names: (BTreeMap<String, String>, BTreeMap<String, String>),
 }
 
 impl Session {
@@ -150,7 +156,17 @@ impl Session {
             review: None,
             bots: Vec::new(),
             handovers_read: 0,
+            hands: 0,
+            names: (BTreeMap::new(), BTreeMap::new()),
         };
+        let scenario = s.drill.scenario();
+        s.names = (
+            tabletop_engine::scenario::resolve_actions(scenario)
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect(),
+            scenario.teams.iter().map(|t| (t.id.clone(), t.name.clone())).collect(),
+        );
         s.refresh();
         s
     }
@@ -227,6 +243,10 @@ impl Session {
             if self.review.is_some() && self.truth.is_none() {
                 self.truth = Some(self.drill.shared_truth());
             }
+            self.hands = match &self.seat {
+                Seat::Team(t) => self.drill.hands_in_use(t),
+                Seat::Facilitator => 0,
+            };
             self.shown = Some(shown);
         }
         let new: Vec<(String, Event)> = self
@@ -272,6 +292,16 @@ impl Session {
         if due as u32 > MAX_TICKS_PER_FRAME {
             // Behind: let the backlog go rather than freeze the screen.
             self.carry = 0.0;
+        }
+        // A review plays the record forward, and stops where the record does.
+        if let Some(end) = self.review.as_ref().map(|r| r.recorded_end) {
+            let step = self.drill.scenario().meta.tick.0.max(1);
+            let target = self.drill.now().0.saturating_add(ticks.saturating_mul(step)).min(end.0);
+            self.review_goto(tabletop_engine::scenario::Minutes(target));
+            if target >= end.0 {
+                self.paused = true;
+            }
+            return;
         }
         // Tick by tick, so the bots glance at their screens at their times.
         for _ in 0..ticks {
@@ -351,16 +381,38 @@ impl Session {
         self.refresh();
     }
 
+    /// An action's display name.
+    pub fn action_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.names.0.get(id).map_or(id, String::as_str)
+    }
+
+    /// An action's display name inside a sentence ("asks you to block C2 on …").
+    pub fn action_phrase(&self, id: &str) -> String {
+        lower_first(self.action_name(id))
+    }
+
+    /// A team's display name.
+    pub fn team_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.names.1.get(id).map_or(id, String::as_str)
+    }
+
     /// Unread inbox items for the current seat.
     pub fn unread(&self) -> usize {
-        let read = self.team().and_then(|t| self.read.get(t)).copied().unwrap_or(0);
+        let read = self.team().and_then(|t| self.read.get(t)).map_or(0, |r| r.len());
         self.view.as_ref().map_or(0, |v| v.inbox.len().saturating_sub(read))
     }
 
-    /// Marks the whole inbox read for the current seat.
-    pub fn mark_read(&mut self) {
-        if let (Some(t), Some(v)) = (self.team().map(str::to_owned), &self.view) {
-            self.read.insert(t, v.inbox.len());
+    /// Whether the current seat has read inbox item `ix` (oldest first).
+    pub fn is_read(&self, ix: usize) -> bool {
+        self.team().and_then(|t| self.read.get(t)).is_some_and(|r| r.contains(&ix))
+    }
+
+    /// Marks the selected inbox item read for the current seat: it is on screen in full.
+    pub fn mark_selected_read(&mut self) {
+        let Some(len) = self.view.as_ref().map(|v| v.inbox.len()) else { return };
+        let Some(ix) = len.checked_sub(1 + self.sel("inbox")) else { return };
+        if let Some(t) = self.team().map(str::to_owned) {
+            self.read.entry(t).or_default().insert(ix);
         }
     }
 
@@ -405,4 +457,10 @@ impl Session {
     pub fn sel(&self, pane: &'static str) -> usize {
         self.selected.get(pane).copied().unwrap_or(0)
     }
+}
+
+/// A name inside a sentence: its first letter lower-cased, the rest (C2, DR) as written.
+pub(super) fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }

@@ -55,7 +55,9 @@ pub fn run(args: &Args) -> ExitCode {
     let mut app = App::new(Vec::new(), log.header.seed, None, |_, _, _| Err("review only".into()));
     app.with_session(session);
     app.screen = crate::app::Screen::Drill;
-    app.message = "REVIEW (read-only): . step  , back  n next event  g go to  s seat".into();
+    app.message =
+        "REVIEW (read-only): space play/pause  . step  , back  n next event  g go to  s seat"
+            .into();
     match crate::terminal::run(app) {
         Ok(app) => crate::terminal::exit_code(&app),
         Err(e) => {

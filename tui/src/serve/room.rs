@@ -27,7 +27,7 @@ use tokio::sync::mpsc::error::TrySendError;
 
 use super::gate::FACILITATOR;
 use super::remote::{FrameBytes, RemoteBackend};
-use crate::app::{Action, App, InputPurpose, Overlay, SPEEDS, Screen, SeatMode, Session};
+use crate::app::{Action, App, Choice, InputPurpose, Overlay, SPEEDS, Screen, SeatMode, Session};
 use crate::input;
 use crate::ui::{self, theme::Theme};
 
@@ -645,10 +645,12 @@ pub fn is_clock(action: &Action) -> bool {
 fn answers_decision(app: &mut App, action: &Action, inject: &str) -> bool {
     let Some(Overlay::Menu { items, selected, .. }) = &app.overlay else { return false };
     let Some(item) = items.get(*selected) else { return false };
-    let (Command::Decide { inject: i, .. }, Action::Enter) = (&item.command, action) else {
+    let (Choice::Send(command @ Command::Decide { inject: i, .. }), Action::Enter) =
+        (&item.choice, action)
+    else {
         return false;
     };
-    let command = item.command.clone();
+    let command = command.clone();
     i == inject
         && app.session.as_mut().is_some_and(|s| {
             let seat = s.seat.clone();

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, List, ListItem, ListState, Paragraph, Wrap};
 use tabletop_engine::model::{InboxItem, RequestState, Verdict};
-use tabletop_engine::scenario::{Role, alert_summary};
+use tabletop_engine::scenario::{Role, SystemState, alert_summary};
 use tabletop_engine::view::SeatView;
 
 use super::theme::{Theme, glyph};
@@ -30,16 +30,22 @@ pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
     let [_, right] =
         Layout::horizontal([Constraint::Percentage(48), Constraint::Min(20)]).areas(body);
     render_estate(s, frame, left, theme);
-    let detail_rows = if s.pane == Pane::Inbox { 9 } else { 5 };
+    let detail_rows = if matches!(s.pane, Pane::Inbox | Pane::Requests) { 9 } else { 5 };
+    // The requests and in-progress panes grow with what they hold (up to what the team
+    // can have running), the inbox takes the rest.
+    let requests_rows = (v.requests_in.len() + v.sent.len()).clamp(1, 6) as u16 + 2;
+    let running_rows = v.running.len().clamp(1, v.capacity.max(1) as usize) as u16 + 2;
     let [detail, inbox, requests, running] = Layout::vertical([
         Constraint::Length(detail_rows),
-        Constraint::Min(4),
-        Constraint::Length(4),
-        Constraint::Length(4),
+        Constraint::Min(3),
+        Constraint::Length(requests_rows),
+        Constraint::Length(running_rows),
     ])
     .areas(right);
     if s.pane == Pane::Inbox {
         render_message(s, v, frame, detail, theme);
+    } else if s.pane == Pane::Requests {
+        render_request(s, v, frame, detail, theme);
     } else {
         render_detail(s, frame, detail, theme);
     }
@@ -65,16 +71,19 @@ fn render_header(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme
         Role::Security => {
             format!("alerts {} · compromised {}", s.open_alerts(), v.known_compromised().count())
         }
+        // A seat that watches no systems (management, legal) has decisions, not outages.
+        _ if v.systems.is_empty() => format!("decisions waiting {}", v.decisions.len()),
         _ => {
             let rate: u64 = v.known_down().map(|k| k.criticality).sum();
             format!("down {} · {}/h", v.known_down().count(), money(rate, currency))
         }
     };
+    let free = v.capacity.saturating_sub(s.hands);
     let line = Line::from(vec![
         Span::styled(format!(" {} ", v.name), theme.title()),
         Span::raw(format!("│ {clock} │ ")),
         Span::styled(figure, theme.bad()),
-        Span::raw(format!(" │ free {}/{}", v.capacity - v.busy.min(v.capacity), v.capacity)),
+        Span::raw(format!(" │ hands free {free}/{}", v.capacity)),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }
@@ -84,6 +93,8 @@ fn render_estate(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
     let height = area.height.saturating_sub(2) as usize;
     let sel = s.sel("estate").min(systems.len().saturating_sub(1));
     let (rows, at) = window(systems.len(), sel, height);
+    // The id takes what the row has left after the state, flags, zone and word.
+    let id_width = (area.width.saturating_sub(2) as usize).saturating_sub(26).max(11);
     let items: Vec<ListItem> = systems[rows]
         .iter()
         .map(|k| {
@@ -93,12 +104,12 @@ fn render_estate(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
             let flag = match (k.compromise, &k.suspected) {
                 (Some((true, _, _)), _) => Span::styled(" !", theme.bad()),
                 (_, Some(_)) => Span::styled(" ?", theme.bad()),
-                (Some((false, _, _)), None) => Span::styled(" ✓", theme.good()),
+                (Some((false, _, _)), None) => Span::styled(" -", theme.dim()),
                 (None, None) => Span::raw("  "),
             };
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{g} "), theme.state(state)),
-                Span::raw(format!("{:<11.11}", k.id)),
+                Span::raw(format!("{:<id_width$.id_width$}", k.id)),
                 flag,
                 Span::styled(format!(" {:<10.10}", k.zone), theme.dim()),
                 Span::styled(format!(" {word}"), theme.state(state)),
@@ -135,13 +146,37 @@ fn render_detail(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         );
         return;
     };
-    let state = match k.state {
+    let mut state = match k.state {
         Some((st, at)) => format!("{} since {}", glyph(Some(st)).1, at.clock()),
         None => "not seen yet".to_owned(),
     };
+    // A system down for want of another says so: fixing it means fixing that one.
+    if matches!(k.state, Some((st, _)) if st != SystemState::Online) {
+        let waits: Vec<String> = s
+            .drill
+            .scenario()
+            .estate
+            .systems
+            .iter()
+            .find(|x| x.id == k.id)
+            .map(|x| x.depends_on.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|d| {
+                let known = s.view.as_ref()?.systems.iter().find(|y| &y.id == d)?;
+                let (st, _) = known.state?;
+                (st != SystemState::Online).then(|| format!("{d} ({})", glyph(Some(st)).1))
+            })
+            .collect();
+        if !waits.is_empty() {
+            state.push_str(&format!(", waits on {}", waits.join(", ")));
+        }
+    }
     let compromise = match k.compromise {
         Some((true, at, how)) => format!("compromised (found {} by {how:?})", at.clock()),
-        Some((false, at, _)) => format!("no compromise found ({})", at.clock()),
+        Some((false, at, _)) => {
+            format!("nothing found when checked at {} (not an all-clear)", at.clock())
+        }
         None => "no finding".to_owned(),
     };
     let currency = &s.drill.scenario().meta.currency;
@@ -172,11 +207,14 @@ fn render_detail(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
 
 fn render_inbox(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
     let scenario = s.drill.scenario();
+    let len = v.inbox.len();
     let items: Vec<ListItem> = v
         .inbox
         .iter()
+        .enumerate()
         .rev()
-        .map(|item| match item {
+        .map(|(ix, item)| (s.is_read(ix), item))
+        .map(|(read, item)| match item {
             InboxItem::Inject { at, id } => {
                 let inject = scenario.injects.iter().find(|i| &i.id == id);
                 let title = inject.map_or(id.as_str(), |i| i.title.as_str());
@@ -186,25 +224,28 @@ fn render_inbox(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme:
                     ""
                 };
                 ListItem::new(Line::from(vec![
+                    unread_mark(read, theme),
                     Span::styled(format!("{} ✉ ", at.clock()), theme.dim()),
                     Span::styled(format!("{title}{decide}"), theme.title()),
                 ]))
             }
             InboxItem::Alert { at, id, system, technique } => {
                 let summary = alert_summary(technique);
-                let mark = match v.triaged.get(id) {
-                    Some(Verdict::FalsePositive) => " [false positive]",
-                    Some(Verdict::Escalate) => " [escalated]",
-                    None => "",
+                let (mark, style) = match v.triaged.get(id) {
+                    Some(Verdict::FalsePositive) => ("  false positive", theme.dim()),
+                    Some(Verdict::Escalate) => ("▲ escalated ", theme.bad()),
+                    None => ("", Style::default()),
                 };
                 ListItem::new(Line::from(vec![
+                    unread_mark(read, theme),
                     Span::styled(format!("{} ⚠ ", at.clock()), theme.bad()),
-                    Span::raw(format!("{system}: {summary}{mark}")),
+                    Span::styled(mark, style),
+                    Span::styled(format!("{system}: {summary}"), style),
                 ]))
             }
         })
         .collect();
-    let title = format!(" inbox ({} unread) ", s.unread());
+    let title = format!(" inbox ({} unread of {len}) ", s.unread());
     let mut state =
         ListState::default().with_selected((s.pane == Pane::Inbox).then(|| s.sel("inbox")));
     frame.render_stateful_widget(
@@ -237,7 +278,7 @@ fn render_message(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, them
             )
         }
         Some(InboxItem::Alert { at, id, system, technique }) => (
-            format!(" {} alert #{id} — f: false positive, e: escalate ", at.clock()),
+            format!(" {} alert #{id} — Enter: triage ", at.clock()),
             format!(
                 "{} on {system}. Investigate to tell a real intrusion from noise.",
                 alert_summary(technique)
@@ -251,14 +292,75 @@ fn render_message(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, them
     );
 }
 
+/// The selected request in full: who asked what, its price, and every answer it got.
+fn render_request(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
+    let currency = &s.drill.scenario().meta.currency;
+    let ix = s.sel("requests");
+    let target = |t: &Option<String>| t.as_deref().map(|t| format!(" {t}")).unwrap_or_default();
+    let (title, lines) = if let Some(r) = v.requests_in.get(ix) {
+        let mut lines = vec![Line::raw(format!(
+            "{} {} {}{} (sent {}).",
+            s.team_name(&r.from),
+            if r.approval { "asks your approval to" } else { "asks you to" },
+            s.action_phrase(&r.action),
+            target(&r.target),
+            r.sent.clock()
+        ))];
+        if !r.note.trim().is_empty() {
+            lines.push(Line::raw(format!("“{}”", r.note.trim())));
+        }
+        if r.cost_per_hour > 0 {
+            lines.push(Line::styled(
+                format!("Outage while it runs: ~{}/h", money(r.cost_per_hour, currency)),
+                theme.bad(),
+            ));
+        }
+        lines.push(Line::styled(
+            format!("Expires {}: a accepts, d declines (say why).", r.expires.clock()),
+            theme.dim(),
+        ));
+        (format!(" request #{} to your team ", r.id), lines)
+    } else if let Some(r) =
+        ix.checked_sub(v.requests_in.len()).and_then(|i| v.sent.iter().rev().nth(i))
+    {
+        let style = match r.state {
+            RequestState::Declined { .. } | RequestState::Expired => theme.bad(),
+            RequestState::Accepted => theme.good(),
+            _ => Style::default(),
+        };
+        let mut lines = vec![
+            Line::raw(format!(
+                "Your team asked {} {}{}{} at {}.",
+                s.team_name(&r.to),
+                if r.approval { "to approve: " } else { "to " },
+                s.action_phrase(&r.action),
+                target(&r.target),
+                r.at.clock()
+            )),
+            Line::styled(format!("Answer: {}", r.state), style),
+        ];
+        if matches!(r.state, RequestState::Open { .. }) {
+            lines.push(Line::styled("w withdraws it.", theme.dim()));
+        }
+        (format!(" request #{} from your team ", r.id), lines)
+    } else {
+        (" request ".to_owned(), vec![Line::styled("no requests yet", theme.dim())])
+    };
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(title, false, theme)),
+        area,
+    );
+}
+
 fn render_requests(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, theme: Theme) {
+    let currency = &s.drill.scenario().meta.currency;
     let mut items: Vec<ListItem> = v
         .requests_in
         .iter()
         .map(|r| {
             let what = if r.approval { "asks approval to" } else { "asks you to" };
             let cost = if r.cost_per_hour > 0 {
-                format!(", outage ~{}/h", r.cost_per_hour)
+                format!(", outage ~{}/h", money(r.cost_per_hour, currency))
             } else {
                 String::new()
             };
@@ -266,8 +368,8 @@ fn render_requests(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, the
                 Span::styled("← ", theme.bad()),
                 Span::raw(format!(
                     "{} {what} {} {}{cost} (a/d, expires {})",
-                    r.from,
-                    r.action,
+                    s.team_name(&r.from),
+                    s.action_phrase(&r.action),
                     r.target.clone().unwrap_or_default(),
                     r.expires.clock()
                 )),
@@ -285,9 +387,9 @@ fn render_requests(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, the
         ListItem::new(Line::styled(
             format!(
                 "→ {} {}{} {}: {}{}",
-                r.to,
+                s.team_name(&r.to),
                 if r.approval { "to approve " } else { "" },
-                r.action,
+                s.action_phrase(&r.action),
                 r.target.clone().unwrap_or_default(),
                 r.state,
                 if open { " (w: withdraw)" } else { "" }
@@ -333,7 +435,7 @@ fn render_running(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, them
         let selected = s.pane == Pane::Running && s.sel("running") == i;
         let label = format!(
             "{} {} (done {})",
-            r.action,
+            s.action_name(&r.action),
             r.target.clone().unwrap_or_default(),
             r.completes.clock()
         );
@@ -344,4 +446,9 @@ fn render_running(s: &Session, v: &SeatView, frame: &mut Frame, area: Rect, them
         let gauge = if selected { gauge.style(theme.selected()) } else { gauge };
         frame.render_widget(gauge, row);
     }
+}
+
+/// A dot before an inbox item not yet read (selected) by this seat.
+fn unread_mark(read: bool, theme: Theme) -> Span<'static> {
+    if read { Span::raw("  ") } else { Span::styled("• ", theme.title()) }
 }

@@ -75,7 +75,8 @@ pub(super) fn render(s: &Session, frame: &mut Frame, area: Rect, theme: Theme) {
         left,
         &mut state,
     );
-    let stage_rows = (t.stages.len() as u16 + 2).clamp(3, 9);
+    // Every stage shows when there is room: the late ones are what the facilitator waits for.
+    let stage_rows = (t.stages.len() as u16 + 2).clamp(3, (body.height / 2).max(9));
     let team_rows = (t.teams.len() as u16 + 2).clamp(3, 6);
     let [stages, teams, feed] = Layout::vertical([
         Constraint::Length(stage_rows),

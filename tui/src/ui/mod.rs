@@ -37,10 +37,13 @@ pub fn render_in(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Screen::Handover { team } => launcher::render_handover(app, team, frame, main, theme),
         Screen::Drill => match app.session.as_ref() {
             // A review shows the truth beside the seat's view when there is room.
-            Some(s) if s.review.is_some() && s.team().is_some() && main.width >= 150 => {
-                let [left, right] =
-                    Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                        .areas(main);
+            Some(s) if s.review.is_some() && s.team().is_some() && main.width >= 120 => {
+                let seat = if main.width >= 160 { 55 } else { 50 };
+                let [left, right] = Layout::horizontal([
+                    Constraint::Percentage(seat),
+                    Constraint::Percentage(100 - seat),
+                ])
+                .areas(main);
                 drill::render(s, frame, left, theme);
                 facilitator::render(s, frame, right, theme);
             }
@@ -57,7 +60,23 @@ pub fn render_in(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 }
 
 fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let review = app.session.as_ref().is_some_and(|s| s.review.is_some());
     let wanted: &[(Action, &str)] = match app.screen {
+        Screen::Drill if review => &[
+            (Action::Pause, "play/pause"),
+            (Action::Step, "step"),
+            (Action::NextEvent, "next event"),
+            (Action::SwitchSeat, "seat"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        Screen::Drill if app.session.as_ref().is_some_and(|s| s.team().is_none()) => &[
+            (Action::Help, "help"),
+            (Action::Pause, "pause"),
+            (Action::FireInject, "inject"),
+            (Action::Note, "note"),
+            (Action::Quit, "quit"),
+        ],
         Screen::Drill => &[
             (Action::Help, "help"),
             (Action::Enter, "act"),

@@ -3,10 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::app::{App, InputPurpose, Overlay};
+use crate::app::{App, InputPurpose, MenuItem, Overlay};
 use crate::input::{Context, contexts, keymap};
 
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -28,7 +28,7 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
                 .map(|b| {
                     let scope = match b.context {
                         Context::Global => "",
-                        Context::Drill => "",
+                        Context::Drill | Context::Live => "",
                         Context::Team => " (team)",
                         Context::Facilitator => " (facilitator)",
                         Context::Review => " (review)",
@@ -39,10 +39,21 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
                     ])
                 })
                 .collect();
+            if active.contains(&Context::Team) {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("What the marks mean", theme.title()));
+                lines.push(Line::raw(
+                    "● online ◐ degraded ○ down ◌ isolated ▣ encrypted ✖ destroyed · unknown",
+                ));
+                lines.push(Line::raw(
+                    "! compromised  ? suspected  - checked, nothing found then (not all-clear)",
+                ));
+                lines.push(Line::raw("• unread  ▲ escalated alert  ✉ message  ⚠ alert"));
+            }
             // Two columns when one does not fit (80x24 and smaller).
             let fits = lines.len() as u16 + 2 <= area.height;
             let (rows, width) =
-                if fits { (lines.len(), 62) } else { (lines.len().div_ceil(2), area.width) };
+                if fits { (lines.len(), 78) } else { (lines.len().div_ceil(2), area.width) };
             let rect = centred(area, width, rows as u16 + 2);
             frame.render_widget(Clear, rect);
             let block = Block::default().borders(Borders::ALL).title(" keys — Esc closes ");
@@ -60,35 +71,10 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
             }
         }
         Overlay::Menu { title, items, selected } => {
-            let rows: Vec<ListItem> = items
-                .iter()
-                .map(|i| match &i.disabled {
-                    None => ListItem::new(i.label.clone()),
-                    Some(why) => {
-                        ListItem::new(Line::styled(format!("{} — {why}", i.label), theme.dim()))
-                    }
-                })
-                .collect();
-            let rect = centred(
-                area,
-                72,
-                (items.len() as u16 + 2).min(area.height.saturating_sub(2)).max(3),
-            );
-            let mut state = ListState::default().with_selected(Some(*selected));
-            frame.render_widget(Clear, rect);
-            frame.render_stateful_widget(
-                List::new(rows)
-                    .block(
-                        Block::default()
-                            .borders(Borders::ALL)
-                            .title(format!(" {title} — Enter: do it, Esc: close ")),
-                    )
-                    .highlight_style(theme.selected())
-                    .highlight_symbol("› "),
-                rect,
-                &mut state,
-            );
+            render_menu(title, items, *selected, frame, area, theme)
         }
+        Overlay::Objectives => render_objectives(app, frame, area, theme),
+        Overlay::Briefing(scroll) => render_briefing(app, *scroll, frame, area, theme),
         Overlay::ConfirmEnd => {
             let lines = vec![
                 Line::styled("End the drill now?", theme.title()),
@@ -123,4 +109,165 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
             );
         }
     }
+}
+
+/// A menu: its entries (what cannot be chosen now greyed, with the reason), and under them
+/// what the highlighted entry would do, wrapped to the width so nothing is cut at 80 columns.
+fn render_menu(
+    title: &str,
+    items: &[MenuItem],
+    selected: usize,
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
+    let width = area.width.min(90);
+    let inner_width = width.saturating_sub(2).max(1);
+    let current = items.get(selected);
+    let mut detail: Vec<Line> = Vec::new();
+    if let Some(item) = current {
+        if let Some(why) = &item.disabled {
+            detail.push(Line::styled(format!("Not now: {why}"), theme.bad()));
+        }
+        detail.extend(item.detail.iter().map(|l| Line::raw(l.clone())));
+    }
+    // Rows the detail needs once wrapped: a word-wrapped line may take one more row than
+    // its length divided by the width, so count generously rather than cut.
+    let detail_rows = wrapped_rows(&detail, inner_width);
+    let max_height = area.height.saturating_sub(2).max(3);
+    let detail_rows = detail_rows.min(max_height / 2);
+    let list_rows = (items.len() as u16).min(max_height.saturating_sub(detail_rows + 3)).max(1);
+    let height = list_rows + 2 + if detail_rows > 0 { detail_rows + 1 } else { 0 };
+    let rect = centred(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+        .title_bottom(" Enter: do it · Esc: close ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [list_area, rule, detail_area] = Layout::vertical([
+        Constraint::Length(list_rows),
+        Constraint::Length(u16::from(detail_rows > 0)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let rows: Vec<ListItem> = items
+        .iter()
+        .map(|i| match &i.disabled {
+            None => ListItem::new(i.label.clone()),
+            Some(why) => ListItem::new(Line::styled(format!("{} — {why}", i.label), theme.dim())),
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(
+        List::new(rows).highlight_style(theme.selected()).highlight_symbol("› "),
+        list_area,
+        &mut state,
+    );
+    if detail_rows > 0 {
+        frame.render_widget(
+            Paragraph::new("─".repeat(rule.width as usize)).style(theme.dim()),
+            rule,
+        );
+        frame.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), detail_area);
+    }
+}
+
+/// The seat's objectives: each with how it stands and its weight, and the score so far.
+fn render_objectives(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let Some(s) = &app.session else { return };
+    let team = s.team();
+    let objectives: Vec<_> = s
+        .drill
+        .scenario()
+        .objectives
+        .iter()
+        .filter(|o| team.is_none() || o.team.is_none() || o.team.as_deref() == team)
+        .collect();
+    let total: u32 = objectives.iter().map(|o| o.weight).sum();
+    let mut met_weight = 0;
+    let mut lines = Vec::new();
+    for o in &objectives {
+        let verdict = s.objectives.iter().find(|(id, _)| id == &o.id).map(|(_, met)| *met);
+        let (mark, style, word) = match verdict {
+            Some(true) => ("✓", theme.good(), "met"),
+            Some(false) => ("✗", theme.bad(), "missed"),
+            None => ("○", theme.dim(), "open"),
+        };
+        if verdict == Some(true) {
+            met_weight += o.weight;
+        }
+        let whose = match (&o.team, team) {
+            (None, Some(_)) => " (shared)".to_owned(),
+            (Some(t), None) => format!(" ({t})"),
+            _ => String::new(),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} {word:<6} "), style),
+            Span::styled(format!("{:>3} ", o.weight), theme.dim()),
+            Span::raw(format!("{}{whose}", o.description)),
+        ]));
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("This seat is scored on no objective.", theme.dim()));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!(
+            "met so far: weight {met_weight} of {total}; open ones are decided as the drill goes"
+        ),
+        theme.dim(),
+    ));
+    let width = area.width.min(100);
+    let rows = wrapped_rows(&lines, width.saturating_sub(2).max(1));
+    let rect = centred(area, width, (rows + 2).min(area.height));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" objectives — ✓ met · ✗ missed · ○ open · weight ")
+                .title_bottom(" o or Esc closes "),
+        ),
+        rect,
+    );
+}
+
+/// Rows `lines` take wrapped at `width`: a word-wrapped line may take one more row than
+/// its length divided by the width, so this counts generously rather than cut.
+fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    lines
+        .iter()
+        .map(|l| {
+            let w = l.width() as u16;
+            w.div_ceil(width).max(1) + u16::from(w > width)
+        })
+        .sum()
+}
+
+/// The scenario's summary and briefing, scrollable: at 80x24 it does not fit.
+fn render_briefing(app: &App, scroll: u16, frame: &mut Frame, area: Rect, theme: Theme) {
+    let Some(s) = &app.session else { return };
+    let m = &s.drill.scenario().meta;
+    let mut lines = vec![Line::styled(m.title.clone(), theme.title()), Line::raw("")];
+    lines.push(Line::raw(m.summary.split_whitespace().collect::<Vec<_>>().join(" ")));
+    lines.push(Line::raw(""));
+    lines.extend(m.briefing.lines().map(|l| Line::raw(l.trim().to_owned())));
+    let width = area.width.min(100);
+    let rows = wrapped_rows(&lines, width.saturating_sub(2).max(1));
+    let rect = centred(area, width, (rows + 2).min(area.height));
+    let visible = rect.height.saturating_sub(2);
+    let scroll = scroll.min(rows.saturating_sub(visible));
+    let more = if rows > visible + scroll { " ↓ more" } else { "" };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" briefing{more} "))
+                .title_bottom(" ↑↓ PgUp PgDn scroll · Esc or Enter: to the drill "),
+        ),
+        rect,
+    );
 }

@@ -35,6 +35,23 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             Span::styled(word, style),
         ]));
     }
+    let total: u32 = scenario.objectives.iter().map(|o| o.weight).sum();
+    let met: u32 = scenario
+        .objectives
+        .iter()
+        .filter(|o| s.objectives.iter().any(|(id, met)| id == &o.id && *met))
+        .map(|o| o.weight)
+        .sum();
+    if total > 0 {
+        // The same score `balance` and the report give: weight met over all weights.
+        lines[2] = Line::styled(
+            format!(
+                "Objectives — score {:.0} / 100 (weight met: {met} of {total})",
+                f64::from(met) * 100.0 / f64::from(total)
+            ),
+            theme.title(),
+        );
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Key figures", theme.title()));
     let events = s.drill.events_since(0);

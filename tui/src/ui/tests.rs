@@ -44,6 +44,8 @@ fn drill(mode: SeatMode, until: Minutes) -> App {
     let mut app = app();
     app.start(0, mode);
     app.screen = Screen::Drill;
+    // The briefing a team seat opens with is read and closed.
+    app.overlay = None;
     let s = app.session.as_mut().expect("session");
     let it = Seat::Team("it".into());
     let _ = s.drill.submit(
@@ -69,8 +71,17 @@ fn drill(mode: SeatMode, until: Minutes) -> App {
     app
 }
 
+/// The entries of the open menu; none when no menu is open.
+fn menu(app: &App) -> Vec<crate::app::MenuItem> {
+    match &app.overlay {
+        Some(Overlay::Menu { items, .. }) => items.clone(),
+        _ => Vec::new(),
+    }
+}
+
 fn both_sizes(name: &str, app: &App) {
     insta::assert_snapshot!(format!("{name}_80x24"), draw(app, 80, 24));
+    insta::assert_snapshot!(format!("{name}_120x40"), draw(app, 120, 40));
     insta::assert_snapshot!(format!("{name}_160x48"), draw(app, 160, 48));
 }
 
@@ -131,9 +142,175 @@ fn ending_the_drill_asks_first() {
 fn action_menu_says_why_an_action_is_unavailable() {
     let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
     app.update(Action::Enter);
-    let screen = draw(&app, 160, 48);
-    assert!(screen.contains("Isolate crm"), "{screen}");
-    assert!(screen.contains("`reset_credentials` does not apply to crm"), "{screen}");
+    let items = menu(&app);
+    assert!(!items.is_empty(), "the menu opens");
+    // What can be done comes first; what cannot follows, with the reason.
+    let first_refused = items.iter().position(|i| i.disabled.is_some()).expect("a refusal");
+    assert!(items[first_refused..].iter().all(|i| i.disabled.is_some()), "{items:#?}");
+    let fail_over = items.iter().find(|i| i.label == "Fail over").expect("Fail over offered");
+    assert_eq!(fail_over.disabled.as_deref(), Some("crm is not replicated to a DR site"));
+    // Actions that do not apply to the system at all are not offered.
+    assert!(!items.iter().any(|i| i.label.contains("Reset credentials")), "{items:#?}");
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Takes 10m and 1 of your 3 hands"), "what it takes:\n{screen}");
+    both_sizes("action_menu", &app);
+    // The highlighted refusal says why in full, wrapped, at 80 columns.
+    let refused = first_refused;
+    for _ in 0..refused {
+        app.update(Action::Down);
+    }
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Not now:"), "{screen}");
+    both_sizes("action_menu_refused", &app);
+}
+
+#[test]
+fn an_action_that_would_end_after_the_drill_says_so() {
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(11 * 60 + 30));
+    app.update(Action::Enter);
+    let items = menu(&app);
+    assert!(!items.is_empty(), "the menu opens");
+    let reimage = items.iter().find(|i| i.label.starts_with("Reimage")).expect("reimage");
+    assert_eq!(reimage.label, "Reimage (ends after the drill)");
+    assert!(reimage.detail.iter().any(|l| l.contains("after the drill ends at 12:00")));
+}
+
+#[test]
+fn a_declined_request_shows_its_answer_to_the_team_that_asked() {
+    let mut app = drill(SeatMode::Team("security".into()), Minutes(2));
+    let s = app.session.as_mut().expect("session");
+    let id = s
+        .drill
+        .seat_view("it")
+        .and_then(|v| v.requests_in.first().map(|r| r.id))
+        .expect("IT has security's request");
+    s.drill
+        .submit(
+            &Seat::Team("it".into()),
+            Command::Answer { request: id, accept: false, reason: "payroll run today".into() },
+        )
+        .expect("IT declines");
+    s.drill.advance(2);
+    s.refresh();
+    for _ in 0..2 {
+        app.update(Action::NextPane);
+    }
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("declined"), "{screen}");
+    assert!(screen.contains("payroll run today"), "the reason reaches the asker:\n{screen}");
+    both_sizes("request_declined", &app);
+}
+
+#[test]
+fn a_team_seat_reads_the_briefing_first_and_can_scroll_it() {
+    let mut app = app();
+    app.start(0, SeatMode::Team("it".into()));
+    assert!(matches!(app.overlay, Some(Overlay::Briefing(0))), "the briefing opens");
+    let top = draw(&app, 80, 24);
+    assert!(top.contains("briefing ↓ more"), "{top}");
+    app.update(Action::PageDown);
+    let scrolled = draw(&app, 80, 24);
+    assert_ne!(top, scrolled, "PgDn scrolls it");
+    both_sizes("briefing", &app);
+    app.update(Action::Back);
+    assert!(app.overlay.is_none() && matches!(app.screen, Screen::Drill));
+    app.update(Action::Briefing);
+    assert!(matches!(app.overlay, Some(Overlay::Briefing(0))), "r opens it again");
+}
+
+#[test]
+fn objectives_panel() {
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(10 * 60));
+    app.update(Action::Objectives);
+    assert!(matches!(app.overlay, Some(Overlay::Objectives)));
+    let screen = draw(&app, 120, 40);
+    assert!(screen.contains("met so far: weight"), "{screen}");
+    both_sizes("objectives", &app);
+    app.update(Action::Objectives);
+    assert!(app.overlay.is_none(), "o closes it again");
+}
+
+#[test]
+fn unread_stays_unread_until_selected() {
+    let mut app = drill(SeatMode::Team("security".into()), Minutes(10 * 60));
+    let before = app.session.as_ref().map(crate::app::Session::unread).expect("session");
+    assert!(before > 2, "the SOC has alerts waiting: {before}");
+    app.update(Action::NextPane);
+    let s = app.session.as_ref().expect("session");
+    assert_eq!(s.unread(), before - 1, "focusing the inbox reads only the selected item");
+    app.update(Action::Down);
+    let s = app.session.as_ref().expect("session");
+    assert_eq!(s.unread(), before - 2);
+    app.update(Action::Bottom);
+    assert_eq!(app.session.as_ref().map(crate::app::Session::unread), Some(before - 3));
+}
+
+#[test]
+fn enter_on_an_alert_offers_triage_and_the_system() {
+    let mut app = drill(SeatMode::Team("security".into()), Minutes(10 * 60));
+    app.update(Action::NextPane);
+    let alert = app
+        .session
+        .as_ref()
+        .and_then(|s| {
+            s.view
+                .as_ref()?
+                .inbox
+                .iter()
+                .rev()
+                .position(|i| matches!(i, tabletop_engine::model::InboxItem::Alert { .. }))
+        })
+        .expect("an alert");
+    for _ in 0..alert {
+        app.update(Action::Down);
+    }
+    app.update(Action::Enter);
+    let items = menu(&app);
+    assert!(!items.is_empty(), "a triage menu opens");
+    let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
+    assert_eq!(labels[..2], ["Escalate", "Mark a false positive"], "{labels:?}");
+    assert!(labels[2].starts_with("Show "), "{labels:?}");
+    app.update(Action::Bottom);
+    app.update(Action::Enter);
+    let s = app.session.as_ref().expect("session");
+    assert_eq!(s.pane, crate::app::Pane::Estate, "the estate has the focus");
+    let shown = s.visible_systems()[s.sel("estate")].id.clone();
+    assert!(labels[2].contains(&shown), "{shown} selected for {labels:?}");
+}
+
+#[test]
+fn replay_plays() {
+    let offer = crate::bundled::offers().into_iter().next().expect("a bundled scenario");
+    let mut live = tabletop_engine::Drill::new(offer.scenario.clone(), 7);
+    let log = crate::test_log::Shared::default();
+    live.record_to(Box::new(log.clone()), &offer.file, &offer.text).expect("record");
+    live.advance_to(Minutes(3 * 60));
+    let text = log.text();
+    let recorded = tabletop_engine::log::read_log(&text).expect("log reads back");
+    let mut review = crate::app::Review::new(offer.scenario.clone(), 7, recorded.records);
+    let drill = review.start();
+    let teams: Vec<String> = offer.scenario.teams.iter().map(|t| t.id.clone()).collect();
+    let mut session =
+        crate::app::Session::new(drill, "x.log".into(), SeatMode::HotSeat(teams.clone()));
+    session.review = Some(review);
+    session.switch_to(Seat::Team(teams[0].clone()));
+    let mut app = App::new(Vec::new(), 7, None, sink_log);
+    app.with_session(session);
+    app.screen = Screen::Drill;
+    app.update(Action::Pause);
+    assert!(app.message.contains("replaying"), "{}", app.message);
+    app.update(Action::Tick(std::time::Duration::from_secs(60)));
+    let now = app.session.as_ref().map(|s| s.drill.now()).expect("session");
+    assert!(now > Minutes(0), "the replay moved on by itself");
+    both_sizes("replay_playing", &app);
+    app.update(Action::Tick(std::time::Duration::from_secs(3600)));
+    let s = app.session.as_ref().expect("session");
+    assert!(s.drill.now() <= Minutes(3 * 60), "it stops where the record does");
+    let help = {
+        app.update(Action::Help);
+        draw(&app, 120, 40)
+    };
+    assert!(!help.contains("end the drill"), "review has no x:\n{help}");
 }
 
 #[test]
@@ -254,6 +431,8 @@ fn escapes_in_scenario_text_never_reach_a_cell() {
         s.drill.advance_to(Minutes(30));
         s.refresh();
         check(&format!("{mode:?} drill"), &app);
+        // A team seat opens on the briefing (checked above); on to the drill.
+        app.overlay = None;
         app.update(Action::NextPane);
         app.update(Action::Enter);
         check(&format!("{mode:?} inbox"), &app);

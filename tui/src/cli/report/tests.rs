@@ -1,8 +1,6 @@
 //! The report document and its two writers: each writer renders every section, block and
 //! row the document has, in order, and escapes every run of text it is given.
 
-use std::sync::{Arc, Mutex};
-
 use tabletop_engine::Drill;
 use tabletop_engine::log::read_log;
 use tabletop_engine::playbook::{PlaybookRunner, load_playbook};
@@ -14,18 +12,7 @@ use super::document::{
 };
 use super::{aar, compare, html, markdown};
 
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::test_log::Shared;
 
 /// The ransomware drill (seed 1) played by its reference playbook until `until`, scored: to
 /// its end, or cut short for a partial report.
