@@ -191,14 +191,14 @@ fn seats_in_separate_rooms_over_ssh() {
     it.type_line("vpn-gw");
     it.keys(&["Enter"]);
     it_seen.expect(&it, "Isolate vpn-gw");
-    it.keys(&["Down", "Down", "Enter"]);
+    it.keys(&["Enter"]);
     it_seen.expect(&it, "Isolate vpn-gw: accepted");
 
     // Only the facilitator moves the clock.
     sec.keys(&["."]);
     sec_seen.expect(&sec, "the facilitator runs the clock in this room");
     fac.keys(&["."]);
-    it_seen.expect(&it, "isolate vpn-gw (done 00:10)");
+    it_seen.expect(&it, "Isolate vpn-gw (done 00:10)");
     sec_seen.expect(&sec, "Security (SOC) │ T+00:01");
 
     // Security asks IT to isolate the domain controller; the request arrives at IT's seat.
@@ -206,20 +206,19 @@ fn seats_in_separate_rooms_over_ssh() {
     sec.type_line("dc01");
     sec.keys(&["Enter"]);
     sec_seen.expect(&sec, "Ask IT Operations to isolate dc01");
-    // Security's menu: its own actions (a reset needs IT: ask, or override), then what it
-    // can ask of IT.
-    for _ in 0..9 {
+    // Security's menu: its own actions (isolating needs management's approval, a reset
+    // IT's: ask, or override), then what it can ask of IT.
+    for _ in 0..7 {
         sec.keys(&["Down"]);
     }
     sec.keys(&["Enter"]);
     sec_seen.expect(&sec, "Ask IT Operations to isolate dc01: accepted");
     fac.keys(&["."]);
     it_seen.expect(&it, "requests (1 to answer)");
-    it_seen.expect(&it, "security asks you to isolate dc01");
+    it_seen.expect(&it, "Security (SOC) asks you to isolate dc01");
     sec_seen.expect(&sec, "Security (SOC) │ T+00:02");
 
     // No seat saw another's facts, nor the truth.
-    sec_seen.never("security", "isolate vpn-gw (done");
     sec_seen.never("security", "Isolate vpn-gw");
     sec_seen.never("security", "Facilitator (truth)");
     it_seen.never("it", "Facilitator (truth)");
@@ -291,22 +290,25 @@ fn a_bot_plays_an_empty_seat_until_the_facilitator_takes_it_back() {
     sec.type_line("dc01");
     sec.keys(&["Enter"]);
     sec.expect("Ask IT Operations to isolate dc01");
-    // Security's menu: its own actions (a reset needs IT: ask, or override), then what it
-    // can ask of IT.
-    for _ in 0..9 {
+    // Security's menu: its own actions (isolating needs management's approval, a reset
+    // IT's: ask, or override), then what it can ask of IT.
+    for _ in 0..7 {
         sec.keys(&["Down"]);
     }
     sec.keys(&["Enter"]);
     sec.expect("Ask IT Operations to isolate dc01: accepted");
     fac.keys(&["."]);
-    sec.expect("→ it isolate dc01: open until");
+    sec.expect("→ IT Operations isolate dc01: open until");
 
     // The bot glances at IT's screen every five minutes and takes the request on.
     for _ in 0..6 {
         fac.keys(&["."]);
     }
     let screen = sec.expect("Security (SOC) │ T+00:07");
-    assert!(screen.contains("→ it isolate dc01: accepted"), "IT's bot answered:\n{screen}");
+    assert!(
+        screen.contains("→ IT Operations isolate dc01: accepted"),
+        "IT's bot answered:\n{screen}"
+    );
     fac.expect("it started isolate dc01");
     assert_eq!(commands_of(&log, "it"), 1, "the bot's command alone, none of the watcher's");
 
@@ -372,15 +374,15 @@ fn an_observer_watches_a_seat_live_and_cannot_act() {
     sec.type_line("dc01");
     sec.keys(&["Enter"]);
     sec.expect("Ask IT Operations to isolate dc01");
-    // Security's menu: its own actions (a reset needs IT: ask, or override), then what it
-    // can ask of IT.
-    for _ in 0..9 {
+    // Security's menu: its own actions (isolating needs management's approval, a reset
+    // IT's: ask, or override), then what it can ask of IT.
+    for _ in 0..7 {
         sec.keys(&["Down"]);
     }
     sec.keys(&["Enter"]);
     sec.expect("Ask IT Operations to isolate dc01: accepted");
     fac.keys(&["."]);
-    obs.expect("→ it isolate dc01: open until");
+    obs.expect("→ IT Operations isolate dc01: open until");
 
     // The observer may look around, but every key that would act is refused.
     obs.keys(&["/"]);

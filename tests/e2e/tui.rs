@@ -140,10 +140,11 @@ fn a_hot_seat_drill_in_a_real_terminal() {
     t.keys(&["Enter"]);
     let menu = t.expect("Isolate vpn-gw");
     assert!(menu.contains("Ask Security (SOC) to"), "{menu}");
-    t.keys(&["Down", "Down", "Enter"]);
+    // What can be done comes first: isolating is the first entry.
+    t.keys(&["Enter"]);
     t.expect("Isolate vpn-gw: accepted");
     t.keys(&["."]);
-    t.expect("isolate vpn-gw (done 00:10)");
+    t.expect("Isolate vpn-gw (done 00:10)");
 
     // Security asks IT to isolate the domain controller.
     t.keys(&["s"]);
@@ -155,9 +156,9 @@ fn a_hot_seat_drill_in_a_real_terminal() {
     t.type_line("dc01");
     t.keys(&["Enter"]);
     t.expect("Ask IT Operations to isolate dc01");
-    // Security's menu: its own actions (a reset needs IT: ask, or override), then what it
-    // can ask of IT.
-    for _ in 0..9 {
+    // Security's menu: its own actions (isolating needs management's approval, a reset
+    // IT's: ask, or override), then what it can ask of IT.
+    for _ in 0..7 {
         t.keys(&["Down"]);
     }
     t.keys(&["Enter"]);
@@ -174,7 +175,7 @@ fn a_hot_seat_drill_in_a_real_terminal() {
     t.keys(&["Tab", "Tab", "a"]);
     t.expect("accepted (#");
     t.keys(&["."]);
-    t.expect("isolate dc01 (done");
+    t.expect("Isolate dc01 (done");
 
     // Quit: the terminal is restored and the shell answers.
     t.keys(&["q"]);

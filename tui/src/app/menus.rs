@@ -25,7 +25,7 @@ pub(super) fn system_menu(s: &mut Session, team: &str, sys: &KnownSystem) -> Ove
         }
         let command =
             Command::Start { action: a.id.clone(), target: Some(sys.id.clone()), overrule: false };
-        items.extend(start_items(s, team, a, a.name.clone(), command));
+        items.extend(start_items(s, team, a, format!("{} {}", a.name, sys.id), command));
     }
     for other in scenario.teams.iter().filter(|t| t.id != team) {
         for a in catalogue.iter().filter(|a| {
@@ -43,9 +43,24 @@ pub(super) fn system_menu(s: &mut Session, team: &str, sys: &KnownSystem) -> Ove
             let mut detail = describe(s, a, Some(&sys.id));
             detail
                 .insert(0, format!("{} does it, with their hands, once they accept.", other.name));
+            // What the system's own state rules out is no use asking for.
+            let theirs = Command::Start {
+                action: a.id.clone(),
+                target: Some(sys.id.clone()),
+                overrule: false,
+            };
+            let impossible = match s.drill.check(&Seat::Team(other.id.clone()), &theirs) {
+                Err(Rejection::Precondition(why)) => Some(why),
+                _ => None,
+            };
             items.push(MenuItem {
-                label: format!("Ask {} to {}", other.name, super::session::lower_first(&a.name)),
-                disabled: knowable_refusal(s, &command),
+                label: format!(
+                    "Ask {} to {} {}",
+                    other.name,
+                    super::session::lower_first(&a.name),
+                    sys.id
+                ),
+                disabled: impossible.or_else(|| knowable_refusal(s, &command)),
                 detail,
                 choice: Choice::Send(command),
             });

@@ -112,8 +112,8 @@ pub enum Overlay {
     ConfirmEnd,
     /// The seat's objectives: what it is scored on, and how it stands.
     Objectives,
-    /// The scenario's briefing, scrolled by this many rows.
-    Briefing(u16),
+    /// Text to read in full, scrolled by this many rows.
+    Reader(Reading, u16),
     /// Typing text: a filter, a facilitator note.
     Input {
         /// What is being typed.
@@ -121,6 +121,15 @@ pub enum Overlay {
         /// The text so far.
         text: String,
     },
+}
+
+/// What the reader shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading {
+    /// The scenario's summary and briefing.
+    Briefing,
+    /// An inject the seat received, by id; Enter goes on to its decision if one is open.
+    Inject(String),
 }
 
 /// What typed text is for.
@@ -309,7 +318,7 @@ impl App {
         };
         // A team seated straight from the command line has not read the briefing yet.
         if matches!(mode, SeatMode::Team(_)) {
-            self.overlay = Some(Overlay::Briefing(0));
+            self.overlay = Some(Overlay::Reader(Reading::Briefing, 0));
         }
         self.message = format!("log: {}", session.log_path.display());
         self.session = Some(session);
@@ -411,17 +420,23 @@ impl App {
                     self.overlay = Some(Overlay::Help);
                 }
             }
-            Overlay::Briefing(scroll) => {
+            Overlay::Reader(reading, scroll) => {
                 let scroll = match action {
                     Action::Up => scroll.saturating_sub(1),
                     Action::Down => scroll.saturating_add(1),
                     Action::PageUp => scroll.saturating_sub(PAGE as u16),
                     Action::PageDown => scroll.saturating_add(PAGE as u16),
                     Action::Top => 0,
-                    Action::Back | Action::Briefing | Action::Enter => return None,
+                    Action::Enter => {
+                        if let Reading::Inject(id) = &reading {
+                            self.decide(id);
+                        }
+                        return None;
+                    }
+                    Action::Back | Action::Briefing => return None,
                     _ => scroll,
                 };
-                self.overlay = Some(Overlay::Briefing(scroll));
+                self.overlay = Some(Overlay::Reader(reading, scroll));
             }
             Overlay::Objectives => {
                 if !matches!(action, Action::Back | Action::Objectives | Action::Enter) {
@@ -660,7 +675,7 @@ impl App {
                 }
             }
             Action::Objectives => self.overlay = Some(Overlay::Objectives),
-            Action::Briefing => self.overlay = Some(Overlay::Briefing(0)),
+            Action::Briefing => self.overlay = Some(Overlay::Reader(Reading::Briefing, 0)),
             Action::OrganisationActions if !facilitator => {
                 if let Some(team) = s.team().map(str::to_owned) {
                     self.overlay = Some(menus::organisation_menu(s, &team));
@@ -829,16 +844,7 @@ impl App {
             }
             Pane::Inbox => match view.inbox.iter().rev().nth(s.sel("inbox")).cloned() {
                 Some(InboxItem::Inject { id, .. }) => {
-                    if let Some(d) = view.decisions.iter().find(|d| d.inject == id) {
-                        let title = s
-                            .drill
-                            .scenario()
-                            .injects
-                            .iter()
-                            .find(|i| i.id == id)
-                            .map_or_else(|| id.clone(), |i| i.title.clone());
-                        self.overlay = Some(menus::decision_menu(&title, &id, &d.choices));
-                    }
+                    self.overlay = Some(Overlay::Reader(Reading::Inject(id), 0));
                 }
                 Some(InboxItem::Alert { id, system, technique, .. }) => {
                     let summary = tabletop_engine::scenario::alert_summary(&technique);
@@ -850,6 +856,23 @@ impl App {
             Pane::Running => return Some(Action::Cancel),
         }
         None
+    }
+
+    /// The decision menu of an inject, when the seat has that decision open.
+    fn decide(&mut self, inject: &str) {
+        let Some(s) = self.session.as_ref() else { return };
+        let Some(d) = s.view.as_ref().and_then(|v| v.decisions.iter().find(|d| d.inject == inject))
+        else {
+            return;
+        };
+        let title = s
+            .drill
+            .scenario()
+            .injects
+            .iter()
+            .find(|i| i.id == inject)
+            .map_or_else(|| inject.to_owned(), |i| i.title.clone());
+        self.overlay = Some(menus::decision_menu(&title, inject, &d.choices));
     }
 
     /// Selects a system in the estate (clearing a filter that hides it).

@@ -432,10 +432,17 @@ impl Room {
         }
         let scenario = s.drill.scenario();
         let decision = events.iter().find_map(|e| match &e.event {
-            Event::InjectDelivered { inject, teams }
-                if scenario.injects.iter().any(|i| &i.id == inject && i.decision.is_some()) =>
-            {
-                Some((inject.clone(), teams.join(", ")))
+            Event::InjectDelivered { inject, .. } => {
+                let i = scenario.injects.iter().find(|i| &i.id == inject)?;
+                let d = i.decision.as_ref()?;
+                Some((
+                    format!("“{}”", i.title),
+                    scenario
+                        .teams
+                        .iter()
+                        .find(|t| t.id == d.team)
+                        .map_or_else(|| d.team.clone(), |t| t.name.clone()),
+                ))
             }
             _ => None,
         });
@@ -585,6 +592,19 @@ fn looks_only(app: &App, action: &Action) -> bool {
         (Some(Overlay::Help), a) => {
             matches!(a, Action::Help | Action::Back | Action::Enter | Action::Up | Action::Down)
         }
+        // Reading is looking: the briefing, an inject (its decision is the players'), the
+        // objectives.
+        (Some(Overlay::Reader(..) | Overlay::Objectives), a) => matches!(
+            a,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Back
+                | Action::Objectives
+                | Action::Briefing
+        ),
         (Some(_), a) => matches!(a, Action::Up | Action::Down | Action::Back),
         (None, a) => {
             matches!(
@@ -592,6 +612,12 @@ fn looks_only(app: &App, action: &Action) -> bool {
                 Action::Help
                     | Action::Up
                     | Action::Down
+                    | Action::Top
+                    | Action::Bottom
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Objectives
+                    | Action::Briefing
                     | Action::Back
                     | Action::NextPane
                     | Action::PrevPane
@@ -768,7 +794,18 @@ mod tests {
         s.paused = false;
         room.tick(Duration::from_secs(2));
         assert!(clock(&mut room).paused, "paused for the decision");
-        assert!(room.console.message.contains("must decide on inj-ransom-note"));
+        let title = &room
+            .scenario
+            .injects
+            .iter()
+            .find(|i| i.id == "inj-ransom-note")
+            .expect("inject")
+            .title;
+        assert!(
+            room.console.message.contains(&format!("must decide on “{title}”")),
+            "{}",
+            room.console.message
+        );
         let held = clock(&mut room).drill.now();
         room.tick(Duration::from_secs(10));
         assert_eq!(clock(&mut room).drill.now(), held, "no time passes while it waits");

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::app::{App, InputPurpose, MenuItem, Overlay};
+use crate::app::{App, InputPurpose, MenuItem, Overlay, Reading};
 use crate::input::{Context, contexts, keymap};
 
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
@@ -74,7 +74,9 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
             render_menu(title, items, *selected, frame, area, theme)
         }
         Overlay::Objectives => render_objectives(app, frame, area, theme),
-        Overlay::Briefing(scroll) => render_briefing(app, *scroll, frame, area, theme),
+        Overlay::Reader(reading, scroll) => {
+            render_reader(app, reading, *scroll, frame, area, theme)
+        }
         Overlay::ConfirmEnd => {
             let lines = vec![
                 Line::styled("End the drill now?", theme.title()),
@@ -246,27 +248,62 @@ fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
         .sum()
 }
 
-/// The scenario's summary and briefing, scrollable: at 80x24 it does not fit.
-fn render_briefing(app: &App, scroll: u16, frame: &mut Frame, area: Rect, theme: Theme) {
+/// Text read in full and scrollable (the briefing, an inject): at 80x24 neither fits.
+fn render_reader(
+    app: &App,
+    reading: &Reading,
+    scroll: u16,
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
     let Some(s) = &app.session else { return };
-    let m = &s.drill.scenario().meta;
-    let mut lines = vec![Line::styled(m.title.clone(), theme.title()), Line::raw("")];
-    lines.push(Line::raw(m.summary.split_whitespace().collect::<Vec<_>>().join(" ")));
-    lines.push(Line::raw(""));
-    lines.extend(m.briefing.lines().map(|l| Line::raw(l.trim().to_owned())));
+    let scenario = s.drill.scenario();
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (title, mut lines, close) = match reading {
+        Reading::Briefing => {
+            let m = &scenario.meta;
+            let mut lines = vec![Line::styled(m.title.clone(), theme.title()), Line::raw("")];
+            lines.push(Line::raw(flat(&m.summary)));
+            lines.push(Line::raw(""));
+            lines.extend(m.briefing.lines().map(|l| Line::raw(l.trim().to_owned())));
+            ("briefing", lines, " ↑↓ PgUp PgDn scroll · Esc or Enter: to the drill ")
+        }
+        Reading::Inject(id) => {
+            let inject = scenario.injects.iter().find(|i| &i.id == id);
+            let open = s.view.as_ref().is_some_and(|v| v.decisions.iter().any(|d| &d.inject == id));
+            let mut lines = vec![Line::styled(
+                inject.map_or_else(|| id.clone(), |i| i.title.clone()),
+                theme.title(),
+            )];
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(inject.map(|i| flat(&i.text)).unwrap_or_default()));
+            let close = if open {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("Your team decides this: Enter to choose.", theme.bad()));
+                " ↑↓ scroll · Enter: decide · Esc: back "
+            } else {
+                " ↑↓ scroll · Esc or Enter: back "
+            };
+            ("message", lines, close)
+        }
+    };
     let width = area.width.min(100);
     let rows = wrapped_rows(&lines, width.saturating_sub(2).max(1));
     let rect = centred(area, width, (rows + 2).min(area.height));
     let visible = rect.height.saturating_sub(2);
     let scroll = scroll.min(rows.saturating_sub(visible));
     let more = if rows > visible + scroll { " ↓ more" } else { "" };
+    if lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(format!(" briefing{more} "))
-                .title_bottom(" ↑↓ PgUp PgDn scroll · Esc or Enter: to the drill "),
+                .title(format!(" {title}{more} "))
+                .title_bottom(close),
         ),
         rect,
     );

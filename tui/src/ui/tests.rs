@@ -147,7 +147,7 @@ fn action_menu_says_why_an_action_is_unavailable() {
     // What can be done comes first; what cannot follows, with the reason.
     let first_refused = items.iter().position(|i| i.disabled.is_some()).expect("a refusal");
     assert!(items[first_refused..].iter().all(|i| i.disabled.is_some()), "{items:#?}");
-    let fail_over = items.iter().find(|i| i.label == "Fail over").expect("Fail over offered");
+    let fail_over = items.iter().find(|i| i.label == "Fail over crm").expect("Fail over offered");
     assert_eq!(fail_over.disabled.as_deref(), Some("crm is not replicated to a DR site"));
     // Actions that do not apply to the system at all are not offered.
     assert!(!items.iter().any(|i| i.label.contains("Reset credentials")), "{items:#?}");
@@ -171,7 +171,7 @@ fn an_action_that_would_end_after_the_drill_says_so() {
     let items = menu(&app);
     assert!(!items.is_empty(), "the menu opens");
     let reimage = items.iter().find(|i| i.label.starts_with("Reimage")).expect("reimage");
-    assert_eq!(reimage.label, "Reimage (ends after the drill)");
+    assert_eq!(reimage.label, "Reimage crm (ends after the drill)");
     assert!(reimage.detail.iter().any(|l| l.contains("after the drill ends at 12:00")));
 }
 
@@ -205,7 +205,10 @@ fn a_declined_request_shows_its_answer_to_the_team_that_asked() {
 fn a_team_seat_reads_the_briefing_first_and_can_scroll_it() {
     let mut app = app();
     app.start(0, SeatMode::Team("it".into()));
-    assert!(matches!(app.overlay, Some(Overlay::Briefing(0))), "the briefing opens");
+    assert!(
+        matches!(app.overlay, Some(Overlay::Reader(crate::app::Reading::Briefing, 0))),
+        "the briefing opens"
+    );
     let top = draw(&app, 80, 24);
     assert!(top.contains("briefing ↓ more"), "{top}");
     app.update(Action::PageDown);
@@ -215,7 +218,10 @@ fn a_team_seat_reads_the_briefing_first_and_can_scroll_it() {
     app.update(Action::Back);
     assert!(app.overlay.is_none() && matches!(app.screen, Screen::Drill));
     app.update(Action::Briefing);
-    assert!(matches!(app.overlay, Some(Overlay::Briefing(0))), "r opens it again");
+    assert!(
+        matches!(app.overlay, Some(Overlay::Reader(crate::app::Reading::Briefing, 0))),
+        "r opens it again"
+    );
 }
 
 #[test]
@@ -442,4 +448,27 @@ fn escapes_in_scenario_text_never_reach_a_cell() {
             assert!(screen.contains("Vendor ]52;c;AAAA"), "the inject is open:\n{screen}");
         }
     }
+}
+
+#[test]
+fn enter_on_an_inject_reads_it_in_full_then_decides() {
+    let mut app = drill(SeatMode::Team("management".into()), Minutes(0));
+    let s = app.session.as_mut().expect("session");
+    let fire = Command::FireInject { inject: "inj-ransom-note".into() };
+    s.drill.submit(&Seat::Facilitator, fire).expect("fired");
+    s.drill.advance(1);
+    s.refresh();
+    app.update(Action::NextPane);
+    app.update(Action::Enter);
+    assert!(
+        matches!(&app.overlay, Some(Overlay::Reader(crate::app::Reading::Inject(id), 0)) if id == "inj-ransom-note"),
+        "the message opens to read"
+    );
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Enter: decide"), "{screen}");
+    app.update(Action::Enter);
+    let items = menu(&app);
+    assert!(!items.is_empty(), "Enter goes on to the decision");
+    let Some(Overlay::Menu { title, .. }) = &app.overlay else { return };
+    assert!(title.starts_with("Decide: ") && !title.contains("inj-"), "{title}");
 }
