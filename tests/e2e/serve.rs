@@ -481,7 +481,9 @@ fn a_participant_whose_key_is_listed_joins_without_a_code() {
     let other = join("alice-it", "alice", "it");
     other.expect("password:");
 
-    // `q` ends the server: its terminal's session goes with it.
+    // `q`, confirmed, ends the server: its terminal's session goes with it.
+    console.keys(&["q"]);
+    console.expect("Quit in the middle of the drill?");
     console.keys(&["q"]);
     let start = Instant::now();
     while Command::new("tmux")

@@ -179,6 +179,8 @@ fn a_hot_seat_drill_in_a_real_terminal() {
 
     // Quit: the terminal is restored and the shell answers.
     t.keys(&["q"]);
+    t.expect("tabletop resume");
+    t.keys(&["Enter"]);
     t.expect(&format!("drill log: {}", log.display()));
     t.expect("to continue it:");
     assert!(t.screen().contains(&format!("tabletop resume {}", log.display())), "{}", t.screen());

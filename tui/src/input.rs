@@ -52,7 +52,7 @@ pub fn keymap() -> Vec<Binding> {
     use KeyCode::*;
     vec![
         bind(Char('?'), "?", Action::Help, "show or hide this help", Global),
-        bind(Char('q'), "q", Action::Quit, "quit (the drill log is already saved)", Global),
+        bind(Char('q'), "q", Action::Quit, "quit (asks in a drill; the log is saved)", Global),
         bind(Up, "↑/k", Action::Up, "move up", Global),
         bind(Down, "↓/j", Action::Down, "move down", Global),
         bind(Enter, "Enter", Action::Enter, "choose / open the action menu / answer", Global),
@@ -125,7 +125,7 @@ pub fn contexts(app: &App) -> Vec<Context> {
 /// The action for a key press on the current screen, if any.
 pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
+        return Some(Action::Interrupt);
     }
     if let Some(Overlay::Input { .. }) = app.overlay {
         return match key.code {
@@ -152,15 +152,15 @@ pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
 }
 
 /// The action for a mouse event: a left click on an estate row selects it. `estate` is
-/// the list's first row and height on screen, as drawn.
-pub fn mouse_action(app: &App, mouse: MouseEvent, estate: (u16, u16)) -> Option<Action> {
-    let (top, height) = estate;
+/// the list's rows on screen, as drawn; a click is tested by column as well as row.
+pub fn mouse_action(app: &App, mouse: MouseEvent, estate: ratatui::layout::Rect) -> Option<Action> {
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) if matches!(app.screen, Screen::Drill) => {
-            let row = mouse.row.checked_sub(top).filter(|r| *r < height)?;
+            let inside = (estate.x..estate.x + estate.width).contains(&mouse.column);
+            let row = mouse.row.checked_sub(estate.y).filter(|r| *r < estate.height && inside)?;
             // The list scrolls to keep the selection in view: the same offset it drew with.
             let selected = app.session.as_ref().map_or(0, |s| s.sel("estate"));
-            let offset = crate::ui::scroll(selected, height as usize);
+            let offset = crate::ui::scroll(selected, estate.height as usize);
             Some(Action::ClickRow(offset + row as usize))
         }
         MouseEventKind::ScrollUp => Some(Action::Up),

@@ -85,7 +85,7 @@ pub fn run(mut app: App) -> io::Result<App> {
         if let Some(signal) = signals.arrived() {
             // The log is flushed record by record, so quitting loses nothing.
             app.ended_by_signal = Some(signal);
-            app.update(Action::Quit);
+            app.update(Action::Interrupt);
             break;
         }
         terminal.draw(|frame| ui::render(&app, frame, theme))?;

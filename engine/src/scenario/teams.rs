@@ -35,6 +35,20 @@ pub enum Role {
     Vendor,
 }
 
+impl Role {
+    /// The role as people read it ("IT operations"), for reports and screens.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::ItOps => "IT operations",
+            Role::Security => "Security",
+            Role::Management => "Management",
+            Role::Communications => "Communications",
+            Role::Legal => "Legal",
+            Role::Vendor => "Vendor",
+        }
+    }
+}
+
 /// How a team learns about the estate.
 ///
 /// Fields left out take the defaults: monitoring on, alerts off, every zone.

@@ -152,7 +152,7 @@ fn team_info(ctx: &context::Ctx<'_>, t: &scenario::Team, scores: &Scores) -> Tea
     let mut info = TeamInfo {
         id: t.id.clone(),
         name: t.name.clone(),
-        role: format!("{:?}", t.role),
+        role: t.role.label().to_owned(),
         actions_started: 0,
         actions_completed: 0,
         actions_failed: 0,

@@ -108,7 +108,7 @@ pub struct TeamInfo {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// Role (`ItOps`, `Security`, …).
+    /// Role, as people read it (`IT operations`, `Security`, …).
     pub role: String,
     /// Actions started.
     pub actions_started: u32,

@@ -110,6 +110,8 @@ pub enum Overlay {
     },
     /// Ending the drill asks first: one key would end it for every seat.
     ConfirmEnd,
+    /// Quitting in the middle of a drill asks first.
+    ConfirmQuit,
     /// The seat's objectives: what it is scored on, and how it stands.
     Objectives,
     /// Text to read in full, scrolled by this many rows.
@@ -150,8 +152,10 @@ pub enum InputPurpose {
 pub enum Action {
     /// Wall time passed.
     Tick(Duration),
-    /// Leave the program (the log is complete as it stands).
+    /// Leave the program (the log is complete as it stands); in a live drill, asks first.
     Quit,
+    /// Leave the program at once (Ctrl-C): no question asked.
+    Interrupt,
     /// Show or hide the key help.
     Help,
     /// Move the selection up.
@@ -350,8 +354,20 @@ impl App {
             }
             return None;
         }
-        if action == Action::Quit {
+        if action == Action::Interrupt {
             self.quit = true;
+            return None;
+        }
+        if action == Action::Quit {
+            // Quitting a live drill midway asks first: it stops the clock for everyone at
+            // this screen. Anywhere else (or asked twice) it quits.
+            let live = matches!(self.screen, Screen::Drill)
+                && self.session.as_ref().is_some_and(|s| s.review.is_none() && !s.drill.is_over());
+            if live && !matches!(self.overlay, Some(Overlay::ConfirmQuit)) {
+                self.overlay = Some(Overlay::ConfirmQuit);
+            } else {
+                self.quit = true;
+            }
             return None;
         }
         if let Some(overlay) = self.overlay.take() {
@@ -475,6 +491,13 @@ impl App {
                 Action::Back => {}
                 _ => self.overlay = Some(Overlay::Menu { title, items, selected }),
             },
+            Overlay::ConfirmQuit => {
+                if action == Action::Enter {
+                    self.quit = true;
+                } else if action != Action::Back {
+                    self.overlay = Some(Overlay::ConfirmQuit);
+                }
+            }
             Overlay::ConfirmEnd => match action {
                 Action::Enter | Action::EndDrill => {
                     if let Some(s) = &mut self.session {

@@ -258,8 +258,8 @@ fn console(
         {
             let mut next = crate::input::action_for(&room.console, key);
             while let Some(action) = next {
-                // Leaving the summary, or `q`, ends the drill server.
-                if action == Action::Quit
+                // Leaving the summary, Ctrl-C, or `q` confirmed ends the drill server.
+                if action == Action::Interrupt
                     || (matches!(room.console.screen, Screen::Summary)
                         && matches!(action, Action::Enter | Action::Back))
                 {
@@ -272,6 +272,10 @@ fn console(
                 } else {
                     room.console.update(action)
                 };
+                if room.console.quit {
+                    drop(theme_restore);
+                    return Ok(None);
+                }
             }
         }
         if !drain(room, from_ssh, Duration::ZERO) {

@@ -333,7 +333,7 @@ impl Room {
         c.urgent = true;
         let Some(action) = input::action_for(&c.app, key) else { return };
         if let Some(refusal) = refusal
-            && action != Action::Quit
+            && !matches!(action, Action::Quit | Action::Interrupt)
             && !looks_only(&c.app, &action)
         {
             c.app.message = refusal;
@@ -355,7 +355,8 @@ impl Room {
             self.touch_all();
             return;
         }
-        if action == Action::Quit {
+        // Leaving is not ending: the seat can join again, so it needs no question.
+        if matches!(action, Action::Quit | Action::Interrupt) {
             self.leave(conn, Some("left the drill; ssh again to rejoin your seat\r\n"));
             return;
         }

@@ -107,12 +107,11 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// Where the estate list sits for a terminal of `size` (for mouse hit-testing): its first
-/// row and height.
-pub fn estate_rows(size: Rect) -> (u16, u16) {
+/// Where the estate list's rows sit for a terminal of `size` (for mouse hit-testing): inside
+/// its border, so a click on the panes beside it or on its frame selects nothing.
+pub fn estate_rows(size: Rect) -> Rect {
     let [main, _] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(size);
-    let list = drill::estate_area(main);
-    (list.y + 1, list.height.saturating_sub(2))
+    drill::estate_area(main).inner(ratatui::layout::Margin::new(1, 1))
 }
 
 pub use tabletop_engine::score::money;

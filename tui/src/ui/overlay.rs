@@ -77,6 +77,26 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
         Overlay::Reader(reading, scroll) => {
             render_reader(app, reading, *scroll, frame, area, theme)
         }
+        Overlay::ConfirmQuit => {
+            let log = app
+                .session
+                .as_ref()
+                .map_or_else(|| "LOG".to_owned(), |s| s.log_path.display().to_string());
+            let lines = vec![
+                Line::styled("Quit in the middle of the drill?", theme.title()),
+                Line::raw(""),
+                Line::raw("Everything played so far is in the log; to go on later:"),
+                Line::styled(format!("  tabletop resume {log}"), theme.title()),
+                Line::raw(""),
+                Line::raw("Enter or q: quit    Esc: back to the drill"),
+            ];
+            let rect = centred(area, 66, lines.len() as u16 + 2);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" quit ")),
+                rect,
+            );
+        }
         Overlay::ConfirmEnd => {
             let lines = vec![
                 Line::styled("End the drill now?", theme.title()),

@@ -472,3 +472,41 @@ fn enter_on_an_inject_reads_it_in_full_then_decides() {
     let Some(Overlay::Menu { title, .. }) = &app.overlay else { return };
     assert!(title.starts_with("Decide: ") && !title.contains("inj-"), "{title}");
 }
+
+#[test]
+fn a_click_selects_an_estate_row_only_within_the_list() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let app = drill(SeatMode::Team("it".into()), Minutes(60));
+    let size = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let rows = super::estate_rows(size);
+    let click = |column, row| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let input = crate::input::mouse_action;
+    assert_eq!(input(&app, click(rows.x + 3, rows.y + 2), rows), Some(Action::ClickRow(2)));
+    // The same row in the pane beside the list, or on the list's border, selects nothing.
+    assert_eq!(input(&app, click(rows.x + rows.width + 5, rows.y + 2), rows), None);
+    assert_eq!(input(&app, click(rows.x.saturating_sub(1), rows.y + 2), rows), None);
+    assert_eq!(input(&app, click(rows.x + 3, rows.y + rows.height), rows), None);
+}
+
+#[test]
+fn quitting_a_live_drill_asks_first_and_names_the_resume_command() {
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
+    app.update(Action::Quit);
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)) && !app.quit);
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("tabletop resume ransomware-seed7.log"), "{screen}");
+    both_sizes("confirm_quit", &app);
+    app.update(Action::Back);
+    assert!(app.overlay.is_none() && !app.quit, "Esc goes back to the drill");
+    app.update(Action::Quit);
+    app.update(Action::Quit);
+    assert!(app.quit, "q twice quits");
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
+    app.update(Action::Interrupt);
+    assert!(app.quit, "Ctrl-C quits at once");
+}
