@@ -484,6 +484,11 @@ impl App {
                         return None;
                     }
                     match item.choice {
+                        // A verdict's entry reads "Escalate": the status line says which alert.
+                        Choice::Send(command @ Command::Triage { alert, .. }) => {
+                            let label = format!("alert #{alert}: {}", item.label.to_lowercase());
+                            self.send(command, &label);
+                        }
                         Choice::Send(command) => self.send(command, &item.label),
                         Choice::Show(system) => self.show_system(&system),
                     }
@@ -701,7 +706,12 @@ impl App {
             Action::Briefing => self.overlay = Some(Overlay::Reader(Reading::Briefing, 0)),
             Action::OrganisationActions if !facilitator => {
                 if let Some(team) = s.team().map(str::to_owned) {
-                    self.overlay = Some(menus::organisation_menu(s, &team));
+                    match menus::organisation_menu(s, &team) {
+                        Overlay::Menu { items, .. } if items.is_empty() => {
+                            self.message = "your team has no organisation-wide actions".into();
+                        }
+                        menu => self.overlay = Some(menu),
+                    }
                 }
             }
             Action::ClickRow(row) => {

@@ -165,6 +165,10 @@ fn render_menu(
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {title} "))
+        .title(
+            ratatui::text::Line::from(format!(" {}/{} ", selected + 1, items.len()))
+                .right_aligned(),
+        )
         .title_bottom(" Enter: do it · Esc: close ");
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
