@@ -27,25 +27,27 @@ pub struct Failed(pub u8);
 
 /// Loads `arg`: a scenario file, or the name of a bundled scenario.
 pub fn scenario(arg: &str) -> Result<Loaded, Failed> {
-    let checked = if !Path::new(arg).exists()
-        && let Some(b) = bundled::find(arg)
-    {
-        scenario::check_bytes(b.file, b.text.as_bytes())
-    } else {
-        scenario::check_file(Path::new(arg))
+    let bundled = (!Path::new(arg).exists()).then(|| bundled::find(arg)).flatten();
+    let checked = match bundled {
+        Some(b) => scenario::check_bytes(b.file, b.text.as_bytes()),
+        None => scenario::check_file(Path::new(arg)),
     };
-    if checked.scenario.is_some() && !checked.diagnostics.items.is_empty() {
+    match (checked.scenario.is_some(), bundled.is_some()) {
+        // A bundled scenario's warnings are the project's to fix (`tabletop check NAME`
+        // lists them), not something a facilitator can act on before a drill.
+        (true, true) => {}
         // A scenario that plays: its warnings are for its author, whom `check` serves; a
         // drill's output should not start with a screenful of them.
-        let n = checked.diagnostics.items.len();
-        eprintln!(
-            "{}: {n} warning{} for the scenario's author (`tabletop check` on the file lists {})",
-            terminal_safe(&checked.diagnostics.file),
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "it" } else { "them" }
-        );
-    } else {
-        render::eprint(&checked.diagnostics);
+        (true, false) if !checked.diagnostics.items.is_empty() => {
+            let n = checked.diagnostics.items.len();
+            eprintln!(
+                "{}: {n} warning{} for the scenario's author (`tabletop check` on the file lists {})",
+                terminal_safe(&checked.diagnostics.file),
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" }
+            );
+        }
+        _ => render::eprint(&checked.diagnostics),
     }
     match checked.scenario {
         Some(s) => Ok(Loaded {
