@@ -845,6 +845,43 @@ fn an_exploit_that_lands_while_its_target_is_down_for_a_patch_fails() {
 }
 
 #[test]
+fn a_host_being_rebuilt_is_no_launch_point() {
+    // The crew holds the VPN and, through it, a workstation. IT cuts the VPN off and
+    // rebuilds the workstation: while the rebuild runs, the crew cannot work from a machine
+    // being wiped, so it dumps no credentials on the helpdesk PC beside it.
+    let mut rebuilt = 0;
+    for seed in 0..12 {
+        let mut d = Drill::new(ransomware(), seed);
+        advance_until(&mut d, |e| stage_succeeded(e, "persistence"));
+        let Some(host) = d.events_since(0).iter().find_map(|e| match &e.event {
+            Event::Compromised { system, stage, .. } if stage == "persistence" => {
+                Some(system.clone())
+            }
+            _ => None,
+        }) else {
+            continue;
+        };
+        if d.now() > hm(2, 0) || host == "ws-it01" {
+            continue;
+        }
+        order(&mut d, "it", "isolate", "vpn-gw");
+        order(&mut d, "it", "reimage", &host);
+        let cursor = d.events_since(0).len();
+        d.advance_to(Minutes(d.now().0 + 3 * 60));
+        let dumped = d
+            .events_since(cursor)
+            .iter()
+            .any(|e| matches!(&e.event, Event::Compromised { stage, .. } if stage == "cred-dump"));
+        assert!(
+            !dumped,
+            "seed {seed}: the crew dumped credentials from {host} while it was rebuilt"
+        );
+        rebuilt += 1;
+    }
+    assert!(rebuilt >= 3, "enough seeds where the crew took a workstation early: {rebuilt}");
+}
+
+#[test]
 fn an_attacker_waiting_for_a_system_back_from_maintenance_is_not_stalled() {
     // The crew holds the VPN and waits to move to a workstation that is being patched:
     // the campaign pauses, it is not contained.

@@ -53,11 +53,13 @@ type Systems<'w, 's> = Query<'w, 's, (&'static mut SystemFacts, &'static mut Com
 /// lookup rather than a pass over every system for every candidate target.
 #[derive(Debug, Default)]
 struct Holdings {
-    /// Zones with a foothold on a powered system that is not isolated: bases to reach from.
+    /// Zones with a foothold on a powered system that is not isolated or under maintenance:
+    /// bases to reach from.
     bases: BTreeSet<u32>,
     /// The network components of the bases, as [`Network::reaches`] compares them.
     components: BTreeSet<Option<u32>>,
-    /// Per zone: the highest foothold privilege on a system there that is not isolated.
+    /// Per zone: the highest foothold privilege on a system there that is not isolated or
+    /// under maintenance.
     best: BTreeMap<u32, Privilege>,
 }
 
@@ -75,7 +77,9 @@ impl Holdings {
     /// Takes a system's hold into account.
     fn note(&mut self, zone: u32, f: &SystemFacts, cmp: &Compromise, network: &Network) {
         let Some(p) = cmp.foothold else { return };
-        if f.isolated {
+        // A host cut off, or out of service for a rebuild or a patch, is no launch point:
+        // the crew cannot work from a machine that is being wiped or restarted.
+        if f.isolated || f.maintenance > 0 {
             return;
         }
         let best = self.best.entry(zone).or_insert(p);
