@@ -309,7 +309,7 @@ fn a_bot_plays_an_empty_seat_until_the_facilitator_takes_it_back() {
         screen.contains("→ IT Operations isolate dc01: accepted"),
         "IT's bot answered:\n{screen}"
     );
-    fac.expect("it started isolate dc01");
+    fac.expect("IT Operations started isolate dc01");
     assert_eq!(commands_of(&log, "it"), 1, "the bot's command alone, none of the watcher's");
 
     // The server is killed and resumed: the bot still holds IT's seat.

@@ -5,6 +5,7 @@
 mod menus;
 mod review;
 mod session;
+mod words;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -818,14 +819,18 @@ impl App {
                         s.review_goto(t);
                         // Say what the jump landed on: the reviewer asked for an event.
                         let new = s.drill.events_since(seen);
+                        let more = new.len().saturating_sub(1);
                         self.message = match new.first() {
-                            Some(e) if new.len() > 1 => format!(
-                                "{}: {} (and {} more)",
+                            Some(e) => format!(
+                                "{}: {}{}",
                                 e.at.clock(),
-                                e.event,
-                                new.len() - 1
+                                words::describe(s, &e.event),
+                                if more > 0 {
+                                    format!(" (and {more} more)")
+                                } else {
+                                    String::new()
+                                }
                             ),
-                            Some(e) => format!("{}: {}", e.at.clock(), e.event),
                             None => format!("at {}", t.clock()),
                         };
                     }

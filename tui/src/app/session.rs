@@ -268,7 +268,8 @@ impl Session {
             }
             // Availability follows the state changes the feed already shows.
             if !matches!(e, Event::Observed { .. } | Event::AvailabilityChanged { .. }) {
-                self.feed.push(format!("{at} {e}"));
+                let line = format!("{at} {}", super::words::describe(self, &e));
+                self.feed.push(line);
             }
         }
         let excess = self.feed.len().saturating_sub(200);

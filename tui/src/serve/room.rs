@@ -387,8 +387,10 @@ impl Room {
     /// Advances the room's clock by wall time, then sends every client whose screen changed
     /// its new frame.
     pub fn tick(&mut self, elapsed: Duration) {
-        // The clock waits while the facilitator decides whether to end the drill.
-        let deciding = matches!(self.console.overlay, Some(Overlay::ConfirmEnd));
+        // The clock waits while the facilitator decides whether to end the drill (or to
+        // quit the console, which ends it too).
+        let deciding =
+            matches!(self.console.overlay, Some(Overlay::ConfirmEnd | Overlay::ConfirmQuit));
         if let Some(s) = self.console.session.as_mut()
             && matches!(self.console.screen, Screen::Drill)
             && !deciding

@@ -113,7 +113,12 @@ fn security_drill_screen_with_the_inbox_focused() {
 
 #[test]
 fn facilitator_console() {
-    both_sizes("facilitator", &drill(SeatMode::Facilitator, Minutes(9 * 60)));
+    let app = drill(SeatMode::Facilitator, Minutes(9 * 60));
+    // The feed names injects and objectives as the scenario words them, not by id.
+    let screen = draw(&app, 160, 48);
+    assert!(screen.contains("late: the response to “CISA adds NetScaler"), "{screen}");
+    assert!(!screen.contains("inj-citrix-advisory"), "{screen}");
+    both_sizes("facilitator", &app);
 }
 
 #[test]
