@@ -62,7 +62,7 @@ pub fn keymap() -> Vec<Binding> {
         bind(PageUp, "PgUp", Action::PageUp, "a page up", Drill),
         bind(PageDown, "PgDn", Action::PageDown, "a page down", Drill),
         bind(Char('o'), "o", Action::Objectives, "objectives: what this seat is scored on", Drill),
-        bind(Char('r'), "r", Action::Briefing, "read the briefing again", Drill),
+        bind(Char('r'), "r", Action::Briefing, "read the briefing in full", Global),
         bind(Char(' '), "space", Action::Pause, "pause or resume the clock", Drill),
         bind(Char('+'), "+", Action::SpeedUp, "faster", Drill),
         bind(Char('-'), "-", Action::SpeedDown, "slower", Drill),

@@ -380,6 +380,9 @@ impl App {
         }
         match &mut self.screen {
             Screen::Launcher { selected } => match action {
+                Action::Briefing if !self.offers.is_empty() => {
+                    self.overlay = Some(Overlay::Reader(Reading::Briefing, 0));
+                }
                 Action::Up => *selected = selected.saturating_sub(1),
                 Action::Down => {
                     *selected = (*selected + 1).min(self.offers.len().saturating_sub(1))

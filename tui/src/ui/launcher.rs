@@ -70,9 +70,11 @@ pub(super) fn render_launcher(
     ]);
     text.extend(m.briefing.lines().map(|l| Line::raw(l.trim().to_owned())));
     frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL).title(" briefing — Enter to start ")),
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" briefing — r reads it in full, Enter to start "),
+        ),
         detail,
     );
 }

@@ -87,6 +87,13 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Screen::Summary | Screen::Handover { .. } => {
             &[(Action::Enter, "continue"), (Action::Quit, "quit")]
         }
+        Screen::Launcher { .. } => &[
+            (Action::Up, "choose"),
+            (Action::Enter, "select"),
+            (Action::Briefing, "briefing"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
         _ => &[
             (Action::Up, "choose"),
             (Action::Enter, "select"),

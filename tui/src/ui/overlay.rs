@@ -281,10 +281,25 @@ fn render_reader(
     area: Rect,
     theme: Theme,
 ) {
-    let Some(s) = &app.session else { return };
-    let scenario = s.drill.scenario();
+    // On the launcher, the briefing of the highlighted scenario; in a drill, the drill's.
+    let scenario = match (&app.session, &app.screen) {
+        (Some(s), _) => s.drill.scenario(),
+        (None, crate::app::Screen::Launcher { selected }) => match app.offers.get(*selected) {
+            Some(o) => &o.scenario,
+            None => return,
+        },
+        (None, _) => return,
+    };
     let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let (title, mut lines, close) = match reading {
+        Reading::Briefing if app.session.is_none() => {
+            let m = &scenario.meta;
+            let mut lines = vec![Line::styled(m.title.clone(), theme.title()), Line::raw("")];
+            lines.push(Line::raw(flat(&m.summary)));
+            lines.push(Line::raw(""));
+            lines.extend(m.briefing.lines().map(|l| Line::raw(l.trim().to_owned())));
+            ("briefing", lines, " ↑↓ PgUp PgDn scroll · Esc: back to the scenarios ")
+        }
         Reading::Briefing => {
             let m = &scenario.meta;
             let mut lines = vec![Line::styled(m.title.clone(), theme.title()), Line::raw("")];
@@ -295,7 +310,11 @@ fn render_reader(
         }
         Reading::Inject(id) => {
             let inject = scenario.injects.iter().find(|i| &i.id == id);
-            let open = s.view.as_ref().is_some_and(|v| v.decisions.iter().any(|d| &d.inject == id));
+            let open = app
+                .session
+                .as_ref()
+                .and_then(|s| s.view.as_ref())
+                .is_some_and(|v| v.decisions.iter().any(|d| &d.inject == id));
             let mut lines = vec![Line::styled(
                 inject.map_or_else(|| id.clone(), |i| i.title.clone()),
                 theme.title(),

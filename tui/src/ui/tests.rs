@@ -91,6 +91,20 @@ fn launcher() {
 }
 
 #[test]
+fn the_launcher_reads_a_briefing_in_full() {
+    let mut app = app();
+    app.update(Action::Briefing);
+    assert!(matches!(app.overlay, Some(Overlay::Reader(crate::app::Reading::Briefing, 0))));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("briefing ↓ more") && screen.contains("back to the scenarios"),
+        "{screen}"
+    );
+    app.update(Action::Back);
+    assert!(app.overlay.is_none() && matches!(app.screen, Screen::Launcher { .. }));
+}
+
+#[test]
 fn seat_chooser() {
     let mut app = app();
     app.update(Action::Enter);
