@@ -284,6 +284,31 @@ fn comparing_the_playbook_with_doing_nothing_shows_what_changed() {
 }
 
 #[test]
+fn progress_across_drills_in_markdown_json_and_html() {
+    let logs = [s(nothing()), s(played())];
+    let (code, md, stderr) = report(&["--history", &logs[0], &logs[1]]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(md.starts_with("# Progress across drills: ransomware"), "{md}");
+    let cost = md.lines().find(|l| l.starts_with("| Business cost |")).expect("cost row");
+    assert!(cost.ends_with("| better |"), "doing nothing, then the playbook: {cost}");
+    let (code, json, stderr) = report(&["--history", &logs[0], &logs[1], "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_valid(&v, "tabletop-history");
+    assert_eq!(v["drills"][1]["label"], "played.log");
+    let (code, page, stderr) = report(&["--history", &logs[0], &logs[1], "--format", "html"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(page.contains("<polyline") && !page.contains("<script"), "one self-contained page");
+    // One log is no history, and several logs need --history.
+    let (code, _, stderr) = report(&["--history", &logs[0]]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("at least two drill logs"), "{stderr}");
+    let (code, _, stderr) = report(&[&logs[0], &logs[1]]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--history"), "{stderr}");
+}
+
+#[test]
 fn comparing_drills_of_different_scenarios_is_refused() {
     let other = temp("other.log");
     let out = run(&["run", "engine/tests/fixtures/score.ron", "--log", &s(&other)]);

@@ -8,6 +8,7 @@
 mod attack;
 mod compare;
 mod context;
+mod history;
 mod legacy;
 mod metrics;
 mod objectives;
@@ -30,6 +31,7 @@ pub use compare::{
     Verdict, compare,
 };
 pub use context::money;
+pub use history::{History, HistoryDrill, HistoryError, MetricTrend, Trend, history};
 pub use objectives::{RATING_RULES, default_capability, rating, score_of};
 pub use report::*;
 pub use review::{ALL_TEAMS, DUE};

@@ -1,10 +1,11 @@
 //! `tabletop report LOG`: the after-action report of a drill log, as Markdown (people),
 //! JSON (tools) or one self-contained HTML page; an ATT&CK Navigator layer of the
-//! techniques used; or two drills of the same scenario compared.
+//! techniques used; two drills of the same scenario compared; or progress across drills.
 
 mod aar;
 mod compare;
 mod document;
+mod history;
 mod html;
 mod markdown;
 #[cfg(test)]
@@ -22,9 +23,13 @@ use crate::safe_text::{json_safe, terminal_safe};
 /// Arguments of `tabletop report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The drill log to report on.
-    #[arg(value_name = "LOG")]
-    log: PathBuf,
+    /// The drill log to report on (with `--history`, the logs to follow, oldest first).
+    #[arg(value_name = "LOG", required = true)]
+    logs: Vec<PathBuf>,
+    /// Progress across drills: each team's score, each capability's rating and the key
+    /// metrics, drill by drill, for logs of one scenario or of scenarios sharing capabilities.
+    #[arg(long, conflicts_with_all = ["compare", "navigator"])]
+    history: bool,
     /// Output format: Markdown for people, JSON for tools, HTML for a browser.
     #[arg(long, value_enum, default_value_t = Format::Md)]
     format: Format,
@@ -68,7 +73,7 @@ pub fn run(args: &Args) -> ExitCode {
 fn report(args: &Args) -> Result<(), Failed> {
     let options = Options { critical_from: args.critical_from };
     for out in [&args.output, &args.navigator].into_iter().flatten() {
-        let inputs = std::iter::once(&args.log).chain(&args.compare);
+        let inputs = args.logs.iter().chain(&args.compare);
         if inputs.into_iter().any(|log| same_file(log, out)) {
             eprintln!(
                 "error: {} is a drill log given as input; a report never overwrites a log",
@@ -77,7 +82,17 @@ fn report(args: &Args) -> Result<(), Failed> {
             return Err(Failed(EXIT_USAGE));
         }
     }
-    let report = load(&args.log, &options)?;
+    if args.history {
+        return history_of(args, &options);
+    }
+    let [log] = args.logs.as_slice() else {
+        eprintln!(
+            "error: one drill log at a time; `--history` follows several, `--compare` sets two \
+             side by side"
+        );
+        return Err(Failed(EXIT_USAGE));
+    };
+    let report = load(log, &options)?;
     if let Some(path) = &args.navigator {
         let layer = score::navigator_layer(&report);
         write_out(Some(path), &json(&layer)?)?;
@@ -89,13 +104,13 @@ fn report(args: &Args) -> Result<(), Failed> {
                 // The reason can quote either log's scenario.
                 eprintln!(
                     "error: cannot compare {} with {}: {}",
-                    args.log.display(),
+                    log.display(),
                     other.display(),
                     terminal_safe(&e.to_string())
                 );
                 Failed(EXIT_PROBLEMS)
             })?;
-            cmp.a.label = label(&args.log);
+            cmp.a.label = label(log);
             cmp.b.label = label(other);
             Some(cmp)
         }
@@ -113,6 +128,25 @@ fn report(args: &Args) -> Result<(), Failed> {
         // report is read with `cat`.
         (Format::Md, _) => terminal_safe(&markdown::emit(&document())).into_owned(),
         (Format::Html, _) => html::emit(&document()),
+    };
+    write_out(args.output.as_deref(), &text)
+}
+
+/// `--history`: every log scored, then followed drill by drill.
+fn history_of(args: &Args, options: &Options) -> Result<(), Failed> {
+    let mut reports = Vec::new();
+    for log in &args.logs {
+        reports.push((label(log), load(log, options)?));
+    }
+    let h = score::history(&reports).map_err(|e| {
+        // The reason can quote a log's file name.
+        eprintln!("error: {}", terminal_safe(&e.to_string()));
+        Failed(EXIT_USAGE)
+    })?;
+    let text = match args.format {
+        Format::Json => json(&h)?,
+        Format::Md => terminal_safe(&markdown::emit(&history::history(&h))).into_owned(),
+        Format::Html => html::emit(&history::history(&h)),
     };
     write_out(args.output.as_deref(), &text)
 }

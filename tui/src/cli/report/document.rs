@@ -107,6 +107,8 @@ pub enum Block<'a> {
     Figures(Vec<Figure>),
     /// The timeline chart, which only a page can draw.
     Chart(TimelineChart<'a>),
+    /// Scores (0–100) across drills, a line each, which only a page can draw.
+    Trends(Vec<(String, Vec<Option<u32>>)>),
 }
 
 /// A list.

@@ -122,6 +122,7 @@ fn block(o: &mut String, b: &Block) {
         Block::Chart(c) => {
             write!(o, r#"<div class="chart">{}</div>{}"#, chart::svg(c), chart::legend())
         }
+        Block::Trends(lines) => write!(o, r#"<div class="chart">{}</div>"#, trends(lines)),
     };
 }
 
@@ -178,4 +179,72 @@ fn page(title: &str, body: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n",
         esc(title)
     )
+}
+
+/// Scores across drills as a small line chart: 0 to 100 up the side, a drill a step along,
+/// a line and its last value per team; a gap where a drill has no score.
+fn trends(lines: &[(String, Vec<Option<u32>>)]) -> String {
+    const PALETTE: [&str; 6] = ["#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#57606a"];
+    let drills = lines.iter().map(|(_, v)| v.len()).max().unwrap_or(0).max(2);
+    let (left, top, width, height) = (40.0, 10.0, 420.0, 120.0);
+    let x = |i: usize| left + width * i as f64 / (drills - 1) as f64;
+    let y = |v: u32| top + height * (1.0 - f64::from(v.min(100)) / 100.0);
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 {}" role="img" aria-label="scores across drills">"#,
+        top + height + 30.0
+    );
+    for v in [0, 50, 100] {
+        svg.push_str(&format!(
+            r##"<line x1="{left}" x2="{}" y1="{y}" y2="{y}" stroke="#d0d7de"/><text x="{}" y="{}" font-size="10" text-anchor="end">{v}</text>"##,
+            left + width,
+            left - 6.0,
+            y(v) + 3.0,
+            y = y(v)
+        ));
+    }
+    for i in 0..drills {
+        svg.push_str(&format!(
+            r#"<text x="{}" y="{}" font-size="10" text-anchor="middle">#{}</text>"#,
+            x(i),
+            top + height + 16.0,
+            i + 1
+        ));
+    }
+    for (n, (name, values)) in lines.iter().enumerate() {
+        let colour = PALETTE[n % PALETTE.len()];
+        // A gap where a drill has no score: a polyline per run of drills that have one.
+        let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Some(v) => {
+                    if let Some(run) = runs.last_mut() {
+                        run.push(format!("{:.1},{:.1}", x(i), y(*v)));
+                    }
+                }
+                None => runs.push(Vec::new()),
+            }
+        }
+        for run in runs.iter().filter(|r| !r.is_empty()) {
+            svg.push_str(&format!(
+                r#"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"/>"#,
+                run.join(" ")
+            ));
+        }
+        if let Some((i, v)) = values.iter().enumerate().rev().find_map(|(i, v)| v.map(|v| (i, v))) {
+            svg.push_str(&format!(
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{colour}"/>"#,
+                x(i),
+                y(v)
+            ));
+        }
+        svg.push_str(&format!(
+            r#"<text x="{}" y="{}" font-size="11" fill="{colour}">{} ({})</text>"#,
+            left + width + 12.0,
+            top + 12.0 + 14.0 * n as f64,
+            esc(name),
+            values.last().copied().flatten().map_or_else(|| "–".to_owned(), |v| v.to_string())
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
 }

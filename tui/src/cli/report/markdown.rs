@@ -50,6 +50,9 @@ fn block(b: &Block) -> String {
         Block::Chart(_) => {
             "The HTML report (`--format html`) draws this timeline as a chart.".to_owned()
         }
+        Block::Trends(_) => {
+            "The HTML report (`--format html`) draws these scores as a chart.".to_owned()
+        }
     }
 }
 

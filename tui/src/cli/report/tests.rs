@@ -10,7 +10,7 @@ use tabletop_engine::score::{self, Options, Rating, Report};
 use super::document::{
     Block, Document, Figure, Inline, List, Section, Table, Tone, code, plain, status, strong, text,
 };
-use super::{aar, compare, html, markdown};
+use super::{aar, compare, history, html, markdown};
 
 use crate::test_log::Shared;
 
@@ -60,6 +60,10 @@ fn landmarks(doc: &Document) -> (Vec<String>, Vec<String>) {
                 Block::Chart(_) => {
                     md.push("draws this timeline as a chart".into());
                     page.push("<svg".into());
+                }
+                Block::Trends(_) => {
+                    md.push("draws these scores as a chart".into());
+                    page.push("<polyline".into());
                 }
                 Block::Figures(_) => page.push(r#"<div class="cards">"#.into()),
                 _ => {}
@@ -153,6 +157,34 @@ fn both_writers_render_every_section_of_the_comparison() {
     assert_both_render(&doc);
 }
 
+#[test]
+fn progress_across_drills_follows_scores_ratings_and_metrics_in_every_format() {
+    let (cut, done) = (played(Minutes(200)), whole());
+    let reports = vec![("early.log".to_owned(), cut), ("late.log".to_owned(), done)];
+    let h = score::history(&reports).expect("one scenario");
+    assert_eq!(h.drills.len(), 2);
+    assert!(h.drills[0].partial && !h.drills[1].partial);
+    let evict = h.capabilities.iter().find(|c| c.id == "Eviction").expect("eviction rated");
+    assert_eq!(evict.values.len(), 2, "a rating per drill");
+    let doc = history::history(&h);
+    let titles: Vec<&str> = doc.sections.iter().map(|s| s.title).collect();
+    assert_eq!(titles, ["Drills", "Scores", "Capability ratings", "Key metrics"]);
+    assert_both_render(&doc);
+    let md = markdown::emit(&doc);
+    let combined = format!(
+        "| Combined | {} → {} |",
+        h.combined[0].map_or("–".into(), |v| v.to_string()),
+        h.combined[1].map_or("–".into(), |v| v.to_string())
+    );
+    assert!(md.contains(&combined), "{md}");
+    assert!(md.contains("| Time to detect |"), "{md}");
+    // The page draws a line per team and the combined score.
+    assert_eq!(html::emit(&doc).matches("<polyline").count(), 1 + h.teams.len());
+    let json = serde_json::to_value(&h).expect("JSON");
+    assert_eq!(json["drills"][1]["label"], "late.log");
+    assert!(score::history(&reports[..1]).is_err(), "one drill is no history");
+}
+
 /// The builders leave syntax to the writers: no run of a real report carries the markup
 /// either writer adds.
 #[test]
@@ -180,6 +212,7 @@ fn the_document_holds_plain_text() {
             Block::Figures(f) => {
                 runs.extend(f.iter().flat_map(|f| [f.label.clone(), f.value.clone()]))
             }
+            Block::Trends(lines) => runs.extend(lines.iter().map(|(name, _)| name.clone())),
             Block::Subheading(_) | Block::Chart(_) => {}
         }
     }
