@@ -40,7 +40,7 @@ pub(super) fn system_menu(s: &mut Session, team: &str, sys: &KnownSystem) -> Ove
                 note: String::new(),
                 approval: false,
             };
-            let mut detail = describe(s, a, Some(&sys.id));
+            let mut detail = describe(s, a, Some(&sys.id), Some((&other.name, other.capacity)));
             detail
                 .insert(0, format!("{} does it, with their hands, once they accept.", other.name));
             // What the system's own state rules out is no use asking for.
@@ -153,7 +153,7 @@ fn start_items(
 ) -> Vec<MenuItem> {
     let seat = s.seat.clone();
     let Command::Start { action, target, .. } = &command else { return Vec::new() };
-    let detail = describe(s, def, target.as_deref());
+    let detail = describe(s, def, target.as_deref(), None);
     let Err(Rejection::NeedsApproval { approver, cost_per_hour, overrule_cost }) =
         s.drill.check(&seat, &command)
     else {
@@ -219,18 +219,28 @@ fn late(s: &Session, def: &ActionDef, label: String) -> String {
 }
 
 /// What an action on `target` would do, in lines a player reads before choosing.
-fn describe(s: &Session, def: &ActionDef, target: Option<&str>) -> Vec<String> {
+/// `hands` says whose hands do the work: `None` for the seat's team, or another team's
+/// name and capacity for a request.
+fn describe(
+    s: &Session,
+    def: &ActionDef,
+    target: Option<&str>,
+    hands: Option<(&str, u32)>,
+) -> Vec<String> {
     let currency = &s.drill.scenario().meta.currency;
     let mut lines = Vec::new();
     if !def.description.trim().is_empty() {
         lines.push(def.description.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     let done = Minutes(s.drill.now().0.saturating_add(def.duration.0));
+    let whose = match hands {
+        None => format!("your {}", s.view.as_ref().map_or(0, |v| v.capacity)),
+        Some((team, capacity)) => format!("{team}'s {capacity}"),
+    };
     let mut timing = format!(
-        "Takes {} and {} of your {} hands; done at {}",
+        "Takes {} and {} of {whose} hands; done at {} at the earliest",
         def.duration,
         def.capacity,
-        s.view.as_ref().map_or(0, |v| v.capacity),
         done.clock()
     );
     if done > s.drill.end() {

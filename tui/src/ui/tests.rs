@@ -168,10 +168,16 @@ fn action_menu_says_why_an_action_is_unavailable() {
     assert!(items[first_refused..].iter().all(|i| i.disabled.is_some()), "{items:#?}");
     let fail_over = items.iter().find(|i| i.label == "Fail over crm").expect("Fail over offered");
     assert_eq!(fail_over.disabled.as_deref(), Some("crm is not replicated to a DR site"));
+    // What another team is asked to do takes that team's hands, not ours.
+    let ask = items.iter().find(|i| i.label.starts_with("Ask Security (SOC) to")).expect("an ask");
+    assert!(ask.detail.iter().any(|l| l.contains("of Security (SOC)'s 2 hands")), "{ask:#?}");
     // Actions that do not apply to the system at all are not offered.
     assert!(!items.iter().any(|i| i.label.contains("Reset credentials")), "{items:#?}");
     let screen = draw(&app, 80, 24);
-    assert!(screen.contains("Takes 10m and 1 of your 3 hands"), "what it takes:\n{screen}");
+    assert!(
+        screen.contains("Takes 10m and 1 of your 3 hands; done at 01:10 at the earliest"),
+        "what it takes:\n{screen}"
+    );
     both_sizes("action_menu", &app);
     // The highlighted refusal says why in full, wrapped, at 80 columns.
     let refused = first_refused;
