@@ -614,13 +614,8 @@ impl App {
                     format!("running at ×{}", SPEEDS[s.speed])
                 };
             }
-            Action::SpeedUp => {
-                s.speed = (s.speed + 1).min(SPEEDS.len() - 1);
-                self.message = format!("speed ×{}", SPEEDS[s.speed]);
-            }
-            Action::SpeedDown => {
-                s.speed = s.speed.saturating_sub(1);
-                self.message = format!("speed ×{}", SPEEDS[s.speed]);
+            Action::SpeedUp | Action::SpeedDown => {
+                self.message = s.change_speed(action == Action::SpeedUp);
             }
             Action::Step => {
                 s.step();
@@ -848,13 +843,8 @@ impl App {
                     format!("replaying at ×{} (space pauses)", SPEEDS[s.speed])
                 };
             }
-            Action::SpeedUp => {
-                s.speed = (s.speed + 1).min(SPEEDS.len() - 1);
-                self.message = format!("speed ×{}", SPEEDS[s.speed]);
-            }
-            Action::SpeedDown => {
-                s.speed = s.speed.saturating_sub(1);
-                self.message = format!("speed ×{}", SPEEDS[s.speed]);
+            Action::SpeedUp | Action::SpeedDown => {
+                self.message = s.change_speed(action == Action::SpeedUp);
             }
             Action::GoToTime => {
                 self.overlay =

@@ -382,6 +382,16 @@ impl Session {
         self.refresh();
     }
 
+    /// One step faster or slower on [`SPEEDS`]; says the new speed.
+    pub fn change_speed(&mut self, faster: bool) -> String {
+        self.speed = if faster {
+            (self.speed + 1).min(SPEEDS.len() - 1)
+        } else {
+            self.speed.saturating_sub(1)
+        };
+        format!("speed ×{}", SPEEDS[self.speed])
+    }
+
     /// An action's display name.
     pub fn action_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.names.0.get(id).map_or(id, String::as_str)

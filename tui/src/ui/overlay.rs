@@ -292,21 +292,18 @@ fn render_reader(
     };
     let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let (title, mut lines, close) = match reading {
-        Reading::Briefing if app.session.is_none() => {
-            let m = &scenario.meta;
-            let mut lines = vec![Line::styled(m.title.clone(), theme.title()), Line::raw("")];
-            lines.push(Line::raw(flat(&m.summary)));
-            lines.push(Line::raw(""));
-            lines.extend(m.briefing.lines().map(|l| Line::raw(l.trim().to_owned())));
-            ("briefing", lines, " ↑↓ PgUp PgDn scroll · Esc: back to the scenarios ")
-        }
         Reading::Briefing => {
             let m = &scenario.meta;
             let mut lines = vec![Line::styled(m.title.clone(), theme.title()), Line::raw("")];
             lines.push(Line::raw(flat(&m.summary)));
             lines.push(Line::raw(""));
             lines.extend(m.briefing.lines().map(|l| Line::raw(l.trim().to_owned())));
-            ("briefing", lines, " ↑↓ PgUp PgDn scroll · Esc or Enter: to the drill ")
+            let close = if app.session.is_some() {
+                " ↑↓ PgUp PgDn scroll · Esc or Enter: to the drill "
+            } else {
+                " ↑↓ PgUp PgDn scroll · Esc: back to the scenarios "
+            };
+            ("briefing", lines, close)
         }
         Reading::Inject(id) => {
             let inject = scenario.injects.iter().find(|i| &i.id == id);
