@@ -703,6 +703,7 @@ fn describe(body: &Body) -> String {
         }
         Body::Event(e) => format!("`{}` at {}", e.event, e.at.clock()),
         Body::Seal(_) => "the seal".to_owned(),
+        Body::Review(_) => "a review record".to_owned(),
     }
 }
 

@@ -209,6 +209,7 @@ pub fn generate_estate(systems: usize, seed: u64) -> Scenario {
         ],
         injects: injects(),
         objectives: objectives(),
+        critical_tasks: Vec::new(),
     }
 }
 

@@ -150,7 +150,7 @@ pub fn last_tick(records: &[Body]) -> Minutes {
         .filter_map(|b| match b {
             Body::Event(e) => Some(e.at.saturating_add(Minutes(1))),
             Body::Command { at, .. } => Some(*at),
-            Body::Header(_) | Body::Seal(_) => None,
+            Body::Header(_) | Body::Seal(_) | Body::Review(_) => None,
         })
         .max()
         .unwrap_or(Minutes::ZERO)

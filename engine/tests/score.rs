@@ -42,6 +42,7 @@ fn log(events: Vec<(u32, Event)>) -> ReadLog {
         last_hash: String::new(),
         torn_tail: None,
         seal: None,
+        reviews: Vec::new(),
     }
 }
 

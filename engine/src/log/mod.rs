@@ -8,6 +8,10 @@
 //! A drill that ran to its end closes its log with a seal record carrying the chain's head
 //! hash (format 2 on): a log without one was cut off, whether by a crash or by a tamperer
 //! who removed its end, and `verify` says so.
+//!
+//! After the seal come only review records (the facilitator's rating overrides, the
+//! observations of the hotwash, edits to the improvement plan), chained like the rest: none
+//! can be changed or reordered, and the drill before the seal stays as it was played.
 
 mod read;
 mod upgrade;
@@ -15,7 +19,7 @@ mod write;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Command, Seat, TimedEvent};
+use crate::model::{Command, Review, Seat, TimedEvent};
 use crate::scenario::Minutes;
 
 pub use read::{LogError, ReadLog, read_log, read_log_bytes};
@@ -73,6 +77,9 @@ pub enum Body {
     Event(TimedEvent),
     /// The last line of a drill that ran to its end (format 2 on).
     Seal(Seal),
+    /// What people added after the drill ended (engine 0.4.0 on, in a log of any format):
+    /// only after the seal.
+    Review(Review),
 }
 
 /// What closes a complete drill's log.

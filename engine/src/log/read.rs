@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::{Body, Header, LOG_FORMAT, MAX_LOG_BYTES, OLDEST_LOG_FORMAT, Record, Seal, sha256_hex};
+use crate::model::Review;
 
 /// A problem with a log, located by line (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +38,8 @@ pub struct ReadLog {
     pub torn_tail: Option<LogError>,
     /// The seal of a drill that ran to its end (format 2 on).
     pub seal: Option<Seal>,
+    /// The review records after the seal, in order, with their 1-based lines.
+    pub reviews: Vec<(usize, Review)>,
 }
 
 impl ReadLog {
@@ -92,6 +95,7 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
     let mut prev = String::new();
     let mut torn_tail = None;
     let mut seal: Option<(usize, Seal)> = None;
+    let mut reviews = Vec::new();
     // The header's format: later records are read as that format wrote them.
     let mut format = LOG_FORMAT;
     for (i, raw) in lines.iter().enumerate() {
@@ -103,15 +107,6 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
                 n,
                 1,
                 "a blank line: a drill log has none, so something was added to it",
-            ));
-        }
-        if let Some((at, _)) = &seal {
-            return Err(err(
-                n,
-                1,
-                format!(
-                    "a line after the seal on line {at}: a complete drill's log ends with its seal"
-                ),
             ));
         }
         let torn = last && !ends_with_newline;
@@ -134,6 +129,24 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
                     break;
                 }
                 prev = hash;
+                if let Some((at, _)) = &seal {
+                    match record.body {
+                        Body::Review(r) => {
+                            reviews.push((n, r));
+                            continue;
+                        }
+                        _ => {
+                            return Err(err(
+                                n,
+                                1,
+                                format!(
+                                    "a line after the seal on line {at} that is not a review \
+                                     record: a complete drill's log ends with its seal"
+                                ),
+                            ));
+                        }
+                    }
+                }
                 match (i, record.body) {
                     (0, Body::Header(h)) => {
                         if !(OLDEST_LOG_FORMAT..=LOG_FORMAT).contains(&h.format) {
@@ -165,6 +178,14 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
                         }
                         seal = Some((n, s));
                     }
+                    (_, Body::Review(_)) => {
+                        return Err(err(
+                            n,
+                            1,
+                            "a review record before the seal: reviews are added to a drill \
+                             that ran to its end",
+                        ));
+                    }
                     (_, body) => records.push(body),
                 }
             }
@@ -179,7 +200,7 @@ pub fn read_log(text: &str) -> Result<ReadLog, LogError> {
         }
     }
     let header = header.ok_or_else(|| err(1, 1, "the log has no header"))?;
-    Ok(ReadLog { header, records, last_hash: prev, torn_tail, seal: seal.map(|(_, s)| s) })
+    Ok(ReadLog { header, records, last_hash: prev, torn_tail, seal: seal.map(|(_, s)| s), reviews })
 }
 
 fn parse_line(

@@ -619,6 +619,21 @@ pub enum Event {
         /// Objective id.
         objective: String,
     },
+    /// A critical task was done in time (decided for good).
+    TaskMet {
+        /// Critical task id.
+        task: String,
+    },
+    /// A critical task was not done by its deadline, or not at all by the end.
+    TaskMissed {
+        /// Critical task id.
+        task: String,
+    },
+    /// A critical task missed at its deadline was done after it.
+    TaskDoneLate {
+        /// Critical task id.
+        task: String,
+    },
     /// A facilitator note.
     Note {
         /// The note.
@@ -777,6 +792,9 @@ impl std::fmt::Display for Event {
             }
             Event::ObjectiveMet { objective } => write!(f, "objective {objective} met"),
             Event::ObjectiveMissed { objective } => write!(f, "objective {objective} missed"),
+            Event::TaskMet { task } => write!(f, "critical task {task} done"),
+            Event::TaskMissed { task } => write!(f, "critical task {task} missed"),
+            Event::TaskDoneLate { task } => write!(f, "critical task {task} done late"),
             Event::Note { text } => write!(f, "note: {text}"),
             Event::SeatPlayer { team, player } => write!(f, "{team} is played by {player}"),
             Event::DrillEnded { cost } => write!(f, "drill ended; cost {cost}"),

@@ -6,6 +6,7 @@ mod compiled;
 mod components;
 mod event;
 mod resources;
+mod review;
 
 pub use command::{ActionId, Command, Player, Rejection, RequestId, Seat, TRIAGE_MINUTES, Verdict};
 pub use compiled::{Compiled, LinkInfo, Selector, StageInfo, SysIx, SystemInfo, TeamInfo, TeamIx};
@@ -21,3 +22,4 @@ pub use resources::{
     AlertTruth, Attack, Clock, CommandQueue, Done, Entities, Flags, Ledger, Network,
     RecordedEvents, SimRng, Tally,
 };
+pub use review::{ObservationKind, Rating, Review};

@@ -36,7 +36,7 @@ pub use estate::{
     SystemKind, Zone,
 };
 pub use load::{Checked, MAX_NESTING, MAX_SCENARIO_BYTES, check_bytes, check_file};
-pub use objectives::{Goal, Objective, Within};
+pub use objectives::{CriticalTask, Goal, Objective, Within};
 pub use script::{
     Choice, Condition, Consequence, Decision, Event, EventKind, Expectation, Inject, Stake,
     SystemState, Trigger,
@@ -78,6 +78,10 @@ pub struct Scenario {
     pub injects: Vec<Inject>,
     /// What the teams are scored on.
     pub objectives: Vec<Objective>,
+    /// Critical tasks per capability, which rate it in the report (default: none, and each
+    /// capability is rated from its objectives).
+    #[serde(default)]
+    pub critical_tasks: Vec<CriticalTask>,
     /// Who may take which action without another team's approval, and how requests
     /// between the teams expire and escalate (default: no approvals needed, requests
     /// expire after 1 h and end there).

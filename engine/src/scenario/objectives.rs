@@ -24,6 +24,26 @@ pub struct Objective {
     pub goal: Goal,
 }
 
+/// A critical task: one thing a team must do that shows a capability (the HSEEP exercise
+/// evaluation guides' critical tasks). A capability with critical tasks is rated from them,
+/// and how late they were, instead of from its objectives' weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriticalTask {
+    /// Stable id.
+    pub id: String,
+    /// The capability it shows ("Containment"), as objectives name it.
+    pub capability: String,
+    /// What the evaluator reads ("Isolate the first compromised workstation within 1 h").
+    pub description: String,
+    /// The team expected to do it; any team when absent.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// How it is decided, as an objective's goal. A `Reach` task missed at its deadline that
+    /// is done later counts as done late.
+    pub goal: Goal,
+}
+
 /// A deadline relative to a moment of the drill: this long after a condition first holds.
 /// When the condition never holds, nothing was due and the objective is met at the end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -118,7 +118,7 @@ impl<'a> Ctx<'a> {
                     events.push((e.at.0, &e.event));
                 }
                 Body::Command { at, .. } => end = end.max(at.0),
-                Body::Header(_) | Body::Seal(_) => {}
+                Body::Header(_) | Body::Seal(_) | Body::Review(_) => {}
             }
         }
         let finished = events.iter().any(|(_, e)| matches!(e, Event::DrillEnded { .. }));

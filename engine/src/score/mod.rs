@@ -5,6 +5,7 @@
 //! The report's JSON form and every metric's definition are documented in
 //! `docs/report-format.md`.
 
+mod amend;
 mod attack;
 mod compare;
 mod context;
@@ -32,7 +33,7 @@ pub use compare::{
 };
 pub use context::money;
 pub use history::{History, HistoryDrill, HistoryError, MetricTrend, Trend, history};
-pub use objectives::{RATING_RULES, default_capability, rating, score_of};
+pub use objectives::{RATING_RULES, default_capability, rating, score_of, task_rating};
 pub use report::*;
 pub use review::{ALL_TEAMS, DUE};
 
@@ -94,7 +95,7 @@ pub fn score_scenario(log: &ReadLog, scenario: &Scenario, options: &Options) -> 
     let detail = metrics::details(&ctx, options.critical_from);
     let objectives = objectives::results(&ctx);
     let scores = objectives::scores(&ctx, &objectives);
-    let capabilities = objectives::capabilities(&objectives);
+    let capabilities = objectives::capabilities(&ctx, &objectives);
     let attack = attack::attack_view(&ctx);
     let detected = attack.techniques.iter().filter(|t| t.detected).count();
     let metrics = metrics::metrics(&ctx, &detail, (detected, attack.techniques.len()));
@@ -110,7 +111,7 @@ pub fn score_scenario(log: &ReadLog, scenario: &Scenario, options: &Options) -> 
         })
         .collect();
     let h = &log.header;
-    Report {
+    let mut report = Report {
         format: REPORT_FORMAT,
         partial: !partial_reasons.is_empty(),
         partial_reasons,
@@ -144,10 +145,29 @@ pub fn score_scenario(log: &ReadLog, scenario: &Scenario, options: &Options) -> 
         capabilities,
         strengths: review.strengths,
         improvements: review.improvements,
-        improvement_plan: review.plan,
+        improvement_plan: unique_ids(review.plan),
+        observations: Vec::new(),
         notes,
         attack,
+    };
+    amend::plan_capabilities(&mut report);
+    amend::apply(&mut report, &log.reviews);
+    report
+}
+
+/// Plan items whose keys repeat get a number after the first: every edit names one item.
+fn unique_ids(mut plan: Vec<PlanItem>) -> Vec<PlanItem> {
+    let mut seen: Vec<String> = Vec::new();
+    for p in &mut plan {
+        let base = p.id.clone();
+        let mut n = 1;
+        while seen.contains(&p.id) {
+            n += 1;
+            p.id = format!("{base}-{n}");
+        }
+        seen.push(p.id.clone());
     }
+    plan
 }
 
 fn team_info(ctx: &context::Ctx<'_>, t: &scenario::Team, scores: &Scores) -> TeamInfo {

@@ -1,22 +1,26 @@
-//! Objectives met, missed or undecided; weighted scores per team and combined; and each
-//! capability rated P/S/M/U by the rules in [`RATING_RULES`].
+//! Objectives met, missed or undecided; critical tasks done in time, late or not; weighted
+//! scores per team and combined; and each capability rated P/S/M/U by [`RATING_RULES`].
 
 use std::collections::BTreeMap;
 
-use super::context::Ctx;
+use super::context::{Ctx, span};
 use super::report::{
-    CapabilityRating, ObjectiveResult, ObjectiveStatus, Rating, Score, Scores, TeamScore,
+    CapabilityRating, ObjectiveResult, ObjectiveStatus, Rating, RatingBasis, Score, Scores,
+    TaskResult, TaskStatus, TeamScore,
 };
 use crate::model::Event;
 use crate::scenario::{Condition, Goal, Phase, SystemState};
 
 /// The rating rules, as the report states them.
-pub const RATING_RULES: [&str; 6] = [
-    "P (performed without challenges): every objective of the capability was met.",
-    "S (performed with some challenges): at least two thirds of its objectives' weight was met.",
-    "M (performed with major challenges): some of its objectives' weight was met.",
-    "U (unable to be performed): none of its objectives was met.",
-    "Undecided objectives (a log that stops early) count as not met; such ratings are marked provisional.",
+pub const RATING_RULES: [&str; 9] = [
+    "A capability for which the scenario lists critical tasks is rated from them:",
+    "P (performed without challenges): every critical task was done in time.",
+    "S (performed with some challenges): every critical task was done, some late.",
+    "M (performed with major challenges): at least half of its critical tasks were done, in time or late.",
+    "U (unable to be performed): fewer than half of its critical tasks were done.",
+    "A capability without critical tasks is rated from its objectives: P, every objective met; S, at least two thirds of their weight met; M, some weight met; U, none.",
+    "Undecided tasks and objectives (a log that stops early) count as not done; such ratings are marked provisional.",
+    "A facilitator may override a rating with a written reason (tabletop review); the report shows both.",
     "An objective without a capability counts under its phase's default: Detection, Response or Recovery.",
 ];
 
@@ -140,23 +144,92 @@ pub fn rating(met_weight: u32, total_weight: u32, all_met: bool) -> Rating {
     }
 }
 
-/// Each capability, in the order its first objective appears, rated.
-pub(crate) fn capabilities(results: &[ObjectiveResult]) -> Vec<CapabilityRating> {
+/// The rating of some critical tasks, by [`RATING_RULES`].
+pub fn task_rating(tasks: &[TaskResult]) -> Rating {
+    let on_time = tasks.iter().filter(|t| t.status == TaskStatus::OnTime).count();
+    let late = tasks.iter().filter(|t| t.status == TaskStatus::Late).count();
+    let done = on_time + late;
+    if tasks.is_empty() || done * 2 < tasks.len() {
+        Rating::U
+    } else if on_time == tasks.len() {
+        Rating::P
+    } else if done == tasks.len() {
+        Rating::S
+    } else {
+        Rating::M
+    }
+}
+
+/// Each critical task of the scenario with its capability and what the log says of it.
+fn task_results(ctx: &Ctx<'_>) -> Vec<(String, Phase, TaskResult)> {
+    let mut decided: BTreeMap<&str, (bool, u32)> = BTreeMap::new();
+    let mut late: BTreeMap<&str, u32> = BTreeMap::new();
+    for (at, e) in &ctx.events {
+        match e {
+            Event::TaskMet { task } => {
+                decided.entry(task.as_str()).or_insert((true, *at));
+            }
+            Event::TaskMissed { task } => {
+                decided.entry(task.as_str()).or_insert((false, *at));
+            }
+            Event::TaskDoneLate { task } => {
+                late.entry(task.as_str()).or_insert(*at);
+            }
+            _ => {}
+        }
+    }
+    ctx.scenario
+        .critical_tasks
+        .iter()
+        .map(|t| {
+            let decision = decided.get(t.id.as_str()).copied();
+            let (status, late_by) = match decision {
+                None => (TaskStatus::Undecided, None),
+                Some((true, _)) => (TaskStatus::OnTime, None),
+                // The miss is recorded on the first tick past the deadline.
+                Some((false, missed)) => match late.get(t.id.as_str()) {
+                    Some(done) => (
+                        TaskStatus::Late,
+                        Some(done.saturating_sub(missed).saturating_add(ctx.tick)),
+                    ),
+                    None => (TaskStatus::NotDone, None),
+                },
+            };
+            let result = TaskResult {
+                id: t.id.clone(),
+                description: t.description.clone(),
+                team: t.team.clone(),
+                status,
+                at: decision.map(|(_, at)| at),
+                late_by,
+            };
+            (t.capability.clone(), goal_phase(ctx, &t.goal), result)
+        })
+        .collect()
+}
+
+/// Each capability, in the order its first objective (then critical task) appears, rated
+/// from its critical tasks when the scenario lists some, else from its objectives.
+pub(crate) fn capabilities(ctx: &Ctx<'_>, results: &[ObjectiveResult]) -> Vec<CapabilityRating> {
     let mut out: Vec<CapabilityRating> = Vec::new();
+    let blank = |capability: &str, phase: Phase| CapabilityRating {
+        capability: capability.to_owned(),
+        phase,
+        rating: Rating::U,
+        basis: RatingBasis::Objectives,
+        tasks: Vec::new(),
+        overridden: None,
+        objectives: Vec::new(),
+        met_weight: 0,
+        total_weight: 0,
+        provisional: false,
+        reason: String::new(),
+    };
     for o in results {
         let i = match out.iter().position(|c| c.capability == o.capability) {
             Some(i) => i,
             None => {
-                out.push(CapabilityRating {
-                    capability: o.capability.clone(),
-                    phase: o.phase,
-                    rating: Rating::U,
-                    objectives: Vec::new(),
-                    met_weight: 0,
-                    total_weight: 0,
-                    provisional: false,
-                    reason: String::new(),
-                });
+                out.push(blank(&o.capability, o.phase));
                 out.len() - 1
             }
         };
@@ -169,19 +242,59 @@ pub(crate) fn capabilities(results: &[ObjectiveResult]) -> Vec<CapabilityRating>
             ObjectiveStatus::Missed => {}
         }
     }
+    for (capability, phase, task) in task_results(ctx) {
+        let i = match out.iter().position(|c| c.capability == capability) {
+            Some(i) => i,
+            None => {
+                out.push(blank(&capability, phase));
+                out.len() - 1
+            }
+        };
+        out[i].tasks.push(task);
+    }
     for c in &mut out {
-        let members: Vec<&ObjectiveResult> =
-            results.iter().filter(|o| o.capability == c.capability).collect();
-        let met = members.iter().filter(|o| o.status == ObjectiveStatus::Met).count();
-        c.rating = rating(c.met_weight, c.total_weight, met == members.len());
-        c.reason = format!(
-            "{met} of {} objective{} met ({} of {} weight){}",
-            members.len(),
-            if members.len() == 1 { "" } else { "s" },
-            c.met_weight,
-            c.total_weight,
-            if c.provisional { "; some undecided" } else { "" }
-        );
+        if c.tasks.is_empty() {
+            let members: Vec<&ObjectiveResult> =
+                results.iter().filter(|o| o.capability == c.capability).collect();
+            let met = members.iter().filter(|o| o.status == ObjectiveStatus::Met).count();
+            c.rating = rating(c.met_weight, c.total_weight, met == members.len());
+            c.reason = format!(
+                "{met} of {} objective{} met ({} of {} weight){}",
+                members.len(),
+                if members.len() == 1 { "" } else { "s" },
+                c.met_weight,
+                c.total_weight,
+                if c.provisional { "; some undecided" } else { "" }
+            );
+        } else {
+            c.basis = RatingBasis::CriticalTasks;
+            c.provisional = c.tasks.iter().any(|t| t.status == TaskStatus::Undecided);
+            c.rating = task_rating(&c.tasks);
+            c.reason = task_reason(&c.tasks);
+        }
+    }
+    out
+}
+
+/// Why a task-based rating: how many tasks in time, and each late or missing one.
+fn task_reason(tasks: &[TaskResult]) -> String {
+    let on_time = tasks.iter().filter(|t| t.status == TaskStatus::OnTime).count();
+    let mut out = format!(
+        "{on_time} of {} critical task{} done in time",
+        tasks.len(),
+        if tasks.len() == 1 { "" } else { "s" }
+    );
+    for t in tasks {
+        match (t.status, t.late_by) {
+            (TaskStatus::Late, Some(by)) => {
+                out.push_str(&format!("; “{}” {} late", t.description, span(by)));
+            }
+            (TaskStatus::NotDone, _) => out.push_str(&format!("; “{}” not done", t.description)),
+            (TaskStatus::Undecided, _) => {
+                out.push_str(&format!("; “{}” undecided", t.description));
+            }
+            _ => {}
+        }
     }
     out
 }

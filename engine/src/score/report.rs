@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Decider, Player};
+pub use crate::model::Rating;
+use crate::model::{Decider, ObservationKind, Player};
 use crate::scenario::{Phase, Privilege, SystemState};
 
 /// A decider as the report's JSON has always written it: a team's id, `facilitator` or
@@ -53,6 +54,8 @@ pub struct Report {
     pub improvements: Vec<Observation>,
     /// One corrective action per area for improvement.
     pub improvement_plan: Vec<PlanItem>,
+    /// The observations recorded after the drill, in the order recorded.
+    pub observations: Vec<ObservationEntry>,
     /// The facilitator's notes.
     pub notes: Vec<NoteEntry>,
     /// The ATT&CK techniques the attacker used and whether they were detected.
@@ -671,29 +674,54 @@ pub struct TeamScore {
     pub score: Score,
 }
 
-/// The HSEEP performance ratings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum Rating {
-    /// Performed without challenges.
-    P,
-    /// Performed with some challenges.
-    S,
-    /// Performed with major challenges.
-    M,
-    /// Unable to be performed.
-    U,
+/// What a capability's rating follows from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingBasis {
+    /// The scenario lists critical tasks for it: the tasks done and how late.
+    CriticalTasks,
+    /// Its objectives' weight met.
+    Objectives,
 }
 
-impl Rating {
-    /// The rating's meaning, for people.
-    pub fn meaning(self) -> &'static str {
-        match self {
-            Rating::P => "performed without challenges",
-            Rating::S => "performed with some challenges",
-            Rating::M => "performed with major challenges",
-            Rating::U => "unable to be performed",
-        }
-    }
+/// Done in time, done late, not done, or not decided by the end of the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// Done by its deadline.
+    OnTime,
+    /// Done after its deadline.
+    Late,
+    /// Not done: its deadline passed, or the drill ended, without it.
+    NotDone,
+    /// Neither, in a log that stops before the task was decided.
+    Undecided,
+}
+
+/// One critical task and what the log says of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskResult {
+    /// Critical task id.
+    pub id: String,
+    /// What the evaluator reads.
+    pub description: String,
+    /// The team expected to do it; any team when absent.
+    pub team: Option<String>,
+    /// Done in time, late, not done or undecided.
+    pub status: TaskStatus,
+    /// When it was decided (done in time, or missed).
+    pub at: Option<u32>,
+    /// For a late task: how long after its deadline it was done.
+    pub late_by: Option<u32>,
+}
+
+/// A rating the facilitator set in place of the computed one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatingOverride {
+    /// The rating computed from the tasks or objectives.
+    pub computed: Rating,
+    /// Why the facilitator rated it otherwise.
+    pub reason: String,
 }
 
 /// A capability's rating.
@@ -703,8 +731,14 @@ pub struct CapabilityRating {
     pub capability: String,
     /// The phase of its (first) objective.
     pub phase: Phase,
-    /// P, S, M or U.
+    /// P, S, M or U: the facilitator's when overridden, else the computed one.
     pub rating: Rating,
+    /// What the computed rating follows from.
+    pub basis: RatingBasis,
+    /// Its critical tasks, in the scenario's order (empty when it has none).
+    pub tasks: Vec<TaskResult>,
+    /// The facilitator's override, when there is one.
+    pub overridden: Option<RatingOverride>,
     /// Ids of its objectives.
     pub objectives: Vec<String>,
     /// Weight met.
@@ -731,6 +765,17 @@ pub struct Observation {
 /// One row of the improvement plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanItem {
+    /// Stable key of the item within its report, for the facilitator's edits
+    /// (`request-3-declined`, `objective-erp-safe`).
+    pub id: String,
+    /// When what it addresses happened (or began), when it has a moment.
+    pub at: Option<u32>,
+    /// The capability it improves.
+    pub capability: String,
+    /// The observations pinned to it (to the item, or to its moment and capability).
+    pub observations: Vec<ObservationEntry>,
+    /// Whether the facilitator changed its owner or due date.
+    pub edited: bool,
     /// The corrective action.
     pub action: String,
     /// The team that owns it (`all teams` for shared ones).
@@ -741,6 +786,27 @@ pub struct PlanItem {
     pub phase: Phase,
     /// The area for improvement it answers.
     pub addresses: String,
+}
+
+/// An observation recorded after the drill (the facilitator's, or a seat's hotwash).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObservationEntry {
+    /// Who made it: `facilitator` or a team id.
+    pub by: String,
+    /// Strength, problem or suggestion.
+    pub kind: ObservationKind,
+    /// What was observed.
+    pub text: String,
+    /// The capability it concerns.
+    pub capability: Option<String>,
+    /// The team it concerns.
+    pub team: Option<String>,
+    /// The drill time it is pinned to.
+    pub at: Option<u32>,
+    /// The improvement-plan item it is pinned to.
+    pub item: Option<String>,
+    /// Its line in the log.
+    pub line: usize,
 }
 
 /// A facilitator note.

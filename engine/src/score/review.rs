@@ -6,8 +6,8 @@ use super::report::{
     AttackView, CostBasis, Details, ExpectationOutcome, ObjectiveResult, ObjectiveStatus,
     Observation, PlanItem, RequestOutcome, Scores,
 };
-use crate::model::Decider;
-use crate::scenario::{Phase, Role};
+use crate::model::{Decider, Event};
+use crate::scenario::{Phase, Role, SystemState};
 
 /// When every corrective action is due.
 pub const DUE: &str = "next drill";
@@ -46,8 +46,24 @@ impl Review {
         self.strengths.push(obs(text, phase, team));
     }
 
-    fn improve(&mut self, text: String, phase: Phase, team: Option<String>, action: String) {
+    /// An area for improvement and its plan item: `id` keys the item for facilitators'
+    /// edits, `at` is when what it addresses happened.
+    #[allow(clippy::too_many_arguments)]
+    fn improve(
+        &mut self,
+        id: String,
+        at: Option<u32>,
+        text: String,
+        phase: Phase,
+        team: Option<String>,
+        action: String,
+    ) {
         self.plan.push(PlanItem {
+            id,
+            at,
+            capability: String::new(),
+            observations: Vec::new(),
+            edited: false,
             action,
             owner: team.clone().unwrap_or_else(|| ALL_TEAMS.to_owned()),
             due: DUE.to_owned(),
@@ -60,6 +76,88 @@ impl Review {
 
 fn target(t: &Option<String>) -> String {
     t.as_ref().map(|t| format!(" {t}")).unwrap_or_default()
+}
+
+/// An action a team took on a system.
+struct TakenAction {
+    started: u32,
+    team: String,
+    action: String,
+}
+
+/// The last action completed on `system` by `before`, with when it started.
+fn last_action_on(ctx: &Ctx<'_>, system: &str, before: u32) -> Option<TakenAction> {
+    let (done_id, team, action) = ctx.events.iter().rev().find_map(|(at, e)| match e {
+        Event::ActionCompleted { id, team, action, target: Some(t) }
+            if *at <= before && t == system =>
+        {
+            Some((*id, team, action))
+        }
+        _ => None,
+    })?;
+    let started = ctx.events.iter().find_map(|(at, e)| match e {
+        Event::ActionStarted { id, .. } if *id == done_id => Some(*at),
+        _ => None,
+    })?;
+    Some(TakenAction { started, team: team.clone(), action: action.clone() })
+}
+
+/// What the attacker gained from `from` until `action` (any action when empty) was done on
+/// `system`, or until the end: the cost of a moment that went wrong, as a sentence (empty
+/// when it gained nothing).
+fn meanwhile(ctx: &Ctx<'_>, from: u32, system: Option<&str>, action: &str) -> String {
+    let done = system.and_then(|sys| {
+        ctx.events.iter().find_map(|(at, e)| match e {
+            Event::ActionCompleted { action: a, target: Some(t), .. }
+                if *at >= from && t == sys && (action.is_empty() || a == action) =>
+            {
+                Some(*at)
+            }
+            _ => None,
+        })
+    });
+    let until = done.unwrap_or(ctx.end);
+    let mut gb = 0.0;
+    let mut reached: Vec<String> = Vec::new();
+    let mut encrypted: Vec<String> = Vec::new();
+    for (at, e) in &ctx.events {
+        if *at < from || *at >= until {
+            continue;
+        }
+        match e {
+            Event::Exfiltrated { gb: g, .. } => gb += g,
+            Event::Compromised { system: s, .. } if !reached.contains(s) => reached.push(s.clone()),
+            Event::StateChanged { system: s, to: SystemState::Encrypted, .. }
+                if !encrypted.contains(s) =>
+            {
+                encrypted.push(s.clone());
+            }
+            _ => {}
+        }
+    }
+    let mut gained = Vec::new();
+    if gb >= 0.05 {
+        gained.push(format!("{gb:.1} GB more data left"));
+    }
+    if !reached.is_empty() {
+        gained.push(format!("the attacker gained {}", and_list(&reached)));
+    }
+    if !encrypted.is_empty() {
+        gained.push(format!("{} encrypted", and_list(&encrypted)));
+    }
+    if gained.is_empty() {
+        return String::new();
+    }
+    let when = match (done, system) {
+        (Some(at), Some(sys)) => format!(
+            "In the {} until {}{sys} at {}",
+            span(at - from),
+            if action.is_empty() { "a team acted on ".to_owned() } else { format!("{action} on ") },
+            clock(at)
+        ),
+        _ => format!("In the {} to the end of the drill", span(ctx.end.saturating_sub(from))),
+    };
+    format!(" {when}, {}.", and_list(&gained))
 }
 
 /// Strengths, areas for improvement and the plan.
@@ -98,6 +196,8 @@ pub(crate) fn review(
                     }
                 };
                 r.improve(
+                    format!("objective-{}", o.id),
+                    o.at,
                     format!(
                         "Objective missed{}: {} ({}, weight {}).",
                         o.at.map(|at| format!(" at {}", clock(at))).unwrap_or_default(),
@@ -133,6 +233,8 @@ pub(crate) fn review(
                 Some(x.team.clone()),
             ),
             (Some(x), Some(t)) => r.improve(
+                "detection-late".into(),
+                Some(first.at),
                 format!(
                     "{} took {} to detect the compromise (first foothold {} on {}, detected {} on {}); meanwhile the attacker reached {}.",
                     name(&x.team),
@@ -148,6 +250,8 @@ pub(crate) fn review(
                 "Act on true-positive alerts sooner: triage each alert on a user or admin endpoint within 30 minutes and investigate the host".into(),
             ),
             _ => r.improve(
+                "detection-none".into(),
+                Some(first.at),
                 format!(
                     "No team detected the compromise: the attacker's first foothold was {} at {}.",
                     first.system,
@@ -168,6 +272,8 @@ pub(crate) fn review(
             (Some(t), Some(_)) if !left.is_empty() => {
                 left_said = true;
                 r.improve(
+                    "eviction".into(),
+                    con.contained_at,
                 format!(
                     "The campaign stalled {} after the first foothold, at {}, but the attacker was never evicted: when the drill ended it still held {}.",
                     span(t),
@@ -197,6 +303,8 @@ pub(crate) fn review(
                 );
             }
             _ => r.improve(
+                "containment".into(),
+                con.last_progress,
                 format!(
                     "The attack was never contained: the attacker's last progress was at {} and compromised systems stayed reachable.",
                     clock(con.last_progress.unwrap_or(first.at))
@@ -220,6 +328,8 @@ pub(crate) fn review(
             .map(|s| if isolated_at_end(s) { format!("{s} (isolated)") } else { s.clone() })
             .collect();
         r.improve(
+            "footholds-left".into(),
+            None,
             format!(
                 "{} still compromised when the drill ended (never reimaged): {}.",
                 if hit.still_compromised.len() == 1 { "One system was" } else { "Systems were" },
@@ -237,6 +347,8 @@ pub(crate) fn review(
         let left: Vec<String> =
             con.present_at_end.iter().map(|p| format!("{} ({})", p.system, p.presence)).collect();
         r.improve(
+            "eviction".into(),
+            None,
             format!(
                 "The attacker was never evicted: when the drill ended it still held {}.",
                 and_list(&left)
@@ -259,6 +371,8 @@ pub(crate) fn review(
         let list: Vec<String> =
             hit.encrypted.iter().map(|e| format!("{} ({})", e.system, clock(e.at))).collect();
         r.improve(
+            "encrypted".into(),
+            hit.encrypted.iter().map(|e| e.at).min(),
             format!("{} encrypted: {}.", count(list.len(), "system was", "systems were"), and_list(&list)),
             Phase::Respond,
             None,
@@ -269,6 +383,8 @@ pub(crate) fn review(
     if gb > 0.0 {
         let through: Vec<String> = d.exfiltrated.iter().map(|x| x.system.clone()).collect();
         r.improve(
+            "exfiltrated".into(),
+            None,
             format!("{gb:.1} GB of data was exfiltrated through {}.", and_list(&through)),
             Phase::Respond,
             security.clone(),
@@ -282,6 +398,8 @@ pub(crate) fn review(
     }
     for x in &hit.reinfected {
         r.improve(
+            format!("reinfected-{}", x.system),
+            Some(x.at),
             format!(
                 "{} was restored from an infected backup and re-infected at {}.",
                 x.system,
@@ -293,14 +411,29 @@ pub(crate) fn review(
         );
     }
     for x in &hit.re_encrypted {
-        r.improve(
-            format!(
+        let restored = last_action_on(ctx, &x.system, x.at);
+        let text = match &restored {
+            Some(a) => format!(
+                "{} {} started to {} {} before the attacker was evicted; it was encrypted again at {}.",
+                clock(a.started),
+                name(&a.team),
+                a.action,
+                x.system,
+                clock(x.at)
+            ),
+            None => format!(
                 "{} was restored before the attacker was evicted and encrypted again at {}.",
                 x.system,
                 clock(x.at)
             ),
+        };
+        let owner = restored.as_ref().map(|a| a.team.clone()).or_else(|| it.clone());
+        r.improve(
+            format!("re-encrypted-{}", x.system),
+            restored.as_ref().map_or(Some(x.at), |r| Some(r.started)),
+            text,
             Phase::Recover,
-            it.clone(),
+            owner,
             "Evict the attacker (reimage, reset credentials) before restoring from backup".into(),
         );
     }
@@ -309,6 +442,8 @@ pub(crate) fn review(
     let unnecessary: Vec<_> = d.isolations.iter().filter(|i| i.unnecessary).collect();
     for i in &unnecessary {
         r.improve(
+            format!("isolated-{}-{}", i.system, i.at),
+            Some(i.at),
             format!(
                 "{} isolated {} at {} though it was never compromised ({} of its own downtime).",
                 name(&i.team),
@@ -343,7 +478,14 @@ pub(crate) fn review(
         );
         match q.outcome {
             RequestOutcome::Expired => r.improve(
-                format!("{what} expired unanswered."),
+                format!("request-{}-expired", q.id),
+                q.closed_at,
+                format!(
+                    "{} {what} (sent {}) expired unanswered.{}",
+                    clock(q.closed_at.unwrap_or(q.sent)),
+                    clock(q.sent),
+                    meanwhile(ctx, q.closed_at.unwrap_or(q.sent), q.target.as_deref(), &q.action)
+                ),
                 q.phase,
                 Some(q.to.clone()),
                 format!(
@@ -353,7 +495,23 @@ pub(crate) fn review(
                 ),
             ),
             RequestOutcome::Declined => r.improve(
-                format!("{what} was declined after {}.", span(q.response_time.unwrap_or(0))),
+                format!("request-{}-declined", q.id),
+                q.closed_at,
+                format!(
+                    "{} {} declined {}'s request to {}{} (sent {}){}.{}",
+                    clock(q.closed_at.unwrap_or(q.sent)),
+                    name(&q.to),
+                    name(&q.from),
+                    q.action,
+                    target(&q.target),
+                    clock(q.sent),
+                    if q.reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": “{}”", q.reason)
+                    },
+                    meanwhile(ctx, q.closed_at.unwrap_or(q.sent), q.target.as_deref(), &q.action)
+                ),
                 q.phase,
                 Some(q.to.clone()),
                 format!(
@@ -367,6 +525,8 @@ pub(crate) fn review(
         }
         if let Some(last) = q.escalated_to.last() {
             r.improve(
+                format!("request-{}-escalated", q.id),
+                Some(q.sent),
                 format!("{what} had to be escalated to {} for a decision.", name(last)),
                 q.phase,
                 Some(q.to.clone()),
@@ -379,6 +539,8 @@ pub(crate) fn review(
     }
     for o in &d.overrules {
         r.improve(
+            format!("overrule-{}-{}", o.action, o.at),
+            Some(o.at),
             format!(
                 "{} took {}{} against the rules of engagement, without {}'s approval (cost {}).",
                 name(&o.team),
@@ -435,6 +597,8 @@ pub(crate) fn review(
                     owner.clone(),
                 ),
                 ExpectationOutcome::Missed => r.improve(
+                    format!("inject-{}-{}", i.inject, i.delivered),
+                    Some(i.delivered.saturating_add(x.within)),
                     format!(
                         "No {}{} within {} of “{}” ({}, delivered {}).",
                         x.action,
@@ -468,6 +632,8 @@ pub(crate) fn review(
                 .and_then(|x| x.decision.as_ref())
                 .map(|x| x.team.clone());
             r.improve(
+                format!("decision-{}-{}", i.inject, i.delivered),
+                Some(dec.at),
                 format!(
                     "Nobody decided “{}”: after {} the default applied ({}).",
                     i.title,
@@ -513,6 +679,8 @@ pub(crate) fn review(
             .collect();
         let ids: Vec<String> = down.iter().map(|s| s.system.clone()).collect();
         r.improve(
+            "recovery".into(),
+            None,
             format!(
                 "{} not recovered by the end: {}.",
                 if down.len() == 1 { "A critical service was" } else { "Critical services were" },
@@ -530,11 +698,14 @@ pub(crate) fn review(
     // Detection quality.
     for m in &d.dismissed_alerts {
         r.improve(
+            format!("dismissed-{}-{}", m.system, m.at),
+            Some(m.at),
             format!(
-                "{} dismissed a true alert on {} as a false positive at {}.",
+                "{} {} dismissed a true alert on {} as a false positive.{}",
+                clock(m.at),
                 name(&m.team),
                 m.system,
-                clock(m.at)
+                meanwhile(ctx, m.at, Some(&m.system), "")
             ),
             Phase::Detect,
             Some(m.team.clone()),
@@ -553,6 +724,8 @@ pub(crate) fn review(
     }
     for (team, system, times) in grouped {
         r.improve(
+            format!("finding-{team}-{system}"),
+            None,
             format!(
                 "{}'s {} of {system} at {} found nothing though the attacker was on it.",
                 name(team),
@@ -574,6 +747,8 @@ pub(crate) fn review(
         .collect();
     if !missed.is_empty() {
         r.improve(
+            "techniques".into(),
+            None,
             format!(
                 "{} of {} ATT&CK techniques ran undetected: {}.",
                 missed.len(),

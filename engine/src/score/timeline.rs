@@ -161,6 +161,9 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
                 };
                 (kind, engine(), phase, None)
             }
+            Event::TaskMet { .. } => ("task_met", engine(), None, None),
+            Event::TaskMissed { .. } => ("task_missed", engine(), None, None),
+            Event::TaskDoneLate { .. } => ("task_done_late", engine(), None, None),
             Event::Note { .. } => ("note", "facilitator".to_owned(), None, None),
             Event::SeatPlayer { .. } => ("seat_player", "facilitator".to_owned(), None, None),
             Event::DrillEnded { .. } => ("drill_ended", engine(), None, None),

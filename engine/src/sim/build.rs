@@ -157,7 +157,10 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
         touched: Vec::new(),
     });
     world.insert_resource(ScriptState::new(c));
-    world.insert_resource(super::objectives::ObjectiveState::new(c.scenario.objectives.len()));
+    world.insert_resource(super::objectives::ObjectiveState::new(
+        c.scenario.objectives.len(),
+        c.scenario.critical_tasks.len(),
+    ));
     world.insert_resource(super::detect::Monitoring::default());
     world.insert_resource(compiled.as_ref().clone());
     settle_all(&mut world);

@@ -13,22 +13,45 @@ use crate::model::{
 };
 use crate::scenario::{Condition, Goal, Minutes};
 
-/// Per objective: decided yet, and how; and when a relative deadline's clock started.
+/// Per goal of one kind (objectives, or critical tasks): decided yet, and how; and when a
+/// relative deadline's clock started.
+#[derive(Debug, Clone, Default)]
+pub struct Goals {
+    /// Met (true) or missed (false), once decided.
+    pub decided: Vec<Option<bool>>,
+    /// Per goal with a `within` deadline: when its `after` condition first held.
+    pub armed: Vec<Option<Minutes>>,
+}
+
+impl Goals {
+    fn new(n: usize) -> Self {
+        Goals { decided: vec![None; n], armed: vec![None; n] }
+    }
+}
+
+/// The objectives' and the critical tasks' progress.
 #[derive(Debug, Clone, Resource)]
 pub struct ObjectiveState {
-    /// Per objective: met (true) or missed (false), once decided.
-    pub decided: Vec<Option<bool>>,
-    /// Per objective with a `within` deadline: when its `after` condition first held.
-    pub armed: Vec<Option<Minutes>>,
+    /// The scenario's objectives.
+    pub objectives: Goals,
+    /// The scenario's critical tasks.
+    pub tasks: Goals,
+    /// Per critical task: missed at its deadline and since done (late).
+    pub done_late: Vec<bool>,
     /// Minutes of data lost to restores and failovers so far, over the whole estate: added
     /// up from the losses as they happen rather than summed over every system every tick.
     pub data_lost: u32,
 }
 
 impl ObjectiveState {
-    /// Nothing decided for `n` objectives.
-    pub fn new(n: usize) -> Self {
-        ObjectiveState { decided: vec![None; n], armed: vec![None; n], data_lost: 0 }
+    /// Nothing decided for `objectives` objectives and `tasks` critical tasks.
+    pub fn new(objectives: usize, tasks: usize) -> Self {
+        ObjectiveState {
+            objectives: Goals::new(objectives),
+            tasks: Goals::new(tasks),
+            done_late: vec![false; tasks],
+            data_lost: 0,
+        }
     }
 }
 
@@ -77,33 +100,26 @@ impl ConditionReader<'_, '_> {
     }
 }
 
-/// The objectives step of the account phase.
-pub fn track_objectives(
-    reader: ConditionReader,
-    ledger: Res<Ledger>,
-    mut state: ResMut<ObjectiveState>,
-    mut events: ResMut<TickEvents>,
-) {
-    let c = &reader.c;
-    let now = reader.clock.now;
-    let ending = now.saturating_add(reader.clock.tick) >= reader.clock.end;
-    // Every loss of this tick is among its events by now: the account phase comes after the
-    // phases that restore and fail over.
-    state.data_lost = events.0.iter().fold(state.data_lost, |n, e| match e {
-        Event::DataLost { minutes, .. } => n.saturating_add(*minutes),
-        _ => n,
-    });
-    let lost = state.data_lost;
-    for (i, o) in c.scenario.objectives.iter().enumerate() {
-        if state.decided[i].is_some() {
-            continue;
-        }
-        let verdict = match &o.goal {
+/// What a goal is judged on this tick.
+struct Judge<'a, 'w, 's> {
+    reader: &'a ConditionReader<'w, 's>,
+    now: Minutes,
+    ending: bool,
+    cost: u64,
+    exfiltrated_gb: f64,
+    data_lost: u32,
+}
+
+impl Judge<'_, '_, '_> {
+    /// Met (true), missed (false), or not decided yet; arms a relative deadline's clock.
+    fn verdict(&self, goal: &Goal, armed: &mut Option<Minutes>) -> Option<bool> {
+        let (reader, now, ending) = (self.reader, self.now, self.ending);
+        match goal {
             Goal::Reach { condition, within: Some(w), .. } => {
-                if state.armed[i].is_none() && reader.holds(&w.after) {
-                    state.armed[i] = Some(now);
+                if armed.is_none() && reader.holds(&w.after) {
+                    *armed = Some(now);
                 }
-                match state.armed[i] {
+                match *armed {
                     // Nothing was due.
                     None => ending.then_some(true),
                     Some(from) if now > from.saturating_add(w.span) => Some(false),
@@ -128,17 +144,76 @@ pub fn track_objectives(
                 }
             }
             Goal::HoldAtEnd(cond) => ending.then(|| reader.holds(cond)),
-            Goal::CostBelow(limit) => exceeded(ledger.total() >= *limit, ending),
-            Goal::ExfiltrationBelow(gb) => exceeded(ledger.exfiltrated_gb >= *gb, ending),
-            Goal::DataLossBelow(m) => exceeded(lost >= m.0, ending),
-        };
-        if let Some(met) = verdict {
-            state.decided[i] = Some(met);
+            Goal::CostBelow(limit) => exceeded(self.cost >= *limit, ending),
+            Goal::ExfiltrationBelow(gb) => exceeded(self.exfiltrated_gb >= *gb, ending),
+            Goal::DataLossBelow(m) => exceeded(self.data_lost >= m.0, ending),
+        }
+    }
+}
+
+/// The objectives step of the account phase: decides objectives and critical tasks.
+pub fn track_objectives(
+    reader: ConditionReader,
+    ledger: Res<Ledger>,
+    mut state: ResMut<ObjectiveState>,
+    mut events: ResMut<TickEvents>,
+) {
+    let c = &reader.c;
+    let now = reader.clock.now;
+    let ending = now.saturating_add(reader.clock.tick) >= reader.clock.end;
+    // Every loss of this tick is among its events by now: the account phase comes after the
+    // phases that restore and fail over.
+    state.data_lost = events.0.iter().fold(state.data_lost, |n, e| match e {
+        Event::DataLost { minutes, .. } => n.saturating_add(*minutes),
+        _ => n,
+    });
+    let judge = Judge {
+        reader: &reader,
+        now,
+        ending,
+        cost: ledger.total(),
+        exfiltrated_gb: ledger.exfiltrated_gb,
+        data_lost: state.data_lost,
+    };
+    let state = &mut *state;
+    for (i, o) in c.scenario.objectives.iter().enumerate() {
+        let goals = &mut state.objectives;
+        if goals.decided[i].is_some() {
+            continue;
+        }
+        if let Some(met) = judge.verdict(&o.goal, &mut goals.armed[i]) {
+            goals.decided[i] = Some(met);
             events.0.push(if met {
                 Event::ObjectiveMet { objective: o.id.clone() }
             } else {
                 Event::ObjectiveMissed { objective: o.id.clone() }
             });
+        }
+    }
+    for (i, t) in c.scenario.critical_tasks.iter().enumerate() {
+        let goals = &mut state.tasks;
+        match goals.decided[i] {
+            None => {
+                if let Some(met) = judge.verdict(&t.goal, &mut goals.armed[i]) {
+                    goals.decided[i] = Some(met);
+                    events.0.push(if met {
+                        Event::TaskMet { task: t.id.clone() }
+                    } else {
+                        Event::TaskMissed { task: t.id.clone() }
+                    });
+                }
+            }
+            // A task missed at its deadline still counts when it is done later: how late
+            // is what the rating weighs.
+            Some(false) if !state.done_late[i] => {
+                if let Goal::Reach { condition, .. } = &t.goal
+                    && reader.holds(condition)
+                {
+                    state.done_late[i] = true;
+                    events.0.push(Event::TaskDoneLate { task: t.id.clone() });
+                }
+            }
+            Some(_) => {}
         }
     }
 }

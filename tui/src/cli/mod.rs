@@ -15,6 +15,7 @@ mod render;
 mod replay;
 mod report;
 mod resume;
+mod review;
 mod run;
 mod serve;
 mod verify;
@@ -62,6 +63,8 @@ enum Command {
     Bench(bench::Args),
     /// Turn a drill log into the after-action report (Markdown, JSON or HTML).
     Report(report::Args),
+    /// Add to a finished drill's record: rating overrides, observations, plan owners and dates.
+    Review(review::Args),
     /// Host one drill whose seats join over SSH from other rooms.
     Serve(serve::Args),
 }
@@ -93,6 +96,7 @@ pub fn main() -> ExitCode {
         Some(Command::Fork(args)) => fork::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Review(args)) => review::run(&args),
         Some(Command::Serve(args)) => serve::run(&args),
     }
 }

@@ -50,6 +50,11 @@ impl Ctx<'_> {
                 vec![F("objectives")],
                 s.objectives.iter().map(|x| x.id.as_str()).collect(),
             ),
+            (
+                "critical task",
+                vec![F("critical_tasks")],
+                s.critical_tasks.iter().map(|x| x.id.as_str()).collect(),
+            ),
         ];
         if let Some(a) = &s.adversary {
             groups.push((

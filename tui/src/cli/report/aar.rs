@@ -1,9 +1,10 @@
 //! The after-action report as a [`Document`], in the shape of an HSEEP after-action report
 //! and improvement plan: what each section says, decided once for every format.
 
-use tabletop_engine::model::Disruption;
+use tabletop_engine::model::{Disruption, ObservationKind};
 use tabletop_engine::score::{
-    CostBasis, ExpectationOutcome, ObjectiveStatus, Report, RequestOutcome, Score, Stint, money,
+    CostBasis, ExpectationOutcome, ObjectiveStatus, RatingBasis, Report, RequestOutcome, Score,
+    Stint, TaskStatus, money,
 };
 
 use super::document::{
@@ -23,6 +24,7 @@ pub fn report(r: &Report) -> Document<'_> {
         observations(r),
         improvements(r),
         plan(r),
+        observed(r),
         notes(r),
         attack(r),
     ];
@@ -570,26 +572,67 @@ pub fn objective_status(s: ObjectiveStatus) -> Inline {
 fn capabilities(r: &Report) -> Part<'_> {
     let mut blocks = vec![bullets(r.rating_rules.iter().map(plain))];
     if !r.capabilities.is_empty() {
-        let mut table = Table::new(&["Capability", "Phase", "Rating", "Objectives", "Why"]);
+        let mut table = Table::new(&["Capability", "Phase", "Rating", "Rated from", "Why"]);
         for c in &r.capabilities {
+            let from = match c.basis {
+                RatingBasis::CriticalTasks => format!(
+                    "critical tasks: {}",
+                    c.tasks.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                RatingBasis::Objectives => format!("objectives: {}", c.objectives.join(", ")),
+            };
+            let why = match &c.overridden {
+                Some(o) => format!(
+                    "Rated {:?} by the facilitator (computed {:?}: {}): {}",
+                    c.rating, o.computed, c.reason, o.reason
+                ),
+                None => c.reason.clone(),
+            };
             table.row(vec![
                 plain(&c.capability),
                 vec![Inline::Phase(c.phase)],
                 vec![
                     Inline::Rating(c.rating),
                     text(format!(
-                        " ({}){}",
+                        " ({}){}{}",
                         c.rating.meaning(),
-                        if c.provisional { ", provisional" } else { "" }
+                        if c.provisional { ", provisional" } else { "" },
+                        if c.overridden.is_some() { ", overridden" } else { "" }
                     )),
                 ],
-                plain(c.objectives.join(", ")),
-                plain(&c.reason),
+                plain(from),
+                plain(why),
             ]);
         }
         blocks.push(Block::Table(table));
     }
+    if r.capabilities.iter().any(|c| !c.tasks.is_empty()) {
+        blocks.push(Block::Paragraph(plain("Critical tasks, per capability:")));
+        let mut table = Table::new(&["Capability", "Critical task", "Team", "Result", "At"]);
+        for c in &r.capabilities {
+            for t in &c.tasks {
+                table.row(vec![
+                    plain(&c.capability),
+                    plain(format!("{} ({})", t.description, t.id)),
+                    plain(t.team.as_deref().map_or_else(|| "any".to_owned(), |x| team_name(r, x))),
+                    vec![task_status(t.status, t.late_by)],
+                    plain(opt_clock(t.at)),
+                ]);
+            }
+        }
+        blocks.push(Block::Table(table));
+    }
     ("Capability ratings", blocks)
+}
+
+/// A critical task's result, toned.
+fn task_status(s: TaskStatus, late_by: Option<u32>) -> Inline {
+    match s {
+        TaskStatus::OnTime => status(Tone::Good, "in time"),
+        TaskStatus::Late => status(Tone::Unsettled, format!("late by {}", opt_span(late_by))),
+        TaskStatus::NotDone => status(Tone::Bad, "not done"),
+        TaskStatus::Undecided => status(Tone::Unsettled, "undecided"),
+    }
 }
 
 fn observations(r: &Report) -> Part<'_> {
@@ -613,21 +656,94 @@ fn plan(r: &Report) -> Part<'_> {
     if r.improvement_plan.is_empty() {
         return ("Improvement plan", vec![Block::Paragraph(plain("Nothing to plan."))]);
     }
-    let mut table = Table::new(&["#", "Corrective action", "Owner", "Due", "Phase"]);
+    let mut table = Table::new(&[
+        "#",
+        "When",
+        "What happened",
+        "Corrective action",
+        "Owner",
+        "Due",
+        "Capability",
+    ]);
     for (i, p) in r.improvement_plan.iter().enumerate() {
+        let mut happened = vec![text(&p.addresses)];
+        for o in &p.observations {
+            happened.push(text(format!(
+                " {} ({}, {}): “{}”",
+                observation_kind(o.kind),
+                by_name(r, &o.by),
+                o.at.map_or_else(|| "after the drill".to_owned(), clock),
+                o.text
+            )));
+        }
         table.row(vec![
-            plain((i + 1).to_string()),
+            vec![text((i + 1).to_string()), text(" "), code(&p.id)],
+            plain(opt_clock(p.at)),
+            happened,
             plain(&p.action),
             plain(team_name(r, &p.owner)),
-            plain(&p.due),
-            vec![Inline::Phase(p.phase)],
+            plain(if p.edited { format!("{} (set in review)", p.due) } else { p.due.clone() }),
+            vec![text(&p.capability), text(" "), Inline::Phase(p.phase)],
         ]);
     }
     let blocks = vec![
-        Block::Remark(plain("Each row answers the area for improvement with the same number.")),
+        Block::Remark(vec![
+            text(
+                "Each row answers the area for improvement with the same number. Change an \
+                 item's owner or due date with ",
+            ),
+            code("tabletop review LOG --item ID --owner TEAM --due DATE"),
+            text("."),
+        ]),
         Block::Table(table),
     ];
     ("Improvement plan", blocks)
+}
+
+fn observed(r: &Report) -> Part<'_> {
+    const TITLE: &str = "Observations";
+    if r.observations.is_empty() {
+        return (
+            TITLE,
+            vec![Block::Paragraph(vec![
+                text("None recorded. Add the hotwash with "),
+                code("tabletop review LOG --observe TEXT"),
+                text("."),
+            ])],
+        );
+    }
+    let mut table =
+        Table::new(&["At", "By", "Kind", "Capability", "Team", "Observation", "Plan item"]);
+    for o in &r.observations {
+        let item = r
+            .improvement_plan
+            .iter()
+            .position(|p| p.observations.iter().any(|x| x.line == o.line))
+            .map_or_else(|| "–".to_owned(), |i| (i + 1).to_string());
+        table.row(vec![
+            plain(opt_clock(o.at)),
+            plain(by_name(r, &o.by)),
+            plain(observation_kind(o.kind)),
+            plain(o.capability.as_deref().unwrap_or("–")),
+            plain(o.team.as_deref().map_or_else(|| "–".to_owned(), |t| team_name(r, t))),
+            plain(&o.text),
+            plain(item),
+        ]);
+    }
+    (TITLE, vec![Block::Table(table)])
+}
+
+fn observation_kind(k: ObservationKind) -> &'static str {
+    match k {
+        ObservationKind::Strength => "Strength",
+        ObservationKind::Problem => "Problem",
+        ObservationKind::Suggestion => "Suggestion",
+    }
+}
+
+/// Who made an observation, for people.
+fn by_name(r: &Report, by: &str) -> String {
+    if by == "facilitator" { "Facilitator".to_owned() } else { team_name(r, by) }
 }
 
 fn notes(r: &Report) -> Part<'_> {

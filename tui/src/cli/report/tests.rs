@@ -128,7 +128,7 @@ fn assert_both_render(doc: &Document) {
 fn both_writers_render_every_section_block_and_row_of_the_report() {
     let report = whole();
     let doc = aar::report(&report);
-    assert_eq!(doc.sections.len(), 11, "the HSEEP sections");
+    assert_eq!(doc.sections.len(), 12, "the HSEEP sections");
     assert!(doc.sections.iter().enumerate().all(|(i, s)| s.number == Some(i + 1)));
     assert!(!doc.preamble.iter().any(|b| matches!(b, Block::Warning(_))));
     assert_both_render(&doc);
