@@ -759,3 +759,76 @@ fn two_drills_of_one_scenario_compare_and_of_two_scenarios_refuse() {
     assert!(matches!(err, CompareError::DifferentScenarios { .. }));
     assert!(err.to_string().contains("different scenarios"), "{err}");
 }
+
+/// The improvement plan names the moments that went wrong — a declined request, a true
+/// alert dismissed, a restore before eviction — with their time, the seat whose call it
+/// was, and what the attacker gained meanwhile.
+#[test]
+fn the_plan_names_each_moment_that_went_wrong_with_its_time_and_seat() {
+    let r = report(vec![
+        (30, compromised("ws01", User)),
+        (60, alert(1, "ws01", "T1566.001", true)),
+        (
+            70,
+            Event::AlertTriaged {
+                team: s("security"),
+                alert: 1,
+                system: s("ws01"),
+                verdict: tabletop_engine::model::Verdict::FalsePositive,
+                true_positive: true,
+            },
+        ),
+        (
+            120,
+            Event::RequestSent {
+                id: 1,
+                from: s("security"),
+                to: s("it"),
+                action: s("isolate"),
+                target: Some(s("ws01")),
+                note: String::new(),
+                approval: true,
+                cost_per_hour: 60,
+            },
+        ),
+        (130, Event::RequestAnswered { id: 1, accepted: false, reason: s("payroll run") }),
+        (150, Event::Exfiltrated { system: s("ws01"), gb: 3.0 }),
+        (200, state("db01", Online, Encrypted)),
+        (240, started(5, "it", "restore_backup", "db01")),
+        (300, completed(5, "it", "restore_backup", "db01")),
+        (300, state("db01", Encrypted, Online)),
+        (330, Event::ReEncrypted { system: s("db01") }),
+        (330, state("db01", Online, Encrypted)),
+        (480, ended(0)),
+    ]);
+    let item = |id: &str| {
+        r.improvement_plan
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("no plan item {id}: {:#?}", r.improvement_plan))
+    };
+    let declined = item("request-1-declined");
+    assert_eq!((declined.at, declined.owner.as_str()), (Some(130), "it"));
+    assert!(
+        declined.addresses.starts_with(
+            "02:10 IT Operations declined Security's request to isolate ws01 (sent 02:00): “payroll run”."
+        ),
+        "{}",
+        declined.addresses
+    );
+    assert!(declined.addresses.contains("3.0 GB more data left"), "{}", declined.addresses);
+    let dismissed = item("dismissed-ws01-70");
+    assert_eq!((dismissed.at, dismissed.owner.as_str()), (Some(70), "security"));
+    assert!(
+        dismissed.addresses.starts_with("01:10 Security dismissed a true alert on ws01"),
+        "{}",
+        dismissed.addresses
+    );
+    let restored = item("re-encrypted-db01");
+    assert_eq!((restored.at, restored.owner.as_str()), (Some(240), "it"));
+    assert_eq!(
+        restored.addresses,
+        "04:00 IT Operations started to restore_backup db01 before the attacker was evicted; \
+         it was encrypted again at 05:30."
+    );
+}
