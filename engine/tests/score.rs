@@ -805,7 +805,7 @@ fn the_plan_names_each_moment_that_went_wrong_with_its_time_and_seat() {
         r.improvement_plan
             .iter()
             .find(|p| p.id == id)
-            .unwrap_or_else(|| panic!("no plan item {id}: {:#?}", r.improvement_plan))
+            .expect("the plan has an item for each moment")
     };
     let declined = item("request-1-declined");
     assert_eq!((declined.at, declined.owner.as_str()), (Some(130), "it"));
