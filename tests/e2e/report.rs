@@ -459,3 +459,92 @@ fn a_drill_a_playbook_played_names_the_playbook_and_people_after_it() {
     let it = md.lines().find(|l| l.contains("(`it`)")).expect("IT's row");
     assert!(it.contains("| ransomware (playbook), then people from 0"), "{it}");
 }
+
+fn review(args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec!["review"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    let (stdout, stderr) = text(&out);
+    (out.status.code(), stdout, stderr)
+}
+
+#[test]
+fn a_review_adds_overrides_observations_and_plan_edits_that_the_report_shows() {
+    // Doing nothing leaves plenty to plan.
+    let log = temp("reviewed.log");
+    fs::copy(nothing(), &log).expect("copy");
+    let path = s(&log);
+    let (code, listing, stderr) = review(&[&path]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        listing.contains("Capability ratings:") && listing.contains("Containment"),
+        "{listing}"
+    );
+    let rate = ["--rate", "Containment=M", "--reason", "isolated only after the database call"];
+    let (code, _, stderr) = review(&[&path, rate[0], rate[1], rate[2], rate[3]]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let observe = [
+        "--observe",
+        "we waited for the change board",
+        "--kind",
+        "problem",
+        "--by",
+        "it",
+        "--item",
+        "1",
+    ];
+    let mut args = vec![path.as_str()];
+    args.extend(observe);
+    let (code, _, stderr) = review(&args);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = review(&[&path, "--item", "1", "--owner", "it", "--due", "2027-01-31"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // The drill is untouched: the chain holds through the reviews and re-simulates.
+    let out = run(&["verify", &path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let (code, md, stderr) = report(&[&path]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let row = md.lines().find(|l| l.starts_with("| Containment |")).expect("containment row");
+    assert!(row.contains("**M**") && row.contains("overridden"), "{row}");
+    assert!(row.contains("(computed U"), "{row}");
+    assert!(row.contains("isolated only after the database call"), "{row}");
+    assert!(md.contains("## 10. Observations"), "{md}");
+    assert!(md.contains("| IT Operations | Problem |"), "{md}");
+    let plan = md.lines().find(|l| l.starts_with("| 1 ")).expect("plan item 1");
+    assert!(plan.contains("we waited for the change board"), "{plan}");
+    assert!(plan.contains("2027-01-31 (set in review)"), "{plan}");
+    let (code, json, stderr) = report(&[&path, "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["observations"][0]["by"], "it");
+    assert_eq!(v["improvement_plan"][0]["owner"], "it");
+}
+
+#[test]
+fn a_review_names_what_is_wrong_and_never_touches_an_unfinished_drill() {
+    let log = temp("review-errors.log");
+    fs::copy(nothing(), &log).expect("copy");
+    let path = s(&log);
+    let before = fs::read(&log).expect("log");
+    let (code, _, stderr) = review(&[&path, "--rate", "Telepathy=P", "--reason", "x"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("`Telepathy` is not a capability this drill rates"), "{stderr}");
+    let (code, _, stderr) = review(&[&path, "--rate", "Containment=Q", "--reason", "x"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("give P, S, M or U"), "{stderr}");
+    let (code, _, stderr) = review(&[&path, "--rate", "Containment=S"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--reason"), "{stderr}");
+    let (code, _, stderr) = review(&[&path, "--item", "999", "--owner", "it"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no item `999`"), "{stderr}");
+    assert_eq!(fs::read(&log).expect("log"), before, "a refused review writes nothing");
+    // A drill cut off before its end is resumed, not reviewed.
+    let text = String::from_utf8(before).expect("text");
+    let cut = temp("review-cut.log");
+    let lines: Vec<&str> = text.lines().collect();
+    fs::write(&cut, format!("{}\n", lines[..lines.len() / 2].join("\n"))).expect("write");
+    let (code, _, stderr) = review(&[&s(&cut), "--observe", "x"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("tabletop resume"), "{stderr}");
+}

@@ -235,6 +235,9 @@ fn review_of(args: &Args, report: &Report) -> Result<Option<Review>, String> {
 /// A plan item's id from its number (as the report numbers it) or its id.
 fn plan_item(report: &Report, given: &str) -> Result<String, String> {
     let plan = &report.improvement_plan;
+    if plan.is_empty() {
+        return Err("the improvement plan of this drill is empty: there is no item to edit".into());
+    }
     let found = match given.trim().parse::<usize>() {
         Ok(n) => n.checked_sub(1).and_then(|i| plan.get(i)),
         Err(_) => plan.iter().find(|p| p.id == given.trim()),
