@@ -183,3 +183,20 @@ fn a_facilitators_override_and_observations_after_the_seal_show_in_the_report() 
     let event_line = lines[lines.len() - 2];
     assert!(read_log(&format!("{log}{event_line}\n")).is_err());
 }
+
+#[test]
+fn a_task_whose_moment_never_came_was_never_due_and_does_not_rate() {
+    // Nobody comments to the press, so the follow-up call never comes: investigating
+    // within 2 h of it was never due, and Containment rests on the isolation alone.
+    let text = text().replacen("after: After(\"00:30\")", "after: InjectFired(\"follow-up\")", 1);
+    let mut d = Drill::new(scenario(&text), 1);
+    let log = common::SharedBuf::default();
+    d.record_to(Box::new(log.clone()), "tasks.ron", &text).unwrap();
+    start(&mut d, "it", "isolate", "web01");
+    d.run_to_end();
+    let r = report(&String::from_utf8(log.bytes()).unwrap());
+    let c = containment(&r);
+    assert_eq!(c.tasks[1].status, TaskStatus::NotDue);
+    assert_eq!(c.rating, Rating::P, "{}", c.reason);
+    assert!(c.reason.starts_with("1 of 1 critical task due done in time"), "{}", c.reason);
+}

@@ -69,8 +69,9 @@ fn the_markdown_report_of_the_reference_playbook() {
         "## 7. Strengths",
         "## 8. Areas for improvement",
         "## 9. Improvement plan",
-        "## 10. Facilitator notes",
-        "## 11. ATT&CK techniques",
+        "## 10. Observations",
+        "## 11. Facilitator notes",
+        "## 12. ATT&CK techniques",
     ] {
         assert!(md.contains(heading), "missing {heading}");
     }

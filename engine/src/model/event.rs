@@ -629,6 +629,11 @@ pub enum Event {
         /// Critical task id.
         task: String,
     },
+    /// A critical task whose deadline runs from a moment that never came: it was never due.
+    TaskNotDue {
+        /// Critical task id.
+        task: String,
+    },
     /// A critical task missed at its deadline was done after it.
     TaskDoneLate {
         /// Critical task id.
@@ -795,6 +800,7 @@ impl std::fmt::Display for Event {
             Event::TaskMet { task } => write!(f, "critical task {task} done"),
             Event::TaskMissed { task } => write!(f, "critical task {task} missed"),
             Event::TaskDoneLate { task } => write!(f, "critical task {task} done late"),
+            Event::TaskNotDue { task } => write!(f, "critical task {task} never due"),
             Event::Note { text } => write!(f, "note: {text}"),
             Event::SeatPlayer { team, player } => write!(f, "{team} is played by {player}"),
             Event::DrillEnded { cost } => write!(f, "drill ended; cost {cost}"),

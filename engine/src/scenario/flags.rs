@@ -60,8 +60,11 @@ impl<'a> FlagUse<'a> {
         for after in s.injects.iter().filter_map(|i| i.expects.as_ref()?.after.as_ref()) {
             conditions_read(after, &mut read);
         }
-        for o in &s.objectives {
-            match &o.goal {
+        // Objectives score a flag and critical tasks rate it: either reads it.
+        let goals =
+            s.objectives.iter().map(|o| &o.goal).chain(s.critical_tasks.iter().map(|t| &t.goal));
+        for goal in goals {
+            match goal {
                 Goal::Reach { condition: c, within, .. } => {
                     conditions_read(c, &mut read);
                     if let Some(w) = within {

@@ -12,13 +12,14 @@ use crate::model::Event;
 use crate::scenario::{Condition, Goal, Phase, SystemState};
 
 /// The rating rules, as the report states them.
-pub const RATING_RULES: [&str; 9] = [
+pub const RATING_RULES: [&str; 10] = [
     "A capability for which the scenario lists critical tasks is rated from them:",
     "P (performed without challenges): every critical task was done in time.",
     "S (performed with some challenges): every critical task was done, some late.",
     "M (performed with major challenges): at least half of its critical tasks were done, in time or late.",
     "U (unable to be performed): fewer than half of its critical tasks were done.",
     "A capability without critical tasks is rated from its objectives: P, every objective met; S, at least two thirds of their weight met; M, some weight met; U, none.",
+    "A critical task whose deadline runs from a moment that never came was never due and does not count; a capability none of whose tasks was due is rated from its objectives.",
     "Undecided tasks and objectives (a log that stops early) count as not done; such ratings are marked provisional.",
     "A facilitator may override a rating with a written reason (tabletop review); the report shows both.",
     "An objective without a capability counts under its phase's default: Detection, Response or Recovery.",
@@ -146,6 +147,8 @@ pub fn rating(met_weight: u32, total_weight: u32, all_met: bool) -> Rating {
 
 /// The rating of some critical tasks, by [`RATING_RULES`].
 pub fn task_rating(tasks: &[TaskResult]) -> Rating {
+    let due: Vec<&TaskResult> = tasks.iter().filter(|t| t.status != TaskStatus::NotDue).collect();
+    let tasks = &due;
     let on_time = tasks.iter().filter(|t| t.status == TaskStatus::OnTime).count();
     let late = tasks.iter().filter(|t| t.status == TaskStatus::Late).count();
     let done = on_time + late;
@@ -164,6 +167,7 @@ pub fn task_rating(tasks: &[TaskResult]) -> Rating {
 fn task_results(ctx: &Ctx<'_>) -> Vec<(String, Phase, TaskResult)> {
     let mut decided: BTreeMap<&str, (bool, u32)> = BTreeMap::new();
     let mut late: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut not_due: BTreeMap<&str, u32> = BTreeMap::new();
     for (at, e) in &ctx.events {
         match e {
             Event::TaskMet { task } => {
@@ -175,6 +179,9 @@ fn task_results(ctx: &Ctx<'_>) -> Vec<(String, Phase, TaskResult)> {
             Event::TaskDoneLate { task } => {
                 late.entry(task.as_str()).or_insert(*at);
             }
+            Event::TaskNotDue { task } => {
+                not_due.entry(task.as_str()).or_insert(*at);
+            }
             _ => {}
         }
     }
@@ -183,7 +190,9 @@ fn task_results(ctx: &Ctx<'_>) -> Vec<(String, Phase, TaskResult)> {
         .iter()
         .map(|t| {
             let decision = decided.get(t.id.as_str()).copied();
+            let never_due = not_due.get(t.id.as_str()).copied();
             let (status, late_by) = match decision {
+                None if never_due.is_some() => (TaskStatus::NotDue, None),
                 None => (TaskStatus::Undecided, None),
                 Some((true, _)) => (TaskStatus::OnTime, None),
                 // The miss is recorded on the first tick past the deadline.
@@ -200,7 +209,7 @@ fn task_results(ctx: &Ctx<'_>) -> Vec<(String, Phase, TaskResult)> {
                 description: t.description.clone(),
                 team: t.team.clone(),
                 status,
-                at: decision.map(|(_, at)| at),
+                at: decision.map(|(_, at)| at).or(never_due),
                 late_by,
             };
             (t.capability.clone(), goal_phase(ctx, &t.goal), result)
@@ -252,14 +261,25 @@ pub(crate) fn capabilities(ctx: &Ctx<'_>, results: &[ObjectiveResult]) -> Vec<Ca
         };
         out[i].tasks.push(task);
     }
+    // A capability that only critical tasks name, none of them due, was not exercised:
+    // nothing rates it.
+    out.retain(|c| {
+        !c.objectives.is_empty() || c.tasks.iter().any(|t| t.status != TaskStatus::NotDue)
+    });
     for c in &mut out {
-        if c.tasks.is_empty() {
+        let due = c.tasks.iter().any(|t| t.status != TaskStatus::NotDue);
+        if !due {
             let members: Vec<&ObjectiveResult> =
                 results.iter().filter(|o| o.capability == c.capability).collect();
             let met = members.iter().filter(|o| o.status == ObjectiveStatus::Met).count();
             c.rating = rating(c.met_weight, c.total_weight, met == members.len());
             c.reason = format!(
-                "{met} of {} objective{} met ({} of {} weight){}",
+                "{}{met} of {} objective{} met ({} of {} weight){}",
+                if c.tasks.is_empty() {
+                    ""
+                } else {
+                    "its critical tasks were never due (what they answer never happened); "
+                },
                 members.len(),
                 if members.len() == 1 { "" } else { "s" },
                 c.met_weight,
@@ -279,10 +299,10 @@ pub(crate) fn capabilities(ctx: &Ctx<'_>, results: &[ObjectiveResult]) -> Vec<Ca
 /// Why a task-based rating: how many tasks in time, and each late or missing one.
 fn task_reason(tasks: &[TaskResult]) -> String {
     let on_time = tasks.iter().filter(|t| t.status == TaskStatus::OnTime).count();
+    let due = tasks.iter().filter(|t| t.status != TaskStatus::NotDue).count();
     let mut out = format!(
-        "{on_time} of {} critical task{} done in time",
-        tasks.len(),
-        if tasks.len() == 1 { "" } else { "s" }
+        "{on_time} of {due} critical task{} due done in time",
+        if due == 1 { "" } else { "s" }
     );
     for t in tasks {
         match (t.status, t.late_by) {
@@ -292,6 +312,9 @@ fn task_reason(tasks: &[TaskResult]) -> String {
             (TaskStatus::NotDone, _) => out.push_str(&format!("; “{}” not done", t.description)),
             (TaskStatus::Undecided, _) => {
                 out.push_str(&format!("; “{}” undecided", t.description));
+            }
+            (TaskStatus::NotDue, _) => {
+                out.push_str(&format!("; “{}” never due", t.description));
             }
             _ => {}
         }

@@ -694,6 +694,8 @@ pub enum TaskStatus {
     Late,
     /// Not done: its deadline passed, or the drill ended, without it.
     NotDone,
+    /// Never due: its deadline runs from a moment that never came.
+    NotDue,
     /// Neither, in a log that stops before the task was decided.
     Undecided,
 }

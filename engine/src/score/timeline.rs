@@ -29,10 +29,12 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
         let engine = || "engine".to_owned();
         let mut text = e.to_string();
         let (kind, actor, phase, system): (&str, String, Option<Phase>, Option<&String>) = match e {
-            // Availability follows the state changes already listed.
+            // Availability follows the state changes already listed; a task never due is
+            // not a moment of the drill (the ratings list it).
             Event::Observed { .. }
             | Event::Alert { true_positive: false, .. }
-            | Event::AvailabilityChanged { .. } => continue,
+            | Event::AvailabilityChanged { .. }
+            | Event::TaskNotDue { .. } => continue,
             Event::Alert { team, system, technique, .. } => {
                 let key = (team.as_str(), system.as_str(), technique.as_str());
                 match alert_counts.remove(&key) {
@@ -161,9 +163,17 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
                 };
                 (kind, engine(), phase, None)
             }
-            Event::TaskMet { .. } => ("task_met", engine(), None, None),
-            Event::TaskMissed { .. } => ("task_missed", engine(), None, None),
-            Event::TaskDoneLate { .. } => ("task_done_late", engine(), None, None),
+            Event::TaskMet { task } | Event::TaskMissed { task } | Event::TaskDoneLate { task } => {
+                let (kind, verdict) = match e {
+                    Event::TaskMet { .. } => ("task_met", "done in time"),
+                    Event::TaskMissed { .. } => ("task_missed", "missed"),
+                    _ => ("task_done_late", "done late"),
+                };
+                if let Some(t) = ctx.scenario.critical_tasks.iter().find(|t| t.id == *task) {
+                    text = format!("critical task {verdict}: {} ({task})", t.description);
+                }
+                (kind, engine(), None, None)
+            }
             Event::Note { .. } => ("note", "facilitator".to_owned(), None, None),
             Event::SeatPlayer { .. } => ("seat_player", "facilitator".to_owned(), None, None),
             Event::DrillEnded { .. } => ("drill_ended", engine(), None, None),

@@ -196,10 +196,15 @@ pub fn track_objectives(
             None => {
                 if let Some(met) = judge.verdict(&t.goal, &mut goals.armed[i]) {
                     goals.decided[i] = Some(met);
-                    events.0.push(if met {
-                        Event::TaskMet { task: t.id.clone() }
-                    } else {
-                        Event::TaskMissed { task: t.id.clone() }
+                    // A relative deadline whose moment never came: met for the score of an
+                    // objective, but a task nobody had to do says nothing of the capability.
+                    let due = !matches!(t.goal, Goal::Reach { within: Some(_), .. })
+                        || goals.armed[i].is_some();
+                    let task = t.id.clone();
+                    events.0.push(match (met, due) {
+                        (true, true) => Event::TaskMet { task },
+                        (true, false) => Event::TaskNotDue { task },
+                        (false, _) => Event::TaskMissed { task },
                     });
                 }
             }

@@ -70,6 +70,23 @@ pub fn describe(s: &Session, e: &Event) -> String {
             let verdict = if matches!(e, Event::ObjectiveMet { .. }) { "met" } else { "missed" };
             format!("objective {verdict}: {what}")
         }
+        Event::TaskMet { task }
+        | Event::TaskMissed { task }
+        | Event::TaskDoneLate { task }
+        | Event::TaskNotDue { task } => {
+            let what = scenario
+                .critical_tasks
+                .iter()
+                .find(|t| &t.id == task)
+                .map_or_else(|| task.clone(), |t| format!("“{}”", t.description));
+            let verdict = match e {
+                Event::TaskMet { .. } => "done in time",
+                Event::TaskMissed { .. } => "missed",
+                Event::TaskDoneLate { .. } => "done late",
+                _ => "never due",
+            };
+            format!("critical task {verdict}: {what}")
+        }
         other => other.to_string(),
     }
 }

@@ -16,7 +16,7 @@ impl Ctx<'_> {
             let help = match closest(flag, uses.read.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`, which is read?"),
                 None => format!(
-                    "setting it changes nothing in the drill: read it with `Flag(\"{flag}\")` in a trigger, an objective or a requirement, or leave it out"
+                    "setting it changes nothing in the drill: read it with `Flag(\"{flag}\")` in a trigger, an objective, a critical task or a requirement, or leave it out"
                 ),
             };
             self.warn(

@@ -632,6 +632,7 @@ fn task_status(s: TaskStatus, late_by: Option<u32>) -> Inline {
         TaskStatus::Late => status(Tone::Unsettled, format!("late by {}", opt_span(late_by))),
         TaskStatus::NotDone => status(Tone::Bad, "not done"),
         TaskStatus::Undecided => status(Tone::Unsettled, "undecided"),
+        TaskStatus::NotDue => status(Tone::Unsettled, "never due"),
     }
 }
 

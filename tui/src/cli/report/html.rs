@@ -66,7 +66,26 @@ svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, san
 ol li, ul li { margin: 3px 0; }
 blockquote { margin: 8px 0; padding: 4px 14px; border-left: 4px solid var(--line); color: #3e4c59; }
 .muted { color: var(--muted); }
-@media print { body { background: #fff; } section { break-inside: avoid; } }
+@page { margin: 12mm 11mm; }
+@page wide { size: landscape; }
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { background: #fff; font-size: 10.5px; }
+  main { max-width: none; padding: 0; }
+  h1 { font-size: 20px; } h2 { font-size: 15px; } .sub { font-size: 14px; }
+  section { border: none; border-radius: 0; padding: 0; margin: 0 0 16px; }
+  h2, h3 { break-after: avoid; }
+  .cards { gap: 6px; margin: 10px 0; break-inside: avoid; }
+  .card { padding: 6px 10px; min-width: 0; }
+  .card .v { font-size: 15px; }
+  thead { display: table-header-group; }
+  tr, li, blockquote, .legend, .partial { break-inside: avoid; }
+  th, td { padding: 3px 5px; overflow-wrap: break-word; }
+  .tag, .rating { white-space: nowrap; }
+  th { font-size: 10.5px; }
+  .wide { page: wide; }
+  .chart { overflow: visible; }
+}
 "#;
 
 /// The document as one HTML page.
@@ -82,7 +101,12 @@ pub fn emit(doc: &Document) -> String {
         block(&mut o, b);
     }
     for s in &doc.sections {
-        let _ = write!(o, "<section><h2>{}</h2>", esc(&s.heading()));
+        // A section with the timeline chart prints on landscape pages, heading and all.
+        if s.blocks.iter().any(|b| matches!(b, Block::Chart(_))) {
+            let _ = write!(o, r#"<section class="wide"><h2>{}</h2>"#, esc(&s.heading()));
+        } else {
+            let _ = write!(o, "<section><h2>{}</h2>", esc(&s.heading()));
+        }
         for b in &s.blocks {
             block(&mut o, b);
         }

@@ -73,7 +73,7 @@ fn landmarks(doc: &Document) -> (Vec<String>, Vec<String>) {
     blocks(&doc.preamble, &mut md, &mut page);
     for s in &doc.sections {
         md.push(format!("\n## {}\n", s.heading()));
-        page.push(format!("<section><h2>{}</h2>", s.heading().replace('&', "&amp;")));
+        page.push(format!("<h2>{}</h2>", s.heading().replace('&', "&amp;")));
         blocks(&s.blocks, &mut md, &mut page);
     }
     (md, page)
@@ -121,7 +121,7 @@ fn assert_both_render(doc: &Document) {
     assert_eq!(page.matches("<tr>").count(), rows(doc) + tables);
     let sections = doc.sections.len();
     assert_eq!(md.lines().filter(|l| l.starts_with("## ")).count(), sections);
-    assert_eq!(page.matches("<section>").count(), sections);
+    assert_eq!(page.matches("<section").count(), sections);
 }
 
 #[test]
@@ -293,5 +293,20 @@ fn the_markdown_writer_escapes_every_run() {
             let pipes = line.match_indices('|').filter(|(i, _)| !line[..*i].ends_with('\\'));
             assert_eq!(pipes.count(), 2, "{line}");
         }
+    }
+}
+
+#[test]
+fn the_page_prints_the_timeline_section_on_landscape_pages_with_repeated_table_headers() {
+    let page = html::emit(&aar::report(&whole()));
+    let timeline = page.find("<h2>3. Timeline</h2>").expect("the timeline section");
+    assert!(page[..timeline].ends_with(r#"<section class="wide">"#), "landscape section");
+    assert_eq!(page.matches(r#"<section class="wide">"#).count(), 1, "only the timeline");
+    for rule in [
+        "@page wide { size: landscape; }",
+        ".wide { page: wide; }",
+        "thead { display: table-header-group; }",
+    ] {
+        assert!(page.contains(rule), "print rule {rule}");
     }
 }
