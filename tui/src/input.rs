@@ -20,6 +20,8 @@ pub enum Context {
     Facilitator,
     /// Reviewing a recorded drill.
     Review,
+    /// The end-of-drill summary of a live drill.
+    Summary,
 }
 
 /// One binding.
@@ -98,12 +100,24 @@ pub fn keymap() -> Vec<Binding> {
         bind(Char('g'), "g", Action::GoToTime, "jump to a drill time", Review),
         bind(Char('s'), "s", Action::SwitchSeat, "next seat's view (then the truth)", Review),
         bind(Char('n'), "n", Action::Note, "add a note to the drill record", Facilitator),
+        bind(
+            Char('h'),
+            "h",
+            Action::Hotwash,
+            "hotwash: one strength, one problem, one suggestion, kept in the drill log",
+            Summary,
+        ),
     ]
 }
 
 /// The contexts that apply on the current screen.
 pub fn contexts(app: &App) -> Vec<Context> {
     let mut out = vec![Context::Global];
+    if matches!(app.screen, Screen::Summary)
+        && app.session.as_ref().is_some_and(|s| s.review.is_none())
+    {
+        out.push(Context::Summary);
+    }
     if matches!(app.screen, Screen::Drill) {
         out.push(Context::Drill);
         match &app.session {

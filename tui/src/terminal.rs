@@ -105,12 +105,26 @@ pub fn run(mut app: App) -> io::Result<App> {
             while let Some(a) = next {
                 next = app.update(a);
             }
+            record_said(&mut app);
         }
         let now = Instant::now();
         app.update(Action::Tick(now - last));
         last = now;
     }
     Ok(app)
+}
+
+/// Writes the hotwash remarks said at this screen to the drill's log.
+fn record_said(app: &mut App) {
+    if app.said.is_empty() {
+        return;
+    }
+    let said = std::mem::take(&mut app.said);
+    if let Some(s) = &app.session
+        && let Err(e) = crate::cli::review::record(&s.log_path, &said)
+    {
+        app.message = format!("the hotwash was not recorded: {e}");
+    }
 }
 
 /// The exit code of a session that ended well: 0 after `q`, 128 + the signal's number after

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tabletop_engine::model::{InboxItem, Player, Verdict};
+use tabletop_engine::model::{InboxItem, ObservationKind, Player, Verdict};
 use tabletop_engine::policy::Policy;
 use tabletop_engine::scenario::Scenario;
 use tabletop_engine::{Command, Drill, Seat};
@@ -146,6 +146,8 @@ pub enum InputPurpose {
     GoTo,
     /// Why the team declines this request (the asking team sees it).
     DeclineReason(tabletop_engine::model::RequestId),
+    /// After the drill, one of the hotwash's three remarks.
+    Hotwash(ObservationKind),
 }
 
 /// Everything the user can do; keys and mouse map onto these.
@@ -177,6 +179,8 @@ pub enum Action {
     Objectives,
     /// Show or hide the scenario's briefing.
     Briefing,
+    /// After the drill: say one strength, one problem and one suggestion (the hotwash).
+    Hotwash,
     /// Choose / open.
     Enter,
     /// Close the overlay or go back.
@@ -254,6 +258,9 @@ pub struct App {
     pub log_path: Option<PathBuf>,
     /// Opens the log file for a drill; injected so tests need no files.
     pub open_log: LogOpener,
+    /// Hotwash remarks said at this screen and not yet written to the drill's log: the
+    /// program running the app appends them after the log's seal.
+    pub said: Vec<tabletop_engine::model::Review>,
 }
 
 impl App {
@@ -272,6 +279,7 @@ impl App {
             message: String::new(),
             quit: false,
             ended_by_signal: None,
+            said: Vec::new(),
             seed,
             log_path,
             open_log,
@@ -339,6 +347,41 @@ impl App {
         };
         self.message = format!("log: {}", session.log_path.display());
         self.session = Some(session);
+    }
+
+    /// Keeps one hotwash remark (an empty one is skipped) and asks for the next.
+    fn hotwash(&mut self, kind: ObservationKind, text: &str) {
+        let by = self
+            .session
+            .as_ref()
+            .and_then(|s| s.team().map(str::to_owned))
+            .unwrap_or_else(|| "facilitator".to_owned());
+        if !text.is_empty() {
+            let team = (by != "facilitator").then(|| by.clone());
+            self.said.push(tabletop_engine::model::Review::Observation {
+                by,
+                kind,
+                text: text.to_owned(),
+                capability: None,
+                team,
+                at: None,
+                item: None,
+            });
+        }
+        let next = match kind {
+            ObservationKind::Strength => Some(ObservationKind::Problem),
+            ObservationKind::Problem => Some(ObservationKind::Suggestion),
+            ObservationKind::Suggestion => None,
+        };
+        match next {
+            Some(kind) => {
+                self.overlay = Some(Overlay::Input {
+                    purpose: InputPurpose::Hotwash(kind),
+                    text: String::new(),
+                });
+            }
+            None => self.message = "hotwash recorded in the drill log: thank you".into(),
+        }
     }
 
     /// Applies an action; may return a follow-up.
@@ -423,11 +466,24 @@ impl App {
                     self.screen = Screen::Drill;
                 }
             }
-            Screen::Summary => {
-                if matches!(action, Action::Enter | Action::Back) {
-                    self.quit = true;
+            Screen::Summary => match action {
+                Action::Enter | Action::Back => self.quit = true,
+                Action::Hotwash if self.session.as_ref().is_some_and(|s| s.review.is_none()) => {
+                    // Remarks follow the drill's seal in its log: a drill ended early is
+                    // resumed to its end first.
+                    if self.session.as_ref().is_some_and(|s| s.drill.is_over()) {
+                        self.overlay = Some(Overlay::Input {
+                            purpose: InputPurpose::Hotwash(ObservationKind::Strength),
+                            text: String::new(),
+                        });
+                    } else {
+                        self.message = "the drill ended early: its log takes the hotwash once \
+                                        `tabletop resume` has run it to its end"
+                            .into();
+                    }
                 }
-            }
+                _ => {}
+            },
             Screen::Drill => return self.update_drill(action),
         }
         None
@@ -547,6 +603,9 @@ impl App {
                         let reason = text.trim().to_owned();
                         let command = Command::Answer { request, accept: false, reason };
                         self.send(command, &format!("decline request #{request}"));
+                    }
+                    if let InputPurpose::Hotwash(kind) = purpose {
+                        self.hotwash(kind, text.trim());
                     }
                     if purpose == InputPurpose::Note && !text.trim().is_empty() {
                         self.send(Command::Note { text: text.trim().to_owned() }, "note");

@@ -15,7 +15,7 @@ mod render;
 mod replay;
 mod report;
 mod resume;
-mod review;
+pub(crate) mod review;
 mod run;
 mod serve;
 mod verify;

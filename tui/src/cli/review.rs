@@ -4,7 +4,7 @@
 //! Without a change it lists what can be reviewed.
 
 use std::fs::OpenOptions;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tabletop_engine::log::{Body, LogWriter, ReadLog};
@@ -104,7 +104,7 @@ pub fn run(args: &Args) -> ExitCode {
         );
         return ExitCode::from(EXIT_PROBLEMS);
     }
-    match append(&args.log, &log, review) {
+    match append(&args.log, &log, &[review]) {
         Ok(()) => {
             println!("{name}: recorded; `tabletop report {name}` shows it");
             ExitCode::SUCCESS
@@ -116,13 +116,34 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// Appends one review record after the last line, continuing the chain.
-fn append(path: &std::path::Path, log: &ReadLog, review: Review) -> std::io::Result<()> {
+/// Appends review records after the last line of a sealed log, continuing the chain.
+fn append(path: &Path, log: &ReadLog, reviews: &[Review]) -> std::io::Result<()> {
     let file = OpenOptions::new().append(true).open(path)?;
     // The header, the records, the seal and the reviews so far.
     let next = log.records.len() as u64 + 2 + log.reviews.len() as u64;
     let mut writer = LogWriter::continuing(file, next, log.last_hash.clone());
-    writer.append(Body::Review(review))
+    for r in reviews {
+        writer.append(Body::Review(r.clone()))?;
+    }
+    Ok(())
+}
+
+/// Appends what was said at the end of a drill (the hotwash) to its log, read afresh: the
+/// drill must have run to its end. Says why not, for the screen, when it cannot.
+pub fn record(path: &Path, reviews: &[Review]) -> Result<(), String> {
+    if reviews.is_empty() {
+        return Ok(());
+    }
+    let (log, _) = logread::load(path).map_err(|e| match e {
+        logread::Failure::Io(e) => e,
+        logread::Failure::Damaged(e) => {
+            format!("the log is damaged at line {}: {}", e.line, e.message)
+        }
+    })?;
+    if log.seal.is_none() || log.torn_tail.is_some() {
+        return Err("the drill has not ended, so its log takes no review yet".into());
+    }
+    append(path, &log, reviews).map_err(|e| format!("cannot append to the log: {e}"))
 }
 
 fn text_arg(what: &str, text: &str) -> Result<String, String> {

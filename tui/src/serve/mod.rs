@@ -277,6 +277,7 @@ fn console(
                     return Ok(None);
                 }
             }
+            room.record_console_said();
         }
         if !drain(room, from_ssh, Duration::ZERO) {
             return Ok(None);

@@ -377,11 +377,28 @@ impl Room {
             self.waiting = None;
             s.paused = false;
         }
+        if !c.app.said.is_empty() {
+            let said = std::mem::take(&mut c.app.said);
+            if let Err(e) = crate::cli::review::record(&self.log_path, &said) {
+                c.app.message = format!("the hotwash was not recorded: {e}");
+            }
+        }
         if c.app.quit {
             self.leave(conn, Some("left the drill; ssh again to rejoin your seat\r\n"));
         }
         // A command may have changed what every seat sees.
         self.touch_all();
+    }
+
+    /// Writes the hotwash the facilitator gave at the local console to the drill's log.
+    pub fn record_console_said(&mut self) {
+        if self.console.said.is_empty() {
+            return;
+        }
+        let said = std::mem::take(&mut self.console.said);
+        if let Err(e) = crate::cli::review::record(&self.log_path, &said) {
+            self.console.message = format!("the hotwash was not recorded: {e}");
+        }
     }
 
     /// Advances the room's clock by wall time, then sends every client whose screen changed

@@ -84,6 +84,11 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             (Action::Pause, "pause"),
             (Action::Quit, "quit"),
         ],
+        Screen::Summary
+            if app.session.as_ref().is_some_and(|s| s.review.is_none() && s.drill.is_over()) =>
+        {
+            &[(Action::Hotwash, "hotwash"), (Action::Enter, "continue"), (Action::Quit, "quit")]
+        }
         Screen::Summary | Screen::Handover { .. } => {
             &[(Action::Enter, "continue"), (Action::Quit, "quit")]
         }

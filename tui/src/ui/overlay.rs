@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 use super::theme::Theme;
 use crate::app::{App, InputPurpose, MenuItem, Overlay, Reading};
 use crate::input::{Context, contexts, keymap};
+use tabletop_engine::model::ObservationKind;
 
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
@@ -32,6 +33,7 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
                         Context::Team => " (team)",
                         Context::Facilitator => " (facilitator)",
                         Context::Review => " (review)",
+                        Context::Summary => " (after the drill)",
                     };
                     Line::from(vec![
                         Span::styled(format!("{:>6} ", b.label), theme.title()),
@@ -121,6 +123,15 @@ pub(super) fn render(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect
                 InputPurpose::Note => " note for the drill record — Enter saves, Esc drops ",
                 InputPurpose::GoTo => " go to drill time (02:30) — Enter jumps, Esc cancels ",
                 InputPurpose::DeclineReason(_) => " why decline? — Enter sends, Esc keeps it open ",
+                InputPurpose::Hotwash(ObservationKind::Strength) => {
+                    " hotwash 1/3: one thing that went well — Enter next, Esc stops "
+                }
+                InputPurpose::Hotwash(ObservationKind::Problem) => {
+                    " hotwash 2/3: one problem — Enter next, Esc stops "
+                }
+                InputPurpose::Hotwash(ObservationKind::Suggestion) => {
+                    " hotwash 3/3: one thing to do differently — Enter saves, Esc stops "
+                }
             };
             let rect = centred(area, 70, 3);
             frame.render_widget(Clear, rect);

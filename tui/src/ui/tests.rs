@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use tabletop_engine::model::{ObservationKind, Review};
 use tabletop_engine::scenario::Minutes;
 use tabletop_engine::{Command, Seat};
 
@@ -534,4 +535,51 @@ fn quitting_a_live_drill_asks_first_and_names_the_resume_command() {
     let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
     app.update(Action::Interrupt);
     assert!(app.quit, "Ctrl-C quits at once");
+}
+
+#[test]
+fn after_the_drill_a_seat_gives_its_hotwash_in_three_remarks() {
+    // A drill ended early is not over: its log is resumed, not reviewed.
+    let mut early = drill(SeatMode::Team("it".into()), Minutes(60));
+    early.update(Action::EndDrill);
+    early.update(Action::EndDrill);
+    assert!(matches!(early.screen, Screen::Summary));
+    assert!(!draw(&early, 100, 30).contains("h hotwash"));
+    early.update(Action::Hotwash);
+    assert!(early.overlay.is_none() && early.message.contains("tabletop resume"));
+    let mut app = drill(SeatMode::Team("it".into()), Minutes(60));
+    if let Some(s) = app.session.as_mut() {
+        s.drill.run_to_end();
+    }
+    app.update(Action::Tick(std::time::Duration::from_millis(1)));
+    assert!(matches!(app.screen, Screen::Summary));
+    assert!(draw(&app, 100, 30).contains("h hotwash"), "the footer offers it");
+    app.update(Action::Hotwash);
+    assert!(draw(&app, 100, 30).contains("hotwash 1/3: one thing that went well"));
+    for c in "fast failover".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Enter);
+    // A problem left empty is skipped; the suggestion is kept.
+    app.update(Action::Enter);
+    for c in "patch sooner".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Enter);
+    assert!(app.overlay.is_none());
+    let said: Vec<(ObservationKind, String, String)> = app
+        .said
+        .iter()
+        .filter_map(|r| match r {
+            Review::Observation { by, kind, text, .. } => Some((*kind, by.clone(), text.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (ObservationKind::Strength, "it".to_owned(), "fast failover".to_owned()),
+            (ObservationKind::Suggestion, "it".to_owned(), "patch sooner".to_owned()),
+        ]
+    );
 }
