@@ -2,6 +2,7 @@
 //! and scoring. No terminal code; every client (the TUI, the headless runner, a future
 //! network server) uses the façade exported here.
 
+pub mod adherence;
 pub mod balance;
 mod drill;
 pub mod generate;

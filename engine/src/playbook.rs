@@ -307,6 +307,8 @@ fn validate(p: &Playbook, s: &Scenario, text: &str) -> Vec<Diagnostic> {
 pub struct PlaybookRunner {
     steps: Vec<Step>,
     done: Vec<bool>,
+    /// When each step was first taken (accepted by the engine).
+    taken: Vec<Option<Minutes>>,
     /// The name the log records it under as every seat's player, until it has said so.
     hand_over: Option<String>,
 }
@@ -317,6 +319,7 @@ impl PlaybookRunner {
         PlaybookRunner {
             steps: playbook.steps.clone(),
             done: vec![false; playbook.steps.len()],
+            taken: vec![None; playbook.steps.len()],
             hand_over: None,
         }
     }
@@ -372,22 +375,6 @@ impl PlaybookRunner {
                 continue;
             }
             let commands: Vec<Command> = match &step.command {
-                PlayCommand::Start { action, target } => {
-                    vec![Command::Start {
-                        action: action.clone(),
-                        target: target.clone(),
-                        overrule: false,
-                    }]
-                }
-                PlayCommand::Request { to, action, target, note, approval } => {
-                    vec![Command::Request {
-                        to: to.clone(),
-                        action: action.clone(),
-                        target: target.clone(),
-                        note: note.clone(),
-                        approval: *approval,
-                    }]
-                }
                 PlayCommand::AcceptRequests | PlayCommand::DeclineRequests => view
                     .iter()
                     .flat_map(|v| v.requests_in.iter())
@@ -397,14 +384,14 @@ impl PlaybookRunner {
                         reason: String::new(),
                     })
                     .collect(),
-                PlayCommand::Decide { inject, choice } => {
-                    vec![Command::Decide { inject: inject.clone(), choice: choice.clone() }]
-                }
-                PlayCommand::Note(text) => vec![Command::Note { text: text.clone() }],
+                _ => Self::commands_of(&step),
             };
             let mut accepted = !commands.is_empty();
             for command in commands {
                 accepted &= drill.submit(&seat, command).is_ok();
+            }
+            if accepted && self.taken[i].is_none() {
+                self.taken[i] = Some(now);
             }
             // Answers are repeatable steps: a team that accepts requests keeps doing so.
             if accepted
@@ -423,6 +410,35 @@ impl PlaybookRunner {
         while drill.now() < until && !drill.is_over() {
             self.before_tick(drill);
             drill.advance(1);
+        }
+    }
+
+    /// When each step was first taken, in the playbook's order (`None`: never).
+    pub fn taken(&self) -> &[Option<Minutes>] {
+        &self.taken
+    }
+
+    /// The engine commands a step stands for, where they do not depend on what the team
+    /// sees at the time (answers to open requests do).
+    pub fn commands_of(step: &Step) -> Vec<Command> {
+        match &step.command {
+            PlayCommand::Start { action, target } => vec![Command::Start {
+                action: action.clone(),
+                target: target.clone(),
+                overrule: false,
+            }],
+            PlayCommand::Request { to, action, target, note, approval } => vec![Command::Request {
+                to: to.clone(),
+                action: action.clone(),
+                target: target.clone(),
+                note: note.clone(),
+                approval: *approval,
+            }],
+            PlayCommand::Decide { inject, choice } => {
+                vec![Command::Decide { inject: inject.clone(), choice: choice.clone() }]
+            }
+            PlayCommand::Note(text) => vec![Command::Note { text: text.clone() }],
+            PlayCommand::AcceptRequests | PlayCommand::DeclineRequests => Vec::new(),
         }
     }
 

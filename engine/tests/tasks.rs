@@ -200,3 +200,36 @@ fn a_task_whose_moment_never_came_was_never_due_and_does_not_rate() {
     assert_eq!(c.rating, Rating::P, "{}", c.reason);
     assert!(c.reason.starts_with("1 of 1 critical task due done in time"), "{}", c.reason);
 }
+
+/// The organisation's plan beside the drill: a step the team took on time, one it never
+/// took, and what the engine says taking it would have changed.
+#[test]
+fn the_plan_beside_the_drill_says_which_steps_were_followed_and_what_the_rest_cost() {
+    use tabletop_engine::adherence::{StepStatus, adherence};
+    use tabletop_engine::playbook::load_playbook;
+    let log = play(Some(0), false);
+    let read = read_log(&log).unwrap();
+    let plan = r#"Playbook(format: 1, scenario: "base", description: "Our plan", steps: [
+        (team: "it", command: Start(action: "isolate", target: Some("web01"))),
+        (team: "security", at: "00:30", command: Start(action: "investigate", target: Some("web01"))),
+        (team: "it", when: Some(Alerted("db01")), command: Start(action: "isolate", target: Some("db01"))),
+    ])"#;
+    let s = scenario(&text());
+    let playbook = load_playbook("plan.ron", plan.as_bytes(), &s).expect("the plan checks");
+    let a = adherence(&read, &s, &playbook);
+    let status: Vec<StepStatus> = a.steps.iter().map(|x| x.status).collect();
+    assert_eq!(status[..2], [StepStatus::OnTime, StepStatus::NotDone]);
+    assert_eq!(a.steps[1].planned, Some(30));
+    assert!(a.steps[1].with_step.is_some(), "what taking it would have changed");
+    assert_eq!(a.steps[0].with_step, None, "a step followed needs no what-if");
+    // The baseline of every what-if is the drill as played, re-simulated from its log.
+    let played_cost = read.records.iter().find_map(|b| match b {
+        Body::Event(e) => match e.event {
+            tabletop_engine::Event::DrillEnded { cost } => Some(cost),
+            _ => None,
+        },
+        _ => None,
+    });
+    assert_eq!(Some(a.played.cost), played_cost);
+    assert_eq!(a.description, "Our plan");
+}

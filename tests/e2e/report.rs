@@ -549,3 +549,41 @@ fn a_review_names_what_is_wrong_and_never_touches_an_unfinished_drill() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("tabletop resume"), "{stderr}");
 }
+
+#[test]
+fn the_plan_beside_the_drill_in_markdown_json_and_html() {
+    // A small drill in which nobody did anything, against a two-step plan: each step not
+    // followed is re-simulated, so the estate is kept small for a debug build.
+    let log = temp("plan-base.log");
+    let out = run(&["run", "engine/tests/fixtures/base.ron", "--log", &s(&log)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let plan = temp("plan.ron");
+    fs::write(
+        &plan,
+        r#"Playbook(format: 1, scenario: "base", description: "Our plan", steps: [
+            (team: "it", command: Start(action: "isolate", target: Some("web01"))),
+            (team: "security", at: "00:30", command: Start(action: "investigate", target: Some("web01"))),
+        ])"#,
+    )
+    .expect("plan");
+    let (log, plan) = (s(&log), s(&plan));
+    let (code, md, stderr) = report(&[&log, "--plan", &plan]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(md.contains("## 10. Plan adherence"), "{md}");
+    let isolate = md.lines().find(|l| l.contains("`isolate web01`")).expect("the isolate step");
+    assert!(isolate.contains("**not done**") && isolate.contains("score "), "{isolate}");
+    let (code, json, stderr) = report(&[&log, "--plan", &plan, "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_valid(&v, "tabletop-report");
+    let steps = v["plan_adherence"]["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 2);
+    assert!(steps.iter().all(|s| s["status"] == "not_done" && s["with_step"]["cost"].is_u64()));
+    let (code, page, stderr) = report(&[&log, "--plan", &plan, "--format", "html"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(page.contains("Plan adherence") && !page.contains("<script"), "one page");
+    // A plan for another scenario is refused, located.
+    let (code, _, stderr) = report(&[&log, "--plan", "scenarios/playbooks/bec.ron"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("bec.ron"), "{stderr}");
+}

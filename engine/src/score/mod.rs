@@ -147,6 +147,7 @@ pub fn score_scenario(log: &ReadLog, scenario: &Scenario, options: &Options) -> 
         improvements: review.improvements,
         improvement_plan: unique_ids(review.plan),
         observations: Vec::new(),
+        plan_adherence: None,
         notes,
         attack,
     };

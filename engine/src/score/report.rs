@@ -56,6 +56,9 @@ pub struct Report {
     pub improvement_plan: Vec<PlanItem>,
     /// The observations recorded after the drill, in the order recorded.
     pub observations: Vec<ObservationEntry>,
+    /// The organisation's own plan beside the drill (`report --plan`), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_adherence: Option<crate::adherence::Adherence>,
     /// The facilitator's notes.
     pub notes: Vec<NoteEntry>,
     /// The ATT&CK techniques the attacker used and whether they were detected.

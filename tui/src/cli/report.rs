@@ -15,6 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use tabletop_engine::log::ReadLog;
 use tabletop_engine::score::{self, Options, Report, ScoreError};
 
 use super::{EXIT_PROBLEMS, EXIT_USAGE, logread, render};
@@ -42,6 +43,11 @@ pub struct Args {
     /// Compare with another drill of the same scenario (the deltas are LOG minus this one).
     #[arg(long, value_name = "LOG")]
     compare: Option<PathBuf>,
+    /// Set the organisation's own response plan, written as a playbook (a file, or a bundled
+    /// scenario's name for its reference playbook), beside the drill: each step done on
+    /// time, late, differently or not at all, and what not following it cost.
+    #[arg(long, value_name = "PLAYBOOK", conflicts_with = "compare")]
+    plan: Option<PathBuf>,
     /// Time the recovery of systems costing at least this much per hour down
     /// (default: a tenth of the estate's most critical system).
     #[arg(long, value_name = "AMOUNT")]
@@ -92,7 +98,19 @@ fn report(args: &Args) -> Result<(), Failed> {
         );
         return Err(Failed(EXIT_USAGE));
     };
-    let report = load(log, &options)?;
+    let (read, mut report) = load_read(log, &options)?;
+    if let Some(path) = &args.plan {
+        let scenario = tabletop_engine::scenario::check_bytes(
+            &read.header.scenario_name,
+            read.header.scenario.as_bytes(),
+        )
+        .scenario
+        .map(std::sync::Arc::new)
+        .ok_or(Failed(EXIT_PROBLEMS))?;
+        let playbook = super::load::playbook(path, &scenario).map_err(|f| Failed(f.0))?;
+        report.plan_adherence =
+            Some(tabletop_engine::adherence::adherence(&read, &scenario, &playbook));
+    }
     if let Some(path) = &args.navigator {
         let layer = score::navigator_layer(&report);
         write_out(Some(path), &json(&layer)?)?;
@@ -196,6 +214,11 @@ fn write_out(path: Option<&Path>, text: &str) -> Result<(), Failed> {
 
 /// Reads, checks and scores a log, reporting every problem on standard error.
 fn load(path: &Path, options: &Options) -> Result<Report, Failed> {
+    load_read(path, options).map(|(_, report)| report)
+}
+
+/// Reads and scores a log, keeping the log.
+fn load_read(path: &Path, options: &Options) -> Result<(ReadLog, Report), Failed> {
     let Some((log, _)) = logread::read(path) else {
         return Err(Failed(EXIT_PROBLEMS));
     };
@@ -215,5 +238,5 @@ fn load(path: &Path, options: &Options) -> Result<Report, Failed> {
             terminal_safe(&report.partial_reasons.join("; "))
         );
     }
-    Ok(report)
+    Ok((log, report))
 }

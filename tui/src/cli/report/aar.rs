@@ -1,6 +1,7 @@
 //! The after-action report as a [`Document`], in the shape of an HSEEP after-action report
 //! and improvement plan: what each section says, decided once for every format.
 
+use tabletop_engine::adherence::{Adherence, StepStatus};
 use tabletop_engine::model::{Disruption, ObservationKind};
 use tabletop_engine::score::{
     CostBasis, ExpectationOutcome, ObjectiveStatus, RatingBasis, Report, RequestOutcome, Score,
@@ -14,7 +15,7 @@ use super::document::{
 
 /// The report of one drill as a document.
 pub fn report(r: &Report) -> Document<'_> {
-    let sections = vec![
+    let mut sections = vec![
         summary(r),
         participants(r),
         timeline(r),
@@ -24,10 +25,11 @@ pub fn report(r: &Report) -> Document<'_> {
         observations(r),
         improvements(r),
         plan(r),
-        observed(r),
-        notes(r),
-        attack(r),
     ];
+    if let Some(a) = &r.plan_adherence {
+        sections.push(adherence(r, a));
+    }
+    sections.extend([observed(r), notes(r), attack(r)]);
     let sections = sections
         .into_iter()
         .enumerate()
@@ -699,6 +701,82 @@ fn plan(r: &Report) -> Part<'_> {
         Block::Table(table),
     ];
     ("Improvement plan", blocks)
+}
+
+fn adherence<'a>(r: &'a Report, a: &'a Adherence) -> Part<'a> {
+    let score = |x: f64| format!("{x:.0}");
+    let mut blocks = vec![Block::Paragraph(plain(format!(
+        "The plan{}, played alone on this drill's scenario and seed, scores {} at a cost of {}; \
+         the drill as played scores {} at {}. Each step the teams did not follow (late, \
+         differently, not at all) is played again into the drill as played, at the moment the \
+         plan took it: the last column is what the engine says that step alone would have \
+         changed.",
+        if a.description.is_empty() {
+            String::new()
+        } else {
+            format!(" (“{}”)", a.description)
+        },
+        score(a.plan.score),
+        cur(r, a.plan.cost),
+        score(a.played.score),
+        cur(r, a.played.cost)
+    )))];
+    let mut table = Table::new(&[
+        "#",
+        "Team",
+        "Plan step",
+        "Planned",
+        "Done",
+        "Result",
+        "Had it been followed",
+    ]);
+    for s in &a.steps {
+        let result = match s.status {
+            StepStatus::OnTime => status(Tone::Good, "on time"),
+            StepStatus::Late => status(Tone::Unsettled, format!("late by {}", opt_span(s.late_by))),
+            StepStatus::Differently => status(
+                Tone::Unsettled,
+                format!("differently: {}", s.instead.as_deref().unwrap_or("another way")),
+            ),
+            StepStatus::NotDone => status(Tone::Bad, "not done"),
+            StepStatus::NotDue => status(Tone::Unsettled, "not due (the plan never took it)"),
+            StepStatus::NotAssessed => status(Tone::Unsettled, "not assessed"),
+        };
+        let followed = s.with_step.map_or_else(
+            || "–".to_owned(),
+            |w| {
+                format!(
+                    "score {} ({:+.0}), cost {} ({})",
+                    score(w.score),
+                    w.score - a.played.score,
+                    cur(r, w.cost),
+                    signed_money(r, i128::from(w.cost) - i128::from(a.played.cost))
+                )
+            },
+        );
+        table.row(vec![
+            plain(s.step.to_string()),
+            plain(if s.team == "facilitator" {
+                "Facilitator".to_owned()
+            } else {
+                team_name(r, &s.team)
+            }),
+            vec![code(&s.what)],
+            plain(opt_clock(s.planned)),
+            plain(opt_clock(s.done)),
+            vec![result],
+            plain(followed),
+        ]);
+    }
+    blocks.push(Block::Table(table));
+    ("Plan adherence", blocks)
+}
+
+/// A change of money with its sign.
+fn signed_money(r: &Report, delta: i128) -> String {
+    let amount = u64::try_from(delta.unsigned_abs()).unwrap_or(u64::MAX);
+    let sign = if delta < 0 { "−" } else { "+" };
+    format!("{sign}{}", cur(r, amount))
 }
 
 fn observed(r: &Report) -> Part<'_> {
