@@ -594,6 +594,7 @@ fn injects() -> Vec<Inject> {
                 after: None,
             }),
             decision: None,
+            points_at: None,
         },
         Inject {
             id: "ransom-note".to_owned(),
@@ -626,6 +627,7 @@ fn injects() -> Vec<Inject> {
                 within: Some(Minutes(60)),
                 default: Some("refuse".to_owned()),
             }),
+            points_at: None,
         },
     ]
 }

@@ -50,6 +50,11 @@ case!(unsupported_format, "format: 1", "format: 7");
 case!(unknown_dependency, "depends_on: [\"db01\"]", "depends_on: [\"db-01\"]");
 case!(unknown_link_zone, "(from: \"corp\", to: \"dmz\"", "(from: \"corp\", to: \"dmzz\"");
 case!(unknown_audience, "audience: [\"it\"]", "audience: [\"itops\"]");
+case!(
+    unknown_pointed_stage,
+    "text: \"Users cannot log in.\",",
+    "text: \"Users cannot log in.\", points_at: Some(\"phising\"),"
+);
 case!(unknown_target, "targets: (ids: [\"web01\"])", "targets: (ids: [\"web1\"])");
 case!(
     unknown_team_action,

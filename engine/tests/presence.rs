@@ -382,3 +382,53 @@ fn a_finding_puts_the_systems_it_points_at_under_suspicion() {
     }
     assert!(suspected > 0, "no investigation of fs01 found it in ten drills");
 }
+
+/// The fixture with a user report of the phish, addressed to security, that points (or not)
+/// at the workstations the phish took.
+fn reported(points_at: &str) -> Arc<Scenario> {
+    variant(
+        "    objectives: [",
+        &format!(
+            "    injects: [(id: \"user-report\", title: \"User report: odd attachment\",
+        trigger: When(StageSucceeded(\"phish\")), audience: [\"security\"],
+        text: \"A user says she opened an attachment.\"{points_at})],
+    objectives: ["
+        ),
+    )
+}
+
+#[test]
+fn an_inject_that_points_at_a_stage_puts_its_systems_under_its_audiences_suspicion() {
+    let mut d = Drill::new(reported(", points_at: Some(\"phish\")"), 1);
+    d.advance_to(hm(0, 30));
+    let v = d.view("security").unwrap();
+    for ws in ["ws01", "ws02"] {
+        let s = v.systems.iter().find(|s| s.id == ws).unwrap();
+        assert!(
+            matches!(&s.suspected, Some((_, Indicator::Reported { inject, .. })) if inject == "user-report"),
+            "{ws} is not suspected from the report: {:?}",
+            s.suspected
+        );
+        // Suspicion is where to look, not a finding.
+        assert!(s.compromise.is_none(), "{ws}: {:?}", s.compromise);
+    }
+    // Only the systems the stage took, and only for the report's audience.
+    let suspects: Vec<_> =
+        v.systems.iter().filter(|s| s.suspected.is_some()).map(|s| s.id.as_str()).collect();
+    assert_eq!(suspects, ["ws01", "ws02"]);
+    let it = d.view("it").unwrap();
+    assert!(it.systems.iter().all(|s| s.suspected.is_none()));
+    let line = d
+        .events_since(0)
+        .iter()
+        .find(|e| matches!(e.event, Event::Suspected { .. }))
+        .map(|e| e.event.to_string())
+        .unwrap();
+    assert!(line.contains("reported in “User report: odd attachment”"), "{line}");
+
+    // The same report without `points_at` names no system.
+    let mut d = Drill::new(reported(""), 1);
+    d.advance_to(hm(0, 30));
+    assert_eq!(count(&d, |e| matches!(e, Event::Suspected { .. })), 0);
+    assert_eq!(count(&d, |e| matches!(e, Event::InjectDelivered { .. })), 1);
+}

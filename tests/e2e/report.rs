@@ -243,9 +243,11 @@ fn the_navigator_layer_has_what_navigator_requires() {
     }
     let colour_of =
         |id: &str| techniques.iter().find(|t| t["techniqueID"] == id).map(|t| t["color"].clone());
-    // The LSASS dump raised alerts; the VPN, patched on the advisory, was never attacked:
-    // the layer holds only what the crew tried.
-    assert_eq!(colour_of("T1003.001"), Some(Value::from("#31a354")));
+    // The phish raised alerts, and the crew, its workstation rebuilt, got no further; the
+    // VPN, patched on the advisory, was never attacked: the layer holds only what the crew
+    // tried.
+    assert_eq!(colour_of("T1566.001"), Some(Value::from("#31a354")));
+    assert_eq!(colour_of("T1003.001"), None);
     assert_eq!(colour_of("T1190"), None);
     // Left alone, the crew exploits the VPN unseen.
     let layer = temp("layer-nothing.json");

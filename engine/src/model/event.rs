@@ -184,7 +184,8 @@ impl std::fmt::Display for Presence {
     }
 }
 
-/// What a successful investigation points at beyond the system examined.
+/// Why a team suspects a system: what a successful investigation points at beyond the
+/// system examined, or what an inject's report names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Indicator {
@@ -215,6 +216,13 @@ pub enum Indicator {
         /// Credential id.
         credential: String,
     },
+    /// An inject's report names this system (the user who reports a phish is at her desk).
+    Reported {
+        /// Inject id.
+        inject: String,
+        /// The inject's title.
+        title: String,
+    },
 }
 
 impl std::fmt::Display for Indicator {
@@ -231,6 +239,9 @@ impl std::fmt::Display for Indicator {
             }
             Indicator::Credential { found_on, credential } => {
                 write!(f, "it issued {credential}, which the attacker used on {found_on}")
+            }
+            Indicator::Reported { inject, title } => {
+                write!(f, "reported in “{title}” ({inject})")
             }
         }
     }

@@ -140,6 +140,11 @@ pub struct Inject {
     /// A choice the addressed team must make.
     #[serde(default)]
     pub decision: Option<Decision>,
+    /// An attack stage whose systems the report names (a user who reports a phish is at
+    /// her own desk): on delivery, every audience team that sees them suspects the systems
+    /// that stage has succeeded on.
+    #[serde(default)]
+    pub points_at: Option<String>,
 }
 
 /// A response expected to an inject.

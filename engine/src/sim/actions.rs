@@ -319,7 +319,7 @@ fn indicators(
 }
 
 /// Puts systems under a team's suspicion, where it sees them and has no finding yet.
-fn suspect(
+pub(super) fn suspect(
     c: &Compiled,
     team: TeamIx,
     team_id: &str,

@@ -3,12 +3,13 @@
 
 use bevy_ecs::prelude::*;
 
+use super::actions::suspect;
 use super::conditions::{CondCtx, SysSnapshot, holds};
 use super::effects::{Dirty, TickEvents, destroy_evidence, set_flag, site_up};
 use super::propagate::{SiteState, away, placed_site};
 use crate::model::{
-    Attack, Clock, Compiled, Compromise, Done, Entities, Event, Flags, InboxItem, Knowledge,
-    Ledger, Network, OpState, SystemFacts, TeamState,
+    Attack, Clock, Compiled, Compromise, Done, Entities, Event, Flags, InboxItem, Indicator,
+    Knowledge, Ledger, Network, OpState, SysIx, SystemFacts, TeamIx, TeamState,
 };
 use crate::scenario::{Consequence, EventKind, Minutes, SystemState, Trigger};
 
@@ -315,17 +316,24 @@ pub fn fire_script(
     for inj in to_deliver {
         let inject = &c.scenario.injects[inj as usize];
         script.inject_fired[inj as usize] = true;
+        let pointed = pointed_at(&c, &attack, inject);
         let mut audience = Vec::new();
+        let mut leads = Vec::new();
         for (ti, team) in c.teams.iter().enumerate() {
             if !inject.audience.contains(&team.id) {
                 continue;
             }
             if let Ok((_, mut k)) = teams.get_mut(entities.teams[ti]) {
                 k.inbox.push(InboxItem::Inject { at: now, id: inject.id.clone() });
+                let why =
+                    Indicator::Reported { inject: inject.id.clone(), title: inject.title.clone() };
+                let these = pointed.iter().map(|&j| (j, why.clone())).collect();
+                suspect(&c, ti as TeamIx, &team.id, these, now, &mut k, &mut leads);
             }
             audience.push(team.id.clone());
         }
         events.0.push(Event::InjectDelivered { inject: inject.id.clone(), teams: audience });
+        events.0.append(&mut leads);
         if let Some(exp) = &inject.expects {
             let deadline =
                 if exp.after.is_some() { NOT_YET } else { now.saturating_add(exp.within) };
@@ -391,4 +399,14 @@ fn mark_site(c: &Compiled, site: u32, dirty: &mut Dirty) {
 fn link_between(c: &Compiled, a: u32, b: u32, from: &str, to: &str) -> bool {
     let (za, zb) = (c.zones[a as usize].as_str(), c.zones[b as usize].as_str());
     (za == from && zb == to) || (za == to && zb == from)
+}
+
+/// The systems an inject's report names: those its `points_at` stage succeeded on.
+fn pointed_at(c: &Compiled, attack: &Attack, inject: &crate::scenario::Inject) -> Vec<SysIx> {
+    let Some(stage) = inject.points_at.as_deref().and_then(|s| c.stage(s)) else {
+        return Vec::new();
+    };
+    (0..c.systems.len() as SysIx)
+        .filter(|&j| attack.hits.get(j as usize).is_some_and(|h| h.contains(&stage)))
+        .collect()
 }

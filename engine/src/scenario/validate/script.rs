@@ -101,6 +101,16 @@ impl Ctx<'_> {
                     &format!("in the audience of inject `{}`", inj.id),
                 );
             }
+            if let Some(stage) = &inj.points_at {
+                let stages = self.stages.clone();
+                self.reference(
+                    "stage",
+                    &stages,
+                    stage,
+                    at("points_at"),
+                    &format!("pointed at by inject `{}`", inj.id),
+                );
+            }
             if let Some(exp) = &inj.expects {
                 let epath = at("expects");
                 if let Some(after) = &exp.after {
