@@ -258,3 +258,44 @@ fn ending_signals_restore_the_terminal_and_keep_the_log() {
         );
     }
 }
+
+/// A closed terminal ends a drill even when no SIGHUP reaches the program: the kernel sends
+/// it only to the session's leader, here a shell that does not pass it on. The program saw
+/// end-of-file on every read and ran on at full CPU; now it ends as SIGHUP would, and its
+/// log verifies.
+#[test]
+fn a_closed_terminal_ends_the_drill_when_no_hangup_signal_comes() {
+    if !require_tmux() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tabletop-e2e-hangup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let log = dir.join("hangup.log").display().to_string();
+    let line =
+        format!("{} play ransomware --team it --seed 5 --log {log}; true", tabletop().display());
+    let t = Tmux::start_running(&dir, "hangup", &["sh", "-c", &line]);
+    t.expect("briefing");
+    t.keys(&["Escape"]);
+    t.expect("IT Operations │ T+00:00");
+    let shell = t.format("#{pane_pid}");
+    let children = children_of(&shell);
+    assert_eq!(children.len(), 1, "the shell {shell} runs tabletop alone: {children:?}");
+    let proc_dir = PathBuf::from("/proc").join(&children[0]);
+    drop(t);
+    let start = Instant::now();
+    while proc_dir.exists() {
+        if start.elapsed() > Duration::from_secs(10) {
+            // Not left spinning for the rest of the test run.
+            let _ = Command::new("kill").args(["-9", &children[0]]).status();
+            panic!("tabletop ({}) still ran 10 s after its terminal closed", children[0]);
+        }
+        sleep(Duration::from_millis(100));
+    }
+    let out = crate::support::run(&["verify", &log]);
+    let (stdout, stderr) = crate::support::text(&out);
+    assert!(
+        matches!(out.status.code(), Some(0 | 3)) && stdout.contains("hash chain intact"),
+        "the log of a drill whose terminal closed verifies:\n{stdout}{stderr}"
+    );
+}

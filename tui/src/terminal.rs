@@ -3,7 +3,7 @@
 //! installs a panic hook; a drop guard is the second line of defence), and the signals that
 //! ask a program to end (SIGTERM, SIGINT, SIGHUP, SIGQUIT), which quit the way `q` does.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -44,6 +44,10 @@ pub(crate) struct Signals {
     arrived: Arc<AtomicBool>,
     /// The number of the last ending signal.
     which: Arc<AtomicUsize>,
+    /// Whether the session reads keys from a terminal on stdin, whose loss is a hangup.
+    terminal: bool,
+    /// Set once [`Signals::wait`] saw that terminal hang up.
+    hung_up: std::cell::Cell<bool>,
 }
 
 impl Signals {
@@ -58,15 +62,54 @@ impl Signals {
             flag::register_usize(signal, Arc::clone(&which), usize::try_from(signal).unwrap_or(0))?;
             flag::register(signal, Arc::clone(&arrived))?;
         }
-        Ok(Signals { arrived, which })
+        Ok(Signals { arrived, which, terminal: false, hung_up: std::cell::Cell::new(false) })
     }
 
-    /// The ending signal that arrived, if one did.
+    /// Also counts the loss of the terminal on stdin as a hangup (see [`Signals::wait`]). A
+    /// closed terminal sends SIGHUP only to its session's leader: a program started by a
+    /// shell that does not pass it on (`sh -c` in a tmux pane) is never told.
+    pub(crate) fn watching_the_terminal(mut self) -> Self {
+        self.terminal = io::stdin().is_terminal();
+        self
+    }
+
+    /// The ending signal that arrived, if one did; SIGHUP once the terminal hung up.
     pub(crate) fn arrived(&self) -> Option<i32> {
-        if !self.arrived.load(Ordering::SeqCst) {
-            return None;
+        if self.arrived.load(Ordering::SeqCst) {
+            return i32::try_from(self.which.load(Ordering::SeqCst)).ok();
         }
-        i32::try_from(self.which.load(Ordering::SeqCst)).ok()
+        #[cfg(unix)]
+        if self.hung_up.get() {
+            return Some(signal_hook::consts::SIGHUP);
+        }
+        None
+    }
+
+    /// Waits up to `timeout` for a terminal event; whether one is waiting for
+    /// `event::read`. Crossterm 0.29 reads a hung-up terminal forever (every read returns
+    /// end-of-file and it tries again), so a watched terminal is polled here first and
+    /// crossterm asked only when it has input and no hangup; a hangup is then reported by
+    /// [`Signals::arrived`].
+    pub(crate) fn wait(&self, timeout: Duration) -> io::Result<bool> {
+        #[cfg(unix)]
+        if self.terminal {
+            use rustix::event::{PollFd, PollFlags, Timespec, poll};
+            let stdin = io::stdin();
+            let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+            let timeout = Timespec::try_from(timeout).map_err(io::Error::other)?;
+            match poll(&mut fds, Some(&timeout)) {
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+            if fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+                self.hung_up.set(true);
+                return Ok(false);
+            }
+            // Resizes come through crossterm's own signal pipe: asked every time, they wait
+            // at most one `timeout`.
+            return event::poll(Duration::ZERO);
+        }
+        event::poll(timeout)
     }
 }
 
@@ -75,7 +118,7 @@ impl Signals {
 pub fn run(mut app: App) -> io::Result<App> {
     let theme = Theme::from_env();
     // Before the terminal goes raw, so a signal can never leave it so.
-    let signals = Signals::register()?;
+    let signals = Signals::register()?.watching_the_terminal();
     let mut terminal = ratatui::init();
     let _restore = Restore;
     execute!(io::stdout(), EnableMouseCapture)?;
@@ -90,7 +133,7 @@ pub fn run(mut app: App) -> io::Result<App> {
         }
         terminal.draw(|frame| ui::render(&app, frame, theme))?;
         // Wake at least every 50 ms so the clock moves smoothly (and a signal is seen).
-        if event::poll(Duration::from_millis(50))? {
+        if signals.wait(Duration::from_millis(50))? {
             let action = match event::read()? {
                 Event::Key(key) if key.is_press() => input::action_for(&app, key),
                 Event::Mouse(mouse) => {

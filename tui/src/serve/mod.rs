@@ -243,7 +243,7 @@ fn console(
     codes: &[(&str, &str, &str)],
     join: &str,
 ) -> std::io::Result<Option<i32>> {
-    let signals = Signals::register()?;
+    let signals = Signals::register()?.watching_the_terminal();
     let theme_restore = Restore;
     let mut terminal = ratatui::init();
     let mut last = Instant::now();
@@ -252,7 +252,7 @@ fn console(
             return Ok(Some(signal));
         }
         terminal.draw(|frame| room.render_console(frame, codes, join))?;
-        if event::poll(POLL)?
+        if signals.wait(POLL)?
             && let Event::Key(key) = event::read()?
             && key.is_press()
         {
