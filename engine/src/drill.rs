@@ -477,7 +477,13 @@ impl Drill {
                     choices: decision
                         .choices
                         .iter()
-                        .map(|ch| (ch.id.clone(), ch.label.clone()))
+                        .map(|ch| match &ch.requires {
+                            // What a choice waits for is part of what the seat reads.
+                            Some(needs) => {
+                                (ch.id.clone(), format!("{} (needs: {needs})", ch.label))
+                            }
+                            None => (ch.id.clone(), ch.label.clone()),
+                        })
                         .collect(),
                     deadline: d.deadline,
                 })
@@ -629,8 +635,11 @@ impl Drill {
                 .count();
         }
         let ledger = self.world.resource::<Ledger>();
-        (v.cost, v.cost_rate, v.exfiltrated_gb) =
-            (ledger.total(), ledger.cost_rate, ledger.exfiltrated_gb);
+        (v.cost, v.cost_rate, v.exfiltrated_gb) = (
+            ledger.total(),
+            ledger.cost_rate.saturating_add(ledger.standing_rate),
+            ledger.exfiltrated_gb,
+        );
         v.flags = self.world.resource::<Flags>().0.iter().cloned().collect();
     }
 

@@ -615,6 +615,7 @@ fn injects() -> Vec<Inject> {
                         ],
                         serves: Vec::new(),
                         risks: Vec::new(),
+                        requires: None,
                     },
                     Choice {
                         id: "refuse".to_owned(),
@@ -622,6 +623,7 @@ fn injects() -> Vec<Inject> {
                         consequences: vec![Consequence::SetFlag("ransom-refused".to_owned())],
                         serves: Vec::new(),
                         risks: Vec::new(),
+                        requires: None,
                     },
                 ],
                 within: Some(Minutes(60)),

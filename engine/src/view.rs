@@ -80,7 +80,7 @@ pub struct RequestView {
 pub struct DecisionView {
     /// Inject id.
     pub inject: String,
-    /// Choices: (id, label).
+    /// Choices: (id, label); the label says what a choice with `requires` needs.
     pub choices: Vec<(String, String)>,
     /// When the default is taken.
     pub deadline: Option<Minutes>,

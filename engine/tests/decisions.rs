@@ -268,3 +268,112 @@ fn a_misspelt_stake_is_an_unknown_variant() {
 fn a_stake_both_served_and_risked_warns() {
     insta::assert_snapshot!(diagnose("serves: [Uptime, Containment], risks: [Containment],"));
 }
+
+// ------------------------------------------- choices that need a condition, running costs
+
+/// `other` serves uptime and needs it to be 01:00 or later (or `needs`).
+fn gated(needs: &str) -> Arc<Scenario> {
+    let other = format!("serves: [Uptime], risks: [Containment], requires: Some({needs}),");
+    load(&text("it", (TRADE.0, &other), Seen::Nothing))
+}
+
+#[test]
+fn a_choice_that_needs_a_condition_is_refused_with_what_it_needs_until_it_holds() {
+    let s = gated(r#"After("01:00")"#);
+    let mut drill = Drill::new(s, 1);
+    drill.advance_to(tabletop_engine::scenario::Minutes(31));
+    let it = Seat::Team("it".into());
+    let view = drill.view("it").unwrap();
+    let labels: Vec<&str> = view.decisions[0].choices.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels, ["One way", "The other way (needs: it is 01:00 or later)"]);
+    let early = drill.submit(&it, Command::Decide { inject: "ask".into(), choice: "other".into() });
+    let refusal = early.unwrap_err();
+    assert_eq!(refusal.to_string(), "`other` is not open: it needs it is 01:00 or later");
+    drill.advance_to(tabletop_engine::scenario::Minutes(60));
+    drill.submit(&it, Command::Decide { inject: "ask".into(), choice: "other".into() }).unwrap();
+    drill.advance(1);
+    let taken = drill.events_since(0).iter().find_map(|e| match &e.event {
+        Event::DecisionTaken { choice, by, .. } => Some((choice.clone(), by.clone(), e.at)),
+        _ => None,
+    });
+    assert_eq!(taken, Some(("other".into(), team("it"), tabletop_engine::scenario::Minutes(60))));
+}
+
+#[test]
+fn a_bot_takes_the_next_best_choice_when_the_best_is_not_open() {
+    // It-first wants `other` (uptime), which opens only after the decision's deadline.
+    let s = gated(r#"After("02:00")"#);
+    assert_eq!(decided_in(&s, Policy::ItFirst), ("one".into(), team("it")));
+    // Open in time, it is taken.
+    let s = gated(r#"After("00:10")"#);
+    assert_eq!(decided_in(&s, Policy::ItFirst), ("other".into(), team("it")));
+}
+
+/// `other` starts a running cost of 6,000 an hour, stopping at `until` if given.
+fn running(until: &str) -> Arc<Scenario> {
+    let other = format!(
+        r#"serves: [Uptime], consequences: [CostPerHour(amount: 6000, reason: "Retainer", until: {until})],"#
+    );
+    load(&text("it", (TRADE.0, &other), Seen::Nothing))
+}
+
+/// Takes `other` as soon as it is asked (the choice applies on the next tick, 00:31) and plays to the end: (when the running cost started, the cost
+/// booked and its reason, the drill's total cost).
+fn run_cost(s: Arc<Scenario>) -> (u32, Vec<(u32, u64, String)>, u64) {
+    let mut drill = Drill::new(s, 1);
+    drill.advance_to(tabletop_engine::scenario::Minutes(31));
+    let it = Seat::Team("it".into());
+    drill.submit(&it, Command::Decide { inject: "ask".into(), choice: "other".into() }).unwrap();
+    drill.run_to_end();
+    let events = drill.events_since(0);
+    let started = events
+        .iter()
+        .find_map(|e| match &e.event {
+            Event::CostPerHour { per_hour: 6000, reason } if reason == "Retainer" => Some(e.at.0),
+            _ => None,
+        })
+        .unwrap();
+    let booked = events
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::CostIncurred { amount, reason } => Some((e.at.0, *amount, reason.clone())),
+            _ => None,
+        })
+        .collect();
+    let total = events
+        .iter()
+        .find_map(|e| match e.event {
+            Event::DrillEnded { cost } => Some(cost),
+            _ => None,
+        })
+        .unwrap();
+    (started, booked, total)
+}
+
+#[test]
+fn a_running_cost_accrues_until_its_condition_holds_and_is_booked_then() {
+    let (started, booked, total) = run_cost(running(r#"Some(After("02:00"))"#));
+    assert_eq!(started, 31);
+    // 89 minutes at 6,000 an hour, booked when 02:00 comes.
+    assert_eq!(booked, [(120, 8900, "Retainer (6000 an hour, 00:31–02:00)".to_owned())]);
+    assert_eq!(total, 8900);
+}
+
+#[test]
+fn a_running_cost_without_an_end_runs_to_the_end_of_the_drill() {
+    let (started, booked, total) = run_cost(running("None"));
+    assert_eq!(started, 31);
+    // From 00:31 through the last tick of a 3 h drill, booked as the drill ends.
+    assert_eq!(booked, [(179, 14900, "Retainer (6000 an hour, 00:31–02:59)".to_owned())]);
+    assert_eq!(total, 14900);
+}
+
+#[test]
+fn the_default_choice_cannot_need_a_condition() {
+    let from = r#"(id: "quiet", label: "No comment","#;
+    assert_eq!(BASE.matches(from).count(), 1);
+    let text = BASE.replacen(from, &format!(r#"{from} requires: Some(Flag("commented")),"#), 1);
+    insta::assert_snapshot!(
+        scenario::check_bytes("scenario.ron", text.as_bytes()).diagnostics.to_string()
+    );
+}

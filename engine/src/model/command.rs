@@ -203,6 +203,13 @@ pub enum Rejection {
     UnknownInject(String),
     /// The decision was already taken.
     AlreadyDecided(String),
+    /// The choice needs a condition that does not hold now (its `requires`).
+    ChoiceUnavailable {
+        /// The choice id.
+        choice: String,
+        /// What it needs, in words.
+        needs: String,
+    },
     /// No such event.
     UnknownEvent(String),
     /// Only the facilitator may do this.
@@ -255,6 +262,9 @@ impl std::fmt::Display for Rejection {
             Rejection::UnknownRequest(id) => write!(f, "no open request #{id} for this team"),
             Rejection::UnknownInject(i) => write!(f, "no open decision `{i}`"),
             Rejection::AlreadyDecided(i) => write!(f, "decision `{i}` was already taken"),
+            Rejection::ChoiceUnavailable { choice, needs } => {
+                write!(f, "`{choice}` is not open: it needs {needs}")
+            }
             Rejection::UnknownEvent(e) => write!(f, "there is no event `{e}`"),
             Rejection::FacilitatorOnly => f.write_str("only the facilitator may do that"),
             Rejection::NotATeam => f.write_str("the facilitator does not act in the estate"),

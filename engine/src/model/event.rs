@@ -446,6 +446,14 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// A decision started a running cost (`CostPerHour`); it is booked as `cost_incurred`
+    /// when it stops.
+    CostPerHour {
+        /// Currency per hour.
+        per_hour: u64,
+        /// What it pays for.
+        reason: String,
+    },
     /// A team's monitoring saw a system's state.
     Observed {
         /// Team id.
@@ -738,6 +746,9 @@ impl std::fmt::Display for Event {
             Event::DisasterEnded { event } => write!(f, "disaster: {event} ended"),
             Event::FlagSet { flag } => write!(f, "{flag}"),
             Event::CostIncurred { amount, reason } => write!(f, "cost of {amount} ({reason})"),
+            Event::CostPerHour { per_hour, reason } => {
+                write!(f, "a running cost of {per_hour} an hour from now ({reason})")
+            }
             Event::Observed { team, system, state } => write!(f, "{team} saw {system} {state:?}"),
             Event::Finding { team, system, compromised, source } => write!(
                 f,

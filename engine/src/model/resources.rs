@@ -62,6 +62,10 @@ pub struct Ledger {
     pub downtime_x60: u64,
     /// One-off costs so far.
     pub one_off: u64,
+    /// Running costs decisions started, per hour now.
+    pub standing_rate: u64,
+    /// Running costs accrued and not yet booked as one-off, in currency-minutes per hour.
+    pub standing_x60: u64,
     /// Gigabytes exfiltrated so far.
     pub exfiltrated_gb: f64,
 }
@@ -69,7 +73,7 @@ pub struct Ledger {
 impl Ledger {
     /// Total cost so far, rounded down.
     pub fn total(&self) -> u64 {
-        (self.downtime_x60 / 60).saturating_add(self.one_off)
+        (self.downtime_x60.saturating_add(self.standing_x60) / 60).saturating_add(self.one_off)
     }
 }
 

@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use crate::drill::Drill;
-use crate::model::Command;
+use crate::model::{Command, Rejection};
 use crate::scenario::Stake;
 
 use super::inventory::Offer;
@@ -38,33 +38,38 @@ impl Bot {
             .collect();
         for (inject, listed) in waiting {
             self.decided.insert(inject.clone());
-            let Some(choice) = self.choose(t, &inject, &listed) else { continue };
             let Some(seat) = self.seat(t) else { return };
-            // A refusal (the decision was taken meanwhile) leaves nothing to retry.
-            let _ = drill.submit(&seat, Command::Decide { inject, choice });
+            // The best choice that is open: one whose `requires` does not hold is refused, as
+            // it would be for a person, and the next best is tried. Any other refusal (the
+            // decision was taken meanwhile) leaves nothing to retry.
+            for choice in self.choose(t, &inject, &listed) {
+                let decide = Command::Decide { inject: inject.clone(), choice };
+                if !matches!(drill.submit(&seat, decide), Err(Rejection::ChoiceUnavailable { .. }))
+                {
+                    break;
+                }
+            }
         }
     }
 
-    /// The choice team `t` takes among those the view lists: the best weighed, then the
-    /// cheapest, then the default, then the first listed; none when no choice declares a
-    /// trade.
-    fn choose(&self, t: usize, inject: &str, listed: &[String]) -> Option<String> {
+    /// The choices team `t` would take among those the view lists, best first: the best
+    /// weighed, then the cheapest, then the default, then the first listed; none when no
+    /// choice declares a trade.
+    fn choose(&self, t: usize, inject: &str, listed: &[String]) -> Vec<String> {
         let offers: Vec<&Offer> = listed
             .iter()
             .filter_map(|id| self.estate.offers.get(inject)?.iter().find(|o| &o.id == id))
             .collect();
         if offers.iter().all(|o| o.serves.is_empty() && o.risks.is_empty()) {
-            return None;
+            return Vec::new();
         }
         let weigh =
             |stakes: &BTreeSet<Stake>| -> i64 { stakes.iter().map(|&s| self.weight(t, s)).sum() };
-        offers
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, o)| {
-                (weigh(&o.serves) - weigh(&o.risks), Reverse(o.cost), o.default, Reverse(*i))
-            })
-            .map(|(_, o)| o.id.clone())
+        let mut ranked: Vec<(usize, &&Offer)> = offers.iter().enumerate().collect();
+        ranked.sort_by_key(|(i, o)| {
+            Reverse((weigh(&o.serves) - weigh(&o.risks), Reverse(o.cost), o.default, Reverse(*i)))
+        });
+        ranked.into_iter().map(|(_, o)| o.id.clone()).collect()
     }
 
     /// What a stake weighs for team `t` under the bot's policy, now.

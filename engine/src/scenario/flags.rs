@@ -60,6 +60,17 @@ impl<'a> FlagUse<'a> {
         for after in s.injects.iter().filter_map(|i| i.expects.as_ref()?.after.as_ref()) {
             conditions_read(after, &mut read);
         }
+        // A choice's `requires` and a running cost's `until` read theirs.
+        for choice in s.injects.iter().flat_map(|i| i.decision.iter().flat_map(|d| &d.choices)) {
+            if let Some(c) = &choice.requires {
+                conditions_read(c, &mut read);
+            }
+            for cons in &choice.consequences {
+                if let Consequence::CostPerHour { until: Some(c), .. } = cons {
+                    conditions_read(c, &mut read);
+                }
+            }
+        }
         // Objectives score a flag and critical tasks rate it: either reads it.
         let goals =
             s.objectives.iter().map(|o| &o.goal).chain(s.critical_tasks.iter().map(|t| &t.goal));

@@ -5,6 +5,46 @@ use serde::{Deserialize, Serialize};
 
 use super::Minutes;
 
+impl std::fmt::Display for Condition {
+    /// What the condition asks, in words a player reads (a refused choice says what it
+    /// waits for).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |f: &mut std::fmt::Formatter<'_>, all: &[Condition], join: &str| {
+            for (i, c) in all.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(join)?;
+                }
+                match c {
+                    Condition::All(_) | Condition::Any(_) => write!(f, "({c})")?,
+                    _ => write!(f, "{c}")?,
+                }
+            }
+            Ok(())
+        };
+        match self {
+            Condition::After(t) => write!(f, "it is {} or later", t.clock()),
+            Condition::State { system, is } => write!(f, "{system} is {is:?}"),
+            Condition::Compromised(s) => write!(f, "{s} is compromised"),
+            Condition::Present(s) => write!(f, "the attacker is on {s}"),
+            Condition::Evicted => f.write_str("the attacker is evicted"),
+            Condition::StageSucceeded(s) => write!(f, "attack stage {s} has succeeded"),
+            Condition::ActionDone { action, target: Some(t) } => write!(f, "{action} done on {t}"),
+            Condition::ActionDone { action, target: None } => write!(f, "{action} done"),
+            Condition::TeamKnowsCompromised { team, system } => {
+                write!(f, "{team} knows {system} is compromised")
+            }
+            Condition::InjectFired(i) => write!(f, "inject {i} has come"),
+            Condition::Flag(flag) => write!(f, "{flag}"),
+            Condition::All(all) => list(f, all, " and "),
+            Condition::Any(any) => list(f, any, " or "),
+            Condition::Not(c) => match &**c {
+                Condition::Flag(flag) => write!(f, "not {flag}"),
+                c => write!(f, "not ({c})"),
+            },
+        }
+    }
+}
+
 /// When an event or inject fires.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Trigger {
@@ -197,6 +237,10 @@ pub struct Choice {
     /// What taking it gives up or puts at risk; nothing said when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub risks: Vec<Stake>,
+    /// It can be taken only while this holds (an insurer's consent before a ransom is paid);
+    /// always when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<Condition>,
 }
 
 /// What a decision's choice trades: each choice may say which of these it serves and which
@@ -235,4 +279,15 @@ pub enum Consequence {
     },
     /// A one-off cost (a fine, a ransom, overtime).
     Cost(u64),
+    /// A running cost from now until the drill ends, or until `until` first holds
+    /// (reputational damage until a statement is out, a negotiator's retainer).
+    CostPerHour {
+        /// Currency per hour.
+        amount: u64,
+        /// What it pays for, as the report lists it.
+        reason: String,
+        /// It stops when this first holds.
+        #[serde(default)]
+        until: Option<Condition>,
+    },
 }

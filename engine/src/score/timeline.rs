@@ -86,6 +86,7 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
                 ("flag_set", engine(), None, None)
             }
             Event::CostIncurred { .. } => ("cost_incurred", engine(), None, None),
+            Event::CostPerHour { .. } => ("cost_per_hour", engine(), None, None),
             Event::Finding { team, system, .. } => {
                 ("finding", team.clone(), Some(Phase::Detect), Some(system))
             }

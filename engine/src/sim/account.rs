@@ -17,7 +17,7 @@ pub fn account(
     mut commands: Commands,
     c: Res<Compiled>,
     clock: Res<Clock>,
-    ledger: Res<Ledger>,
+    mut ledger: ResMut<Ledger>,
     mut script: ResMut<ScriptState>,
     mut events: ResMut<TickEvents>,
     requests: Query<(Entity, &PendingRequest)>,
@@ -59,6 +59,9 @@ pub fn account(
         }
     }
     if now.saturating_add(clock.tick) >= clock.end {
+        for cost in std::mem::take(&mut script.standing) {
+            cost.book(now, &mut ledger, &mut events.0);
+        }
         events.0.push(Event::DrillEnded { cost: ledger.total() });
     }
 }

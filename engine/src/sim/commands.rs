@@ -7,6 +7,7 @@ use rand::RngExt;
 
 use super::effects::{Dirty, TickEvents, host_dark, needs_host, restore_site};
 use super::engagement::{Permit, Permits, clearance, escalation, outage_cost, rule_for};
+use super::objectives::ConditionReader;
 use super::propagate::SiteState;
 use super::script::ScriptState;
 use crate::model::{
@@ -14,7 +15,9 @@ use crate::model::{
     Event, Flags, InboxItem, Knowledge, Ledger, PendingRequest, Rejection, RequestId, RequestState,
     Seat, SentRequest, SimRng, SystemFacts, TRIAGE_MINUTES, TeamIx, TeamState, Verdict,
 };
-use crate::scenario::{ActionDef, ActionEffect, Minutes, OutOfService, Requirement, TargetKind};
+use crate::scenario::{
+    ActionDef, ActionEffect, Condition, Minutes, OutOfService, Requirement, TargetKind,
+};
 
 /// Checks a command against the world as it stands, counting commands already queued for
 /// the next tick. Returns the team index for team commands.
@@ -116,21 +119,46 @@ pub fn validate(world: &mut World, seat: &Seat, command: &Command) -> Result<(),
                 .as_ref()
                 .filter(|d| d.team == team_id)
                 .ok_or_else(|| Rejection::UnknownInject(inject.clone()))?;
-            if !decision.choices.iter().any(|ch| &ch.id == choice) {
+            let Some(requires) =
+                decision.choices.iter().find(|ch| &ch.id == choice).map(|ch| ch.requires.clone())
+            else {
                 return Err(Rejection::UnknownInject(format!("{inject}: {choice}")));
-            }
+            };
             let script = world.get_resource::<ScriptState>().ok_or(Rejection::DrillOver)?;
             let open = script.decisions.iter().find(|d| d.inject == ix as u32);
             match open {
-                None => Err(Rejection::UnknownInject(inject.clone())),
-                Some(d) if d.choice.is_some() => Err(Rejection::AlreadyDecided(inject.clone())),
+                None => return Err(Rejection::UnknownInject(inject.clone())),
+                Some(d) if d.choice.is_some() => {
+                    return Err(Rejection::AlreadyDecided(inject.clone()));
+                }
                 Some(_) => {
                     let dup = queued(world).iter().any(|(_, cmd, _)| matches!(cmd, Command::Decide { inject: i, .. } if i == inject));
-                    if dup { Err(Rejection::AlreadyDecided(inject.clone())) } else { Ok(()) }
+                    if dup {
+                        return Err(Rejection::AlreadyDecided(inject.clone()));
+                    }
                 }
+            }
+            match requires {
+                Some(needs) if !condition_holds_now(world, &needs) => {
+                    Err(Rejection::ChoiceUnavailable {
+                        choice: choice.clone(),
+                        needs: needs.to_string(),
+                    })
+                }
+                _ => Ok(()),
             }
         }
     }
+}
+
+/// Whether a scenario condition holds in the world as it stands (between ticks).
+pub fn condition_holds_now(world: &mut World, condition: &Condition) -> bool {
+    world
+        .run_system_cached_with(
+            |In(cond): In<Condition>, reader: ConditionReader| reader.holds(&cond),
+            condition.clone(),
+        )
+        .unwrap_or(false)
 }
 
 fn queued(world: &World) -> Vec<(Seat, Command, u64)> {

@@ -11,7 +11,7 @@ use crate::model::{
     Attack, Clock, Compiled, Compromise, Done, Entities, Event, Flags, InboxItem, Indicator,
     Knowledge, Ledger, Network, OpState, SysIx, SystemFacts, TeamIx, TeamState,
 };
-use crate::scenario::{Consequence, EventKind, Minutes, SystemState, Trigger};
+use crate::scenario::{Condition, Consequence, EventKind, Minutes, SystemState, Trigger};
 
 /// The deadline of an expectation whose clock has not started.
 const NOT_YET: Minutes = Minutes(u32::MAX);
@@ -59,6 +59,44 @@ pub struct ScriptState {
     pub pending_choices: Vec<(u32, String)>,
     /// Systems booting after their site's power returned: (when they are up, system).
     pub boots: Vec<(Minutes, u32)>,
+    /// Running costs that decisions started and that have not stopped yet.
+    pub standing: Vec<StandingCost>,
+}
+
+/// A running cost a decision started (`CostPerHour`), accruing until its `until` holds or the
+/// drill ends, when it is booked as one cost for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandingCost {
+    /// The `until` condition, if any.
+    pub until: Option<Condition>,
+    /// Currency per hour.
+    pub per_hour: u64,
+    /// What it pays for.
+    pub reason: String,
+    /// When it started.
+    pub since: Minutes,
+    /// Accrued so far, in currency-minutes per hour (divide by 60).
+    pub accrued_x60: u64,
+}
+
+impl StandingCost {
+    /// Stops the cost at `now`: its accrued amount becomes a one-off cost in the ledger.
+    pub fn book(self, now: Minutes, ledger: &mut Ledger, events: &mut Vec<Event>) {
+        ledger.standing_x60 = ledger.standing_x60.saturating_sub(self.accrued_x60);
+        ledger.standing_rate = ledger.standing_rate.saturating_sub(self.per_hour);
+        let amount = self.accrued_x60 / 60;
+        ledger.one_off = ledger.one_off.saturating_add(amount);
+        events.push(Event::CostIncurred {
+            amount,
+            reason: format!(
+                "{} ({} an hour, {}–{})",
+                self.reason,
+                self.per_hour,
+                self.since.clock(),
+                now.clock()
+            ),
+        });
+    }
 }
 
 impl ScriptState {
@@ -74,6 +112,7 @@ impl ScriptState {
             decisions: Vec::new(),
             pending_choices: Vec::new(),
             boots: Vec::new(),
+            standing: Vec::new(),
         }
     }
 }
@@ -138,6 +177,17 @@ pub fn fire_script(
                         amount: *amount,
                         reason: format!("decision `{}`", choice.id),
                     });
+                }
+                Consequence::CostPerHour { amount, reason, until } => {
+                    ledger.standing_rate = ledger.standing_rate.saturating_add(*amount);
+                    script.standing.push(StandingCost {
+                        until: until.clone(),
+                        per_hour: *amount,
+                        reason: reason.clone(),
+                        since: now,
+                        accrued_x60: 0,
+                    });
+                    events.0.push(Event::CostPerHour { per_hour: *amount, reason: reason.clone() });
                 }
             }
         }
@@ -216,6 +266,19 @@ pub fn fire_script(
             flags: &flags.0,
             present_anywhere: !attack.holding.is_empty(),
         };
+        // Running costs stop when their condition holds, and accrue for this tick otherwise.
+        let (stopped, running): (Vec<_>, Vec<_>) = std::mem::take(&mut script.standing)
+            .into_iter()
+            .partition(|s| s.until.as_ref().is_some_and(|u| holds(u, &ctx)));
+        for cost in stopped {
+            cost.book(now, &mut ledger, &mut events.0);
+        }
+        script.standing = running;
+        for cost in &mut script.standing {
+            let x60 = cost.per_hour.saturating_mul(u64::from(clock.tick.0));
+            cost.accrued_x60 = cost.accrued_x60.saturating_add(x60);
+            ledger.standing_x60 = ledger.standing_x60.saturating_add(x60);
+        }
         let due = |t: &Trigger| match t {
             Trigger::At(at) => *at <= now,
             Trigger::When(cond) => holds(cond, &ctx),

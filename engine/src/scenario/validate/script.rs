@@ -217,6 +217,22 @@ impl Ctx<'_> {
                     self.warn("no-default", [dpath.clone(), vec![F("within")]].concat(), "a decision with a time limit but no `default`: when time runs out nothing is chosen".into(), None);
                 }
                 for (j, ch) in d.choices.iter().enumerate() {
+                    if let Some(req) = &ch.requires {
+                        let rpath =
+                            [dpath.clone(), vec![F("choices"), I(j), F("requires")]].concat();
+                        self.check_condition(req, [rpath.clone(), vec![I(0)]].concat());
+                        if d.default.as_ref() == Some(&ch.id) {
+                            self.error(
+                                "conditional-default",
+                                rpath,
+                                format!(
+                                    "choice `{}` is the default of inject `{}` but needs a condition: when time runs out it may not be available",
+                                    ch.id, inj.id
+                                ),
+                                Some("make a choice without `requires` the default".into()),
+                            );
+                        }
+                    }
                     // A stake on both sides says nothing of the trade, and a policy reading
                     // it weighs it as if it were absent: most likely a slip of the pen.
                     for (k, stake) in ch.risks.iter().enumerate() {
@@ -275,6 +291,22 @@ impl Ctx<'_> {
                                     format!("a cost of {amount} is out of range: at most {MAX_MONEY}"),
                                     Some("write the cost in the scenario's currency units; no single decision costs more".into()),
                                 );
+                            }
+                            Consequence::CostPerHour { amount, until, .. } => {
+                                if let Some(u) = until {
+                                    self.check_condition(
+                                        u,
+                                        [cpath.clone(), vec![F("until"), I(0)]].concat(),
+                                    );
+                                }
+                                if *amount > MAX_MONEY {
+                                    self.error(
+                                        "out-of-range",
+                                        [cpath, vec![F("amount")]].concat(),
+                                        format!("a cost of {amount} an hour is out of range: at most {MAX_MONEY}"),
+                                        Some("write the cost in the scenario's currency units per hour".into()),
+                                    );
+                                }
                             }
                             Consequence::SetFlag(_) | Consequence::Cost(_) => {}
                         }
