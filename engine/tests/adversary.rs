@@ -247,7 +247,13 @@ fn learned(d: &Drill, t: &str) -> Learned {
                         choices: decision
                             .choices
                             .iter()
-                            .map(|c| (c.id.clone(), c.label.clone()))
+                            .map(|c| match &c.requires {
+                                // A choice that waits for something says what.
+                                Some(needs) => {
+                                    (c.id.clone(), format!("{} (needs: {needs})", c.label))
+                                }
+                                None => (c.id.clone(), c.label.clone()),
+                            })
                             .collect(),
                         deadline: decision.within.map(|w| Minutes(e.at.0 + w.0)),
                     });

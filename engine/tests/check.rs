@@ -398,3 +398,27 @@ fn conditions_thousands_deep() {
     let text = broken("When(State(system: \"db01\", is: Encrypted))", &format!("When({deep})"));
     insta::assert_snapshot!(diagnose(text.as_bytes()));
 }
+
+/// Every flag a bundled scenario sets is read by a condition, a requirement or a rule: a
+/// decision whose flag nothing reads changes nothing, and is no decision.
+#[test]
+fn every_flag_a_bundled_scenario_sets_is_read() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scenarios/")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "the bundled scenarios: {files:?}");
+    let mut unread = Vec::new();
+    for file in &files {
+        let text = std::fs::read(file).expect("read");
+        let checked = scenario::check_bytes(&file.display().to_string(), &text);
+        assert!(checked.scenario.is_some(), "{}:\n{}", file.display(), checked.diagnostics);
+        for d in checked.diagnostics.items.iter().filter(|d| d.code == "unread-flag") {
+            unread.push(format!("{}: {}", file.display(), d.message));
+        }
+    }
+    assert!(unread.is_empty(), "flags set and never read:\n{}", unread.join("\n"));
+}
