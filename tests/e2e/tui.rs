@@ -239,8 +239,7 @@ fn ending_signals_restore_the_terminal_and_keep_the_log() {
         assert!(status.success(), "kill -s {name} {pid}");
         let screen = t.expect(&format!("drill log: {log}"));
         assert!(screen.contains("after-action report: tabletop report"), "{screen}");
-        // Not "READY$ ": the pane drops trailing spaces, and the warnings `play` prints for
-        // ransomware's unread flags can scroll the command line's prompt away.
+        // Not "READY$ ": the pane drops trailing spaces.
         t.expect("READY$");
         assert_eq!(
             t.format("#{alternate_on} #{cursor_flag}"),
