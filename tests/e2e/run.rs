@@ -159,7 +159,7 @@ fn bench_times_the_launchers_first_frame_and_its_memory() {
     let first = stdout.lines().next().unwrap_or_default();
     assert!(
         first.starts_with("launcher")
-            && first.contains("ms to the first frame (7 bundled scenarios)"),
+            && first.contains("ms to the first frame (9 bundled scenarios)"),
         "{stdout}"
     );
     assert!(stdout.lines().any(|l| l.starts_with("peak memory") && l.ends_with("MiB")), "{stdout}");

@@ -30,6 +30,8 @@ pub const SCENARIOS: &[Bundled] = &[
     bundled!("supply-chain.ron"),
     bundled!("dc-power.ron"),
     bundled!("region-outage.ron"),
+    bundled!("wiper-dr.ron"),
+    bundled!("msp-rmm.ron"),
 ];
 
 /// The bundled scenario called `name` (with or without `.ron`).
