@@ -422,3 +422,19 @@ fn every_flag_a_bundled_scenario_sets_is_read() {
     }
     assert!(unread.is_empty(), "flags set and never read:\n{}", unread.join("\n"));
 }
+
+/// A `Reach` with `within` is judged only once its `after` holds: its condition holding at
+/// 00:00 is no "met at the start" unless `after` holds then too.
+#[test]
+fn a_relative_goal_whose_condition_holds_at_the_start_is_not_met_there() {
+    let goal = |after: &str| {
+        broken(
+            "goal: Avoid(State(system: \"db01\", is: Encrypted))",
+            &format!(
+                "goal: Reach(condition: Not(State(system: \"db01\", is: Down)), within: Some((span: \"1h\", after: {after})))"
+            ),
+        )
+    };
+    assert_eq!(codes(&goal("Compromised(\"web01\")")), Vec::<&str>::new());
+    assert_eq!(codes(&goal("After(\"00:00\")")), ["met-at-start"]);
+}

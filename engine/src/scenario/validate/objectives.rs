@@ -86,7 +86,9 @@ impl Ctx<'_> {
                         format!("{what} `{id}` can never be met: {why}"),
                         None,
                     );
-                } else {
+                } else if within.as_ref().is_none_or(|w| start.holds(&w.after) == Some(true)) {
+                    // A goal with `within` is judged only once its `after` holds: until then
+                    // its condition holding says nothing.
                     self.reach_at_start(what, id, start, condition, *by, &gpath);
                 }
                 if let Some(by) = by
