@@ -186,3 +186,45 @@ fn an_expected_response_can_be_due_from_a_moment_after_delivery() {
     d.advance_to(Minutes(300));
     assert_eq!(outcome(&d).map(|o| o.0), Some(true));
 }
+
+#[test]
+fn a_response_taken_before_the_inject_asks_for_it_meets_the_expectation() {
+    // The helpdesk call at 02:00 expects fs01's C2 blocked within 1 h (or, with no target
+    // named, some block within the hour after the call).
+    let scenario = |target: &str| {
+        let text = PRESENCE.replacen(
+            "    objectives: [",
+            &format!(
+                r#"    injects: [
+        (id: "call", title: "Helpdesk", trigger: At("02:00"), audience: ["security"],
+            text: "The file server is slow.",
+            expects: Some((action: "block_c2", target: {target}, within: "1h"))),
+    ],
+    objectives: ["#
+            ),
+            1,
+        );
+        let checked = scenario::check_bytes("expects.ron", text.as_bytes());
+        let diagnostics = checked.diagnostics.to_string();
+        Arc::new(checked.scenario.unwrap_or_else(|| panic!("{diagnostics}")))
+    };
+    let outcome = |d: &Drill| {
+        d.events_since(0).iter().find_map(|e| match &e.event {
+            Event::ExpectationMet { .. } => Some((true, e.at)),
+            Event::ExpectationMissed { .. } => Some((false, e.at)),
+            _ => None,
+        })
+    };
+    // Blocked at 01:00, before the call: met as the call comes.
+    let mut d = Drill::new(scenario(r#"Some("fs01")"#), 1);
+    d.advance_to(Minutes(60));
+    act(&mut d, "block_c2", "fs01");
+    d.advance_to(Minutes(200));
+    assert_eq!(outcome(&d), Some((true, Minutes(120))));
+    // With no target named, the response must come after the call: missed at 03:00.
+    let mut d = Drill::new(scenario("None"), 1);
+    d.advance_to(Minutes(60));
+    act(&mut d, "block_c2", "fs01");
+    d.advance_to(Minutes(200));
+    assert_eq!(outcome(&d), Some((false, Minutes(180))));
+}

@@ -400,7 +400,16 @@ pub fn fire_script(
         if let Some(exp) = &inject.expects {
             let deadline =
                 if exp.after.is_some() { NOT_YET } else { now.saturating_add(exp.within) };
-            script.expectations.push(OpenExpectation { inject: inj, deadline, outcome: None });
+            // A team that already did what the inject asks of a named target (patched the
+            // VPN before the advisory came) has responded; an expectation with no target
+            // wants a response to this inject, so only what comes after it counts.
+            let already =
+                exp.target.is_some() && done.0.contains(&(exp.action.clone(), exp.target.clone()));
+            if already {
+                events.0.push(Event::ExpectationMet { inject: inject.id.clone() });
+            }
+            let outcome = already.then_some(true);
+            script.expectations.push(OpenExpectation { inject: inj, deadline, outcome });
         }
         if let Some(d) = &inject.decision
             && !script.decisions.iter().any(|x| x.inject == inj)
