@@ -162,6 +162,18 @@ fn coordinated_takes_the_cheaper_of_equal_choices_when_the_seat_knows_nothing() 
 }
 
 #[test]
+fn a_running_cost_counts_against_a_choice_as_if_it_ran_to_the_end() {
+    // `other` now costs 1,000 an hour: with 2.5 h of the drill left at 00:30 it is the
+    // dearer of the two, and coordinated takes `one` (1,000 once).
+    let other = r#"serves: [Uptime], risks: [Containment],
+        consequences: [CostPerHour(amount: 1000, reason: "Overtime")],"#;
+    assert_eq!(
+        decided("it", (TRADE.0, other), Seen::Nothing, Policy::Coordinated),
+        ("one".into(), team("it"))
+    );
+}
+
+#[test]
 fn coordinated_weighs_what_the_deciding_seat_knows_not_what_another_seat_saw() {
     // The crisis team has no monitoring: the encrypted kiosk IT sees is not in its view, so
     // to it the choices weigh the same and the cheaper one wins...

@@ -53,8 +53,8 @@ impl Bot {
     }
 
     /// The choices team `t` would take among those the view lists, best first: the best
-    /// weighed, then the cheapest, then the default, then the first listed; none when no
-    /// choice declares a trade.
+    /// weighed, then the cheapest (a running cost counted to the end of the drill), then
+    /// the default, then the first listed; none when no choice declares a trade.
     fn choose(&self, t: usize, inject: &str, listed: &[String]) -> Vec<String> {
         let offers: Vec<&Offer> = listed
             .iter()
@@ -65,9 +65,14 @@ impl Bot {
         }
         let weigh =
             |stakes: &BTreeSet<Stake>| -> i64 { stakes.iter().map(|&s| self.weight(t, s)).sum() };
+        // A running cost counts as if it ran to the end of the drill: the most it can cost.
+        let hours_left = self.view(t).map_or(0, |v| v.end.0.saturating_sub(v.now.0)) / 60;
+        let cost = |o: &Offer| {
+            o.cost.saturating_add(o.per_hour.saturating_mul(u64::from(hours_left.max(1))))
+        };
         let mut ranked: Vec<(usize, &&Offer)> = offers.iter().enumerate().collect();
         ranked.sort_by_key(|(i, o)| {
-            Reverse((weigh(&o.serves) - weigh(&o.risks), Reverse(o.cost), o.default, Reverse(*i)))
+            Reverse((weigh(&o.serves) - weigh(&o.risks), Reverse(cost(o)), o.default, Reverse(*i)))
         });
         ranked.into_iter().map(|(_, o)| o.id.clone()).collect()
     }

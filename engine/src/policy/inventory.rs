@@ -48,6 +48,8 @@ pub(super) struct Offer {
     pub(super) risks: BTreeSet<Stake>,
     /// The sum of its `Cost` consequences.
     pub(super) cost: u64,
+    /// The sum of its `CostPerHour` consequences' rates (each may stop early).
+    pub(super) per_hour: u64,
     /// It is the decision's default.
     pub(super) default: bool,
 }
@@ -155,6 +157,14 @@ impl Estate {
                             .iter()
                             .map(|x| match x {
                                 Consequence::Cost(n) => *n,
+                                _ => 0,
+                            })
+                            .fold(0u64, u64::saturating_add),
+                        per_hour: c
+                            .consequences
+                            .iter()
+                            .map(|x| match x {
+                                Consequence::CostPerHour { amount, .. } => *amount,
                                 _ => 0,
                             })
                             .fold(0u64, u64::saturating_add),
