@@ -228,3 +228,31 @@ fn a_response_taken_before_the_inject_asks_for_it_meets_the_expectation() {
     d.advance_to(Minutes(200));
     assert_eq!(outcome(&d), Some((false, Minutes(180))));
 }
+
+#[test]
+fn a_team_cannot_act_on_a_system_outside_the_zones_it_sees() {
+    let text = include_str!("fixtures/base.ron").replacen(
+        r#"actions: ["investigate", "isolate"], visibility: (alerts: true)),"#,
+        r#"actions: ["investigate", "isolate"], visibility: (alerts: true, zones: ["corp"])),"#,
+        1,
+    );
+    let checked = scenario::check_bytes("zones.ron", text.as_bytes());
+    let diagnostics = checked.diagnostics.to_string();
+    let s = Arc::new(checked.scenario.unwrap_or_else(|| panic!("{diagnostics}")));
+    let mut d = Drill::new(s, 1);
+    let security = Seat::Team("security".into());
+    let isolate = |target: &str| Command::Start {
+        action: "isolate".into(),
+        target: Some(target.into()),
+        overrule: false,
+    };
+    let refused = d.submit(&security, isolate("web01")).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Security cannot see web01: it is outside the zones the team watches"
+    );
+    assert!(d.view("security").unwrap().systems.iter().all(|s| s.id != "web01"));
+    d.submit(&security, isolate("db01")).unwrap();
+    // IT, which watches every zone, may.
+    d.submit(&Seat::Team("it".into()), isolate("web01")).unwrap();
+}

@@ -393,6 +393,15 @@ fn may_take<'c>(
         return Err(Rejection::NotAllowed { team: team.id.clone(), action: action.to_owned() });
     }
     check_target(c, def, target)?;
+    // A team acts only on what it can see: a system outside its zones is not on its map.
+    if let (TargetKind::System, Some(ix)) = (def.target, target.and_then(|id| c.system(id)))
+        && !team.sees_zone.get(c.systems[ix as usize].zone as usize).copied().unwrap_or(false)
+    {
+        return Err(Rejection::BadTarget(format!(
+            "{} cannot see {}: it is outside the zones the team watches",
+            team.name, c.systems[ix as usize].id
+        )));
+    }
     Ok(def)
 }
 
