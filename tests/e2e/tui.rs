@@ -259,9 +259,9 @@ fn ending_signals_restore_the_terminal_and_keep_the_log() {
 }
 
 /// A closed terminal ends a drill even when no SIGHUP reaches the program: the kernel sends
-/// it only to the session's leader, here a shell that does not pass it on. The program saw
-/// end-of-file on every read and ran on at full CPU; now it ends as SIGHUP would, and its
-/// log verifies.
+/// it only to the session's leader, here a shell that ignores it. The program saw
+/// end-of-file on every read and ran on at full CPU; now it ends as SIGHUP would (status
+/// 129, not an abort from writing to the dead terminal), and its log verifies.
 #[test]
 fn a_closed_terminal_ends_the_drill_when_no_hangup_signal_comes() {
     if !require_tmux() {
@@ -271,8 +271,12 @@ fn a_closed_terminal_ends_the_drill_when_no_hangup_signal_comes() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let log = dir.join("hangup.log").display().to_string();
-    let line =
-        format!("{} play ransomware --team it --seed 5 --log {log}; true", tabletop().display());
+    let status = dir.join("status");
+    let line = format!(
+        "trap '' HUP; {} play ransomware --team it --seed 5 --log {log}; echo $? > {}",
+        tabletop().display(),
+        status.display()
+    );
     let t = Tmux::start_running(&dir, "hangup", &["sh", "-c", &line]);
     t.expect("briefing");
     t.keys(&["Escape"]);
@@ -297,4 +301,10 @@ fn a_closed_terminal_ends_the_drill_when_no_hangup_signal_comes() {
         matches!(out.status.code(), Some(0 | 3)) && stdout.contains("hash chain intact"),
         "the log of a drill whose terminal closed verifies:\n{stdout}{stderr}"
     );
+    let start = Instant::now();
+    while !status.exists() && start.elapsed() < Duration::from_secs(5) {
+        sleep(Duration::from_millis(100));
+    }
+    let code = std::fs::read_to_string(&status).unwrap_or_default();
+    assert_eq!(code.trim(), "129", "the exit status after the terminal closed");
 }

@@ -73,13 +73,27 @@ impl Signals {
         self
     }
 
+    /// Whether the watched terminal hung up: nothing can be written to it any more.
+    pub(crate) fn hung_up(&self) -> bool {
+        self.hung_up.get()
+    }
+
+    /// Leaves a hung-up terminal without the clean-up writes ratatui's `Terminal` makes when
+    /// dropped: it reports their failure with `eprintln!`, which panics on the dead
+    /// terminal and aborts the process (exit 134 instead of 129).
+    pub(crate) fn abandon_if_hung_up<T>(&self, terminal: T) {
+        if self.hung_up() {
+            std::mem::forget(terminal);
+        }
+    }
+
     /// The ending signal that arrived, if one did; SIGHUP once the terminal hung up.
     pub(crate) fn arrived(&self) -> Option<i32> {
         if self.arrived.load(Ordering::SeqCst) {
             return i32::try_from(self.which.load(Ordering::SeqCst)).ok();
         }
         #[cfg(unix)]
-        if self.hung_up.get() {
+        if self.hung_up() {
             return Some(signal_hook::consts::SIGHUP);
         }
         None
@@ -154,6 +168,7 @@ pub fn run(mut app: App) -> io::Result<App> {
         app.update(Action::Tick(now - last));
         last = now;
     }
+    signals.abandon_if_hung_up(terminal);
     Ok(app)
 }
 

@@ -249,6 +249,7 @@ fn console(
     let mut last = Instant::now();
     loop {
         if let Some(signal) = signals.arrived() {
+            signals.abandon_if_hung_up(terminal);
             return Ok(Some(signal));
         }
         terminal.draw(|frame| room.render_console(frame, codes, join))?;
