@@ -389,3 +389,12 @@ fn the_default_choice_cannot_need_a_condition() {
         scenario::check_bytes("scenario.ron", text.as_bytes()).diagnostics.to_string()
     );
 }
+
+#[test]
+fn a_choice_that_needs_a_flag_nothing_sets_can_never_be_taken() {
+    let from = r#"(id: "talk", label: "Comment","#;
+    let text = BASE.replacen(from, &format!(r#"{from} requires: Some(Flag("comented")),"#), 1);
+    insta::assert_snapshot!(
+        scenario::check_bytes("scenario.ron", text.as_bytes()).diagnostics.to_string()
+    );
+}

@@ -221,6 +221,14 @@ impl Ctx<'_> {
                         let rpath =
                             [dpath.clone(), vec![F("choices"), I(j), F("requires")]].concat();
                         self.check_condition(req, [rpath.clone(), vec![I(0)]].concat());
+                        if let Some(why) = self.never(req) {
+                            self.error(
+                                "never-open",
+                                [rpath.clone(), vec![I(0)]].concat(),
+                                format!("choice `{}` of inject `{}` can never be taken: {why}", ch.id, inj.id),
+                                Some("require something the drill can bring about, or drop `requires`".into()),
+                            );
+                        }
                         if d.default.as_ref() == Some(&ch.id) {
                             self.error(
                                 "conditional-default",
