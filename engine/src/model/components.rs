@@ -52,6 +52,9 @@ pub struct SystemFacts {
     pub wiped: bool,
     /// Data corrupted by a disaster event.
     pub corrupted: bool,
+    /// The attacker's decryptor failed on it: its encrypted files stay unreadable until it
+    /// is restored or rebuilt.
+    pub undecryptable: bool,
     /// Running at its DR site.
     pub failed_over: bool,
     /// Forced down by a decision's consequence.

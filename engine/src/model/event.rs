@@ -349,6 +349,20 @@ pub enum Event {
         /// System id.
         system: String,
     },
+    /// A decision bought the attacker's decryptor (`Decryptor`).
+    DecryptorReceived {
+        /// Gigabytes of a system's data it decrypts per hour.
+        gb_per_hour: f64,
+        /// The chance that a system comes back whole.
+        recovers: f64,
+    },
+    /// A team ran the attacker's decryptor on a system.
+    Decrypted {
+        /// System id.
+        system: String,
+        /// It came back whole; otherwise its files stay unreadable.
+        whole: bool,
+    },
     /// One team asked another to act.
     RequestSent {
         /// Request id.
@@ -712,6 +726,16 @@ impl std::fmt::Display for Event {
             Event::ReEncrypted { system } => {
                 write!(f, "{system} encrypted again: the attacker was never evicted")
             }
+            Event::DecryptorReceived { gb_per_hour, recovers } => write!(
+                f,
+                "the attacker's decryptor arrived: {gb_per_hour} GB an hour, about {:.0}% of systems come back whole",
+                recovers * 100.0
+            ),
+            Event::Decrypted { system, whole: true } => write!(f, "{system} decrypted whole"),
+            Event::Decrypted { system, whole: false } => write!(
+                f,
+                "the decryptor failed on {system}: its files stay unreadable; restore or rebuild it"
+            ),
             Event::RequestSent { id, from, to, action, target: t, .. } => {
                 write!(f, "{from} asked {to} to {action}{} (request #{id})", target(t))
             }

@@ -29,6 +29,7 @@ pub(super) enum Need {
     Repair,
     Restart,
     Reconfigure,
+    Decrypt,
 }
 
 impl Need {
@@ -48,6 +49,7 @@ impl Need {
             Need::Repair => ActionEffect::Repair,
             Need::Restart => ActionEffect::PowerOn,
             Need::Reconfigure => ActionEffect::Reconfigure,
+            Need::Decrypt => ActionEffect::Decrypt,
         }
     }
 }
@@ -82,7 +84,9 @@ impl Bot {
             Requirement::FailedOver => m.failed_over,
             Requirement::NotDestroyed => state != Some(SystemState::Destroyed),
             Requirement::EvidenceCollected => m.evidence == Evidence::Collected,
-            Requirement::Flag(_) => true,
+            Requirement::Encrypted => state == Some(SystemState::Encrypted),
+            // Like flags: the engine refuses when no decision bought one.
+            Requirement::Decryptor | Requirement::Flag(_) => true,
         })
     }
 

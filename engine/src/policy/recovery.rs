@@ -64,10 +64,16 @@ impl Bot {
                 _ => {}
             }
             // One recovery at a time, and time for it to show before the next.
-            let recovering =
-                [Need::Restore, Need::FailOver, Need::Repair, Need::Restart, Need::Reconfigure]
-                    .into_iter()
-                    .any(|need| self.busy_with(need, s));
+            let recovering = [
+                Need::Restore,
+                Need::FailOver,
+                Need::Repair,
+                Need::Restart,
+                Need::Reconfigure,
+                Need::Decrypt,
+            ]
+            .into_iter()
+            .any(|need| self.busy_with(need, s));
             let settling =
                 self.memory[s].recovered_at.is_some_and(|r| now.0 < r.0.saturating_add(SETTLE));
             if recovering || settling {
@@ -86,9 +92,10 @@ impl Bot {
                 >= 2;
             let order: &[Need] = match state {
                 _ if self.memory[s].locked_out => &[Need::Reconfigure],
-                Some(SystemState::Encrypted | SystemState::Destroyed) => {
-                    &[Need::Restore, Need::FailOver]
-                }
+                // The attacker's decryptor, when one was bought, is the last resort: slow,
+                // and not every system comes back.
+                Some(SystemState::Encrypted) => &[Need::Restore, Need::FailOver, Need::Decrypt],
+                Some(SystemState::Destroyed) => &[Need::Restore, Need::FailOver],
                 _ if site_down => &[Need::FailOver, Need::Restart],
                 // Off, or hung because it came up before what it needs: a restart is the
                 // cheapest try, refused when the system is running.

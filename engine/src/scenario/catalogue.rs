@@ -30,7 +30,7 @@ const fn b(
 
 const IDENTITY: &[SystemKind] = &[SystemKind::DomainController, SystemKind::Identity];
 
-fn builtins() -> [Builtin; 16] {
+fn builtins() -> [Builtin; 17] {
     use Phase::{Detect, Recover, Respond};
     [
         b(
@@ -170,6 +170,15 @@ fn builtins() -> [Builtin; 16] {
             &[],
             E::Investigate,
             "Look for signs of compromise; better with evidence collected.",
+        ),
+        b(
+            "decrypt",
+            "Decrypt",
+            30,
+            Recover,
+            &[R::Encrypted, R::Decryptor],
+            E::Decrypt,
+            "Run the attacker's decryptor, once a decision bought it: slow, and not every system comes back.",
         ),
         b(
             "share_finding",

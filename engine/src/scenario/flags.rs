@@ -116,6 +116,7 @@ fn conditions_read<'a>(c: &'a Condition, read: &mut BTreeSet<&'a str>) {
         Condition::Not(c) => conditions_read(c, read),
         Condition::After(_)
         | Condition::State { .. }
+        | Condition::DownFor { .. }
         | Condition::Compromised(_)
         | Condition::Present(_)
         | Condition::Evicted

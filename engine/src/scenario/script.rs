@@ -24,6 +24,9 @@ impl std::fmt::Display for Condition {
         match self {
             Condition::After(t) => write!(f, "it is {} or later", t.clock()),
             Condition::State { system, is } => write!(f, "{system} is {is:?}"),
+            Condition::DownFor { system, span } => {
+                write!(f, "{system} has been down for {span}")
+            }
             Condition::Compromised(s) => write!(f, "{s} is compromised"),
             Condition::Present(s) => write!(f, "the attacker is on {s}"),
             Condition::Evicted => f.write_str("the attacker is evicted"),
@@ -68,6 +71,14 @@ pub enum Condition {
         system: String,
         /// The state.
         is: SystemState,
+    },
+    /// The system has been unavailable for at least `span` without a break (customers
+    /// calling, the board asking: pressure that grows with downtime).
+    DownFor {
+        /// System id.
+        system: String,
+        /// How long.
+        span: Minutes,
     },
     /// The attacker holds a foothold on the system.
     Compromised(String),
@@ -279,6 +290,16 @@ pub enum Consequence {
     },
     /// A one-off cost (a fine, a ransom, overtime).
     Cost(u64),
+    /// The attacker's decryptor arrives (a ransom paid): from now on a team may run the
+    /// built-in `decrypt` on an encrypted system. It takes the system's data at
+    /// `gb_per_hour`, and the system comes back whole with probability `recovers`; otherwise
+    /// its files stay unreadable and it must be restored or rebuilt.
+    Decryptor {
+        /// Gigabytes of a system's data decrypted per hour.
+        gb_per_hour: f64,
+        /// The chance that a system comes back whole, 0 to 1.
+        recovers: f64,
+    },
     /// A running cost from now until the drill ends, or until `until` first holds
     /// (reputational damage until a statement is out, a negotiator's retainer).
     CostPerHour {

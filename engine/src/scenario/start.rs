@@ -50,6 +50,10 @@ impl<'a> Start<'a> {
             },
             // The attacker is nowhere before its first stage succeeds.
             Condition::Evicted => Some(true),
+            Condition::DownFor { span, .. } if *span > Minutes::ZERO => Some(false),
+            Condition::DownFor { system, .. } => {
+                self.available.as_ref()?.get(system.as_str()).map(|a| !a)
+            }
             Condition::Compromised(_)
             | Condition::Present(_)
             | Condition::StageSucceeded(_)

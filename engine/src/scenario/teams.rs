@@ -184,6 +184,11 @@ pub enum Requirement {
     NotDestroyed,
     /// Evidence was collected from the target.
     EvidenceCollected,
+    /// The target's data is encrypted by the attacker.
+    Encrypted,
+    /// The organisation holds the attacker's decryptor (a `Decryptor` consequence), and it
+    /// has not already failed on the target.
+    Decryptor,
     /// A scenario flag is set (by a decision or another action).
     Flag(String),
 }
@@ -225,4 +230,7 @@ pub enum ActionEffect {
     SetFlag(String),
     /// Give the target the credentials it uses after they were reset, so it works again.
     Reconfigure,
+    /// Run the attacker's decryptor on the target: it comes back whole, or stays encrypted
+    /// for good.
+    Decrypt,
 }

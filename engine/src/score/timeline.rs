@@ -61,6 +61,10 @@ pub(crate) fn timeline(ctx: &Ctx<'_>, objectives: &[ObjectiveResult]) -> Vec<Tim
             }
             Event::Reinfected { system } => ("reinfected", attacker(), None, Some(system)),
             Event::ReEncrypted { system } => ("re_encrypted", attacker(), None, Some(system)),
+            Event::DecryptorReceived { .. } => ("decryptor_received", engine(), None, None),
+            Event::Decrypted { system, .. } => {
+                ("decrypted", engine(), Some(Phase::Recover), Some(system))
+            }
             Event::RequestSent { id, from, to, action, target, .. } => {
                 requests.insert(*id, (to, action));
                 ("request_sent", from.clone(), Some(ctx.phase_of(action)), target.as_ref())

@@ -83,6 +83,7 @@ pub fn complete_actions(
             flags: &mut flags,
             attack: &mut attack,
             rng: &mut rng,
+            decryptor: script.decryptor,
         };
         let mut failure = None;
         let mut findings = Vec::new();

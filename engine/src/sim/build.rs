@@ -48,6 +48,7 @@ pub fn build_world(compiled: Arc<Compiled>, seed: u64) -> World {
                         encrypted: false,
                         wiped: false,
                         corrupted: false,
+                        undecryptable: false,
                         failed_over: false,
                         forced_down: false,
                         patched: false,

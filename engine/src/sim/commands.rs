@@ -9,7 +9,7 @@ use super::effects::{Dirty, TickEvents, host_dark, needs_host, restore_site};
 use super::engagement::{Permit, Permits, clearance, escalation, outage_cost, rule_for};
 use super::objectives::ConditionReader;
 use super::propagate::SiteState;
-use super::script::ScriptState;
+use super::script::{DecryptorTerms, ScriptState};
 use crate::model::{
     ActionRun, AlertTruth, Clock, Command, CommandQueue, Compiled, Decider, Disruption, Entities,
     Event, Flags, InboxItem, Knowledge, Ledger, PendingRequest, Rejection, RequestId, RequestState,
@@ -267,8 +267,9 @@ fn validate_start_with(
         let entities = world.get_resource::<Entities>().ok_or(Rejection::DrillOver)?;
         let entity = entities.systems[ix as usize];
         let flags = world.get_resource::<Flags>().map(|f| f.0.clone()).unwrap_or_default();
+        let decryptor = holds_decryptor(world);
         let facts = world.get::<SystemFacts>(entity).ok_or(Rejection::DrillOver)?;
-        check_requirements(c, def, ix, facts, &flags)?;
+        check_requirements(c, def, ix, facts, Held { flags: &flags, decryptor })?;
         if let Some(sites) = world.get_resource::<SiteState>() {
             check_host(c, def, ix, facts, sites)?;
         }
@@ -357,6 +358,7 @@ fn reserved(
         return 0;
     };
     let flags = world.get_resource::<Flags>().map(|f| &f.0);
+    let decryptor = holds_decryptor(world);
     permits
         .0
         .iter()
@@ -366,8 +368,9 @@ fn reserved(
             let ready = match p.target.as_deref().and_then(|x| c.system(x)) {
                 Some(ix) => {
                     world.get::<SystemFacts>(entities.systems[ix as usize]).is_some_and(|f| {
-                        flags.is_some_and(|flags| check_requirements(c, def, ix, f, flags).is_ok())
-                            && check_host(c, def, ix, f, sites).is_ok()
+                        flags.is_some_and(|flags| {
+                            check_requirements(c, def, ix, f, Held { flags, decryptor }).is_ok()
+                        }) && check_host(c, def, ix, f, sites).is_ok()
                     })
                 }
                 None => def.requires.iter().all(|r| match r {
@@ -465,13 +468,27 @@ fn check_host(
     if blocked { Err(Rejection::Precondition(why)) } else { Ok(()) }
 }
 
+/// What the organisation holds that an action may require besides its target's state.
+#[derive(Debug, Clone, Copy)]
+pub struct Held<'a> {
+    /// Scenario flags set.
+    pub flags: &'a std::collections::BTreeSet<String>,
+    /// A decision bought the attacker's decryptor.
+    pub decryptor: bool,
+}
+
+/// Whether a decision has bought the attacker's decryptor.
+fn holds_decryptor(world: &World) -> bool {
+    world.get_resource::<ScriptState>().is_some_and(|s| s.decryptor.is_some())
+}
+
 /// Checks an action's preconditions on a system, saying which one fails.
 pub fn check_requirements(
     c: &Compiled,
     def: &ActionDef,
     ix: u32,
     f: &SystemFacts,
-    flags: &std::collections::BTreeSet<String>,
+    held: Held<'_>,
 ) -> Result<(), Rejection> {
     let id = &c.systems[ix as usize].id;
     for r in &def.requires {
@@ -487,7 +504,9 @@ pub fn check_requirements(
             Requirement::FailedOver => f.failed_over,
             Requirement::NotDestroyed => !f.wiped,
             Requirement::EvidenceCollected => f.evidence.collected,
-            Requirement::Flag(flag) => flags.contains(flag),
+            Requirement::Encrypted => f.encrypted,
+            Requirement::Decryptor => held.decryptor && !f.undecryptable,
+            Requirement::Flag(flag) => held.flags.contains(flag),
         };
         if ok {
             continue;
@@ -507,6 +526,13 @@ pub fn check_requirements(
             Requirement::FailedOver => format!("{id} is not failed over"),
             Requirement::NotDestroyed => format!("{id} is destroyed; restore it first"),
             Requirement::EvidenceCollected => format!("no evidence was collected from {id}"),
+            Requirement::Encrypted => format!("{id} is not encrypted"),
+            Requirement::Decryptor if held.decryptor => {
+                format!("the decryptor already failed on {id}; restore or rebuild it")
+            }
+            Requirement::Decryptor => {
+                "the organisation holds no decryptor: only paying the ransom buys one".to_owned()
+            }
             Requirement::Flag(flag) => c.flag_pending(flag),
         };
         return Err(Rejection::Precondition(why));
@@ -552,6 +578,7 @@ pub fn apply_commands(
         dirty: &mut dirty,
         rng: &mut rng,
         sites: &sites,
+        decryptor: script.decryptor,
     };
     for (seat, command, id) in std::mem::take(&mut queue.0) {
         let team = match &seat {
@@ -827,6 +854,7 @@ struct Starter<'a, 'w, 's> {
     dirty: &'a mut Dirty,
     rng: &'a mut SimRng,
     sites: &'a SiteState,
+    decryptor: Option<DecryptorTerms>,
 }
 
 /// A time between `least` and `most` minutes from the drill's random numbers, drawn only
@@ -857,6 +885,11 @@ impl Starter<'_, '_, '_> {
             let f = self.facts.get(self.entities.systems[ix as usize]).ok();
             for effect in &def.effects {
                 match effect {
+                    ActionEffect::Decrypt => {
+                        if let Some(terms) = self.decryptor {
+                            duration = duration.saturating_add(terms.time_for(info.data_gb));
+                        }
+                    }
                     ActionEffect::FailOver => {
                         if let Some((_, _, rto)) = info.replication {
                             duration = duration.saturating_add(draw(self.rng, rto, info.rto_max));
@@ -960,7 +993,8 @@ impl Starter<'_, '_, '_> {
             .any(|(_, r)| r.team == t && r.action == action && r.target.as_deref() == target);
         let ready = match target.and_then(|x| c.system(x)) {
             Some(ix) => self.facts.get(self.entities.systems[ix as usize]).is_ok_and(|f| {
-                check_requirements(c, def, ix, f, &flags.0).is_ok()
+                let held = Held { flags: &flags.0, decryptor: self.decryptor.is_some() };
+                check_requirements(c, def, ix, f, held).is_ok()
                     && check_host(c, def, ix, f, self.sites).is_ok()
             }),
             None => def.requires.iter().all(|r| match r {

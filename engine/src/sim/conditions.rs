@@ -10,6 +10,8 @@ pub struct SysSnapshot {
     pub state: SystemState,
     /// Serving users.
     pub available: bool,
+    /// When it stopped serving, while it does not.
+    pub unavailable_since: Option<Minutes>,
     /// Isolated by a team.
     pub isolated: bool,
     /// Encrypted.
@@ -32,6 +34,7 @@ impl SysSnapshot {
         SysSnapshot {
             state: op.state,
             available: op.available,
+            unavailable_since: op.unavailable_since,
             isolated: f.isolated,
             encrypted: f.encrypted,
             wiped: f.wiped,
@@ -76,6 +79,9 @@ pub fn holds(cond: &Condition, ctx: &CondCtx<'_>) -> bool {
             SystemState::Isolated => s.isolated,
             SystemState::Encrypted => s.encrypted,
             SystemState::Destroyed => s.wiped,
+        }),
+        Condition::DownFor { system, span } => sys(system).is_some_and(|s| {
+            !s.available && s.unavailable_since.is_some_and(|t| ctx.now >= t.saturating_add(*span))
         }),
         Condition::Compromised(system) => sys(system).is_some_and(|s| s.compromised),
         Condition::Present(system) => sys(system).is_some_and(|s| s.present),

@@ -5,6 +5,7 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use super::propagate::{SiteState, placed_site};
+use super::script::DecryptorTerms;
 use crate::model::{
     Attack, Compiled, Compromise, Event, FindingSource, Flags, Knowledge, Network, SimRng, SysIx,
     SystemFacts,
@@ -71,6 +72,8 @@ pub struct EffectCtx<'a> {
     pub attack: &'a mut Attack,
     /// The RNG.
     pub rng: &'a mut SimRng,
+    /// The attacker's decryptor, when a decision bought it.
+    pub decryptor: Option<DecryptorTerms>,
 }
 
 /// Destroys evidence still on a host, unless it was collected first.
@@ -96,6 +99,7 @@ pub fn needs_host(effect: &ActionEffect) -> bool {
             | ActionEffect::Reimage
             | ActionEffect::Patch
             | ActionEffect::CollectEvidence
+            | ActionEffect::Decrypt
             | ActionEffect::PowerOn
             | ActionEffect::Repair
             | ActionEffect::ResetCredentials
@@ -260,6 +264,7 @@ pub fn apply_to_system(
             let age = (i64::from(stopped.0) - chosen.taken_at).max(0);
             let lost = u32::try_from(age).unwrap_or(u32::MAX);
             facts.encrypted = false;
+            facts.undecryptable = false;
             facts.wiped = false;
             facts.corrupted = false;
             facts.forced_down = false;
@@ -300,6 +305,7 @@ pub fn apply_to_system(
                 facts.wiped =
                     info.data_gb > 0.0 && (loses_data || facts.encrypted || facts.corrupted);
                 facts.encrypted = false;
+                facts.undecryptable = false;
                 facts.corrupted = false;
             }
             // The rebuilt host has new secrets of its own.
@@ -340,6 +346,27 @@ pub fn apply_to_system(
         ActionEffect::Investigate | ActionEffect::ShareFinding => {}
         ActionEffect::SetFlag(flag) => set_flag(ctx.flags, flag, ctx.events),
         ActionEffect::Reconfigure => facts.stale_credentials = false,
+        ActionEffect::Decrypt => {
+            let Some(terms) = ctx.decryptor else {
+                return Err("the organisation holds no decryptor".to_owned());
+            };
+            if !facts.encrypted {
+                return Err(format!("{id} is no longer encrypted"));
+            }
+            let whole = ctx.rng.0.random_bool(terms.recovers.clamp(0.0, 1.0));
+            ctx.events.push(Event::Decrypted { system: id.to_owned(), whole });
+            if !whole {
+                facts.undecryptable = true;
+                return Ok(());
+            }
+            facts.encrypted = false;
+            facts.forced_down = false;
+            // The crew's payload is still there: it encrypts the files again.
+            if compromise.present() && (compromise.payload || compromise.ransomed) {
+                facts.encrypted = true;
+                ctx.events.push(Event::ReEncrypted { system: id.to_owned() });
+            }
+        }
     }
     moved(sites, info.site, before, placed_site(info, facts));
     ctx.dirty.mark(ix);

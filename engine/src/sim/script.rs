@@ -61,6 +61,30 @@ pub struct ScriptState {
     pub boots: Vec<(Minutes, u32)>,
     /// Running costs that decisions started and that have not stopped yet.
     pub standing: Vec<StandingCost>,
+    /// The attacker's decryptor, once a decision bought it.
+    pub decryptor: Option<DecryptorTerms>,
+}
+
+/// What the attacker's decryptor does (`Decryptor`): how fast, and how often it works.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DecryptorTerms {
+    /// Gigabytes of a system's data decrypted per hour.
+    pub gb_per_hour: f64,
+    /// The chance that a system comes back whole.
+    pub recovers: f64,
+}
+
+impl DecryptorTerms {
+    /// How long decrypting `data_gb` takes, on top of the action's own duration: at least a
+    /// minute, at most the longest time the clock can hold.
+    pub fn time_for(self, data_gb: f64) -> Minutes {
+        let minutes = (data_gb.max(0.0) * 60.0 / self.gb_per_hour).ceil();
+        if minutes.is_finite() && minutes < f64::from(u32::MAX) {
+            Minutes((minutes as u32).max(1))
+        } else {
+            Minutes(u32::MAX)
+        }
+    }
 }
 
 /// A running cost a decision started (`CostPerHour`), accruing until its `until` holds or the
@@ -113,6 +137,7 @@ impl ScriptState {
             pending_choices: Vec::new(),
             boots: Vec::new(),
             standing: Vec::new(),
+            decryptor: None,
         }
     }
 }
@@ -176,6 +201,14 @@ pub fn fire_script(
                     events.0.push(Event::CostIncurred {
                         amount: *amount,
                         reason: format!("decision `{}`", choice.id),
+                    });
+                }
+                Consequence::Decryptor { gb_per_hour, recovers } => {
+                    script.decryptor =
+                        Some(DecryptorTerms { gb_per_hour: *gb_per_hour, recovers: *recovers });
+                    events.0.push(Event::DecryptorReceived {
+                        gb_per_hour: *gb_per_hour,
+                        recovers: *recovers,
                     });
                 }
                 Consequence::CostPerHour { amount, reason, until } => {

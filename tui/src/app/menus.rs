@@ -291,6 +291,9 @@ fn effect_words(e: &ActionEffect) -> Option<&'static str> {
         ActionEffect::FailBack => "moved back from the DR site",
         ActionEffect::RestoreBackup => "restored from its newest good backup (later data is lost)",
         ActionEffect::Repair => "failed hardware replaced",
+        ActionEffect::Decrypt => {
+            "decrypted with the bought key: whole, or its files stay unreadable"
+        }
         ActionEffect::Reimage => "wiped and rebuilt: footholds, persistence and evidence go",
         ActionEffect::Patch => "its known vulnerabilities closed",
         ActionEffect::ResetCredentials => "the credentials it issues are voided",

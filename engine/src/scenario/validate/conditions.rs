@@ -18,6 +18,10 @@ impl Ctx<'_> {
                 t.clock(),
                 self.s.meta.duration.clock()
             )),
+            Condition::DownFor { span, .. } if *span > self.s.meta.duration => Some(format!(
+                "no system can be down for {span} in a drill of {}",
+                self.s.meta.duration
+            )),
             Condition::StageSucceeded(st) => self
                 .dead_stages
                 .get(st.as_str())
@@ -39,7 +43,7 @@ impl Ctx<'_> {
         let here = |extra: Vec<Seg>| [path.clone(), extra].concat();
         match c {
             Condition::After(_) | Condition::Flag(_) | Condition::Evicted => {}
-            Condition::State { system, .. } => {
+            Condition::State { system, .. } | Condition::DownFor { system, .. } => {
                 self.system_ref(system, here(vec![F("system")]), "in a condition");
             }
             Condition::Compromised(system) | Condition::Present(system) => {

@@ -4,14 +4,18 @@
 use std::collections::BTreeSet;
 
 use crate::scenario::catalogue::resolve_actions;
+use crate::scenario::locate::Path;
 use crate::scenario::locate::Seg::{Field as F, Index as I};
-use crate::scenario::{Consequence, EventKind, Minutes};
+use crate::scenario::{ActionEffect, Consequence, EventKind, Minutes};
 
 use super::Ctx;
 use super::time::MAX_SPAN;
 
 /// The largest one-off cost a decision may carry.
 const MAX_MONEY: u64 = 1_000_000_000_000_000;
+
+/// The fastest decryptor a scenario may give: a petabyte an hour.
+const MAX_GB_PER_HOUR: f64 = 1_000_000.0;
 
 impl Ctx<'_> {
     pub(super) fn check_events(&mut self) {
@@ -316,11 +320,56 @@ impl Ctx<'_> {
                                     );
                                 }
                             }
+                            Consequence::Decryptor { gb_per_hour, recovers } => {
+                                self.check_decryptor(*gb_per_hour, *recovers, &resolved, cpath);
+                            }
                             Consequence::SetFlag(_) | Consequence::Cost(_) => {}
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// A decryptor's rate and odds are in range, and some team can run it.
+    fn check_decryptor(
+        &mut self,
+        gb_per_hour: f64,
+        recovers: f64,
+        resolved: &[crate::scenario::ActionDef],
+        path: Path,
+    ) {
+        if !(gb_per_hour.is_finite() && gb_per_hour > 0.0 && gb_per_hour <= MAX_GB_PER_HOUR) {
+            self.error(
+                "out-of-range",
+                [path.clone(), vec![F("gb_per_hour")]].concat(),
+                format!("a decryptor rate of {gb_per_hour} GB an hour is out of range"),
+                Some(format!("give a rate above 0 and at most {MAX_GB_PER_HOUR}")),
+            );
+        }
+        if !(0.0..=1.0).contains(&recovers) {
+            self.error(
+                "out-of-range",
+                [path.clone(), vec![F("recovers")]].concat(),
+                format!("a decryptor that recovers {recovers} is out of range"),
+                Some("give the chance that a system comes back whole, from 0.0 to 1.0".into()),
+            );
+        }
+        let decrypts = |a: &String| {
+            resolved.iter().any(|d| &d.id == a && d.effects.contains(&ActionEffect::Decrypt))
+        };
+        if !self.s.teams.iter().any(|t| t.actions.iter().any(decrypts)) {
+            self.warn(
+                "decryptor-unused",
+                path,
+                "the decryptor is bought, but no team can run it".into(),
+                Some(
+                    "add the built-in `decrypt` to the actions of the team that recovers systems"
+                        .into(),
+                ),
+            );
         }
     }
 }
