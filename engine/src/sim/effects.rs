@@ -283,10 +283,7 @@ pub fn apply_to_system(
                 compromise.foothold = Some(crate::scenario::Privilege::Admin);
                 ctx.events.push(Event::Reinfected { system: id.to_owned() });
             }
-            if compromise.present() && (compromise.payload || compromise.ransomed) {
-                facts.encrypted = true;
-                ctx.events.push(Event::ReEncrypted { system: id.to_owned() });
-            }
+            encrypt_again_if_held(facts, compromise, id, ctx.events);
         }
         ActionEffect::Reimage => {
             if compromise.present() {
@@ -361,16 +358,26 @@ pub fn apply_to_system(
             }
             facts.encrypted = false;
             facts.forced_down = false;
-            // The crew's payload is still there: it encrypts the files again.
-            if compromise.present() && (compromise.payload || compromise.ransomed) {
-                facts.encrypted = true;
-                ctx.events.push(Event::ReEncrypted { system: id.to_owned() });
-            }
+            encrypt_again_if_held(facts, compromise, id, ctx.events);
         }
     }
     moved(sites, info.site, before, placed_site(info, facts));
     ctx.dirty.mark(ix);
     Ok(())
+}
+
+/// Files brought back on a host the crew still holds are encrypted again: its payload
+/// is still there.
+fn encrypt_again_if_held(
+    facts: &mut SystemFacts,
+    compromise: &Compromise,
+    id: &str,
+    events: &mut Vec<Event>,
+) {
+    if compromise.present() && (compromise.payload || compromise.ransomed) {
+        facts.encrypted = true;
+        events.push(Event::ReEncrypted { system: id.to_owned() });
+    }
 }
 
 fn lose_data(facts: &mut SystemFacts, id: &str, minutes: u32, events: &mut Vec<Event>) {
