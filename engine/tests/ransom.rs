@@ -75,9 +75,9 @@ fn the_decryptor_is_refused_until_the_ransom_is_paid() {
     let why = precondition(d.submit(&it(), decrypt("srv01")));
     assert!(why.contains("decryptor"), "{why}");
     pay(&mut d);
-    let received = events(&d).into_iter().any(|(_, e)| {
-        matches!(e, Event::DecryptorReceived { gb_per_hour, .. } if gb_per_hour == 60.0)
-    });
+    let received = events(&d).into_iter().any(
+        |(_, e)| matches!(e, Event::DecryptorReceived { gb_per_hour, .. } if gb_per_hour == 60.0),
+    );
     assert!(received, "the log says the decryptor arrived");
     d.submit(&it(), decrypt("srv01")).unwrap();
 }
